@@ -1,0 +1,1 @@
+"""rathaus — open-source e-government platform for German municipalities."""

@@ -1,0 +1,10 @@
+"""Settings for `make run`: the embedded one-box demo on http://127.0.0.1:8000."""
+
+import os
+
+os.environ.setdefault("RATHAUS_DEBUG", "true")
+os.environ.setdefault("RATHAUS_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("RATHAUS_SECURE_COOKIES", "false")
+os.environ.setdefault("RATHAUS_HSTS_SECONDS", "0")
+
+from rathaus.conf.base import *  # noqa: E402, F403

@@ -1,0 +1,14 @@
+"""Settings for the test suite: production security defaults, fast hashing."""
+
+import os
+
+os.environ.setdefault("RATHAUS_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("RATHAUS_SECURE_SSL_REDIRECT", "false")
+
+from rathaus.conf.base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405

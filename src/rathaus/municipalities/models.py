@@ -1,0 +1,270 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import BaseModel
+from rathaus.municipalities.keys import LAENDER, ags_from_ars, validate_ags, validate_ars
+
+
+class Municipality(BaseModel):
+    """A Gebietskörperschaft: Kreis, Stadt, Verbandsgemeinde or Gemeinde (a tenant)."""
+
+    class Kind(models.TextChoices):
+        KREIS = "kreis", _("Kreis")
+        KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt")
+        GROSSE_KREISANGEHOERIGE_STADT = (
+            "grosse_kreisangehoerige_stadt",
+            _("Große kreisangehörige Stadt"),
+        )
+        MITTLERE_KREISANGEHOERIGE_STADT = (
+            "mittlere_kreisangehoerige_stadt",
+            _("Mittlere kreisangehörige Stadt"),
+        )
+        STADT = "stadt", _("Stadt")
+        VERBANDSGEMEINDE = "verbandsgemeinde", _("Verbandsgemeinde")
+        AMT = "amt", _("Amt")
+        SAMTGEMEINDE = "samtgemeinde", _("Samtgemeinde")
+        ORTSGEMEINDE = "ortsgemeinde", _("Ortsgemeinde")
+        GEMEINDE = "gemeinde", _("Gemeinde")
+
+    class Accent(models.TextChoices):
+        """Accent colours allowed for a portal; each maps to a KERN UX token pair
+        with sufficient contrast (see portal/static/rathaus/portal.css)."""
+
+        BLUE = "blue", _("Blue")
+        GREEN = "green", _("Green")
+        RED = "red", _("Red")
+        PURPLE = "purple", _("Purple")
+        TEAL = "teal", _("Teal")
+
+    # Kinds that are a Gemeindeverband (no AGS of their own).
+    ASSOCIATION_KINDS = frozenset({Kind.KREIS, Kind.VERBANDSGEMEINDE, Kind.AMT, Kind.SAMTGEMEINDE})
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    ars = models.CharField(
+        _("ARS"),
+        max_length=12,
+        unique=True,
+        validators=[validate_ars],
+        help_text=_("Amtlicher Regionalschlüssel, 12 digits"),
+    )
+    ags = models.CharField(
+        _("AGS"),
+        max_length=8,
+        blank=True,
+        validators=[validate_ags],
+        help_text=_("Amtlicher Gemeindeschlüssel, 8 digits; empty for Kreise and Verbandsgemeinden"),
+    )
+    land = models.CharField(_("Land"), max_length=2, choices=sorted(LAENDER.items()))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    has_portal = models.BooleanField(
+        _("has a portal"), default=True, help_text=_("Listed on the landing page")
+    )
+    coat_of_arms = models.CharField(
+        _("coat of arms"),
+        max_length=200,
+        blank=True,
+        help_text=_("Path of the coat of arms image in static files"),
+    )
+    accent = models.CharField(_("accent colour"), max_length=20, choices=Accent.choices, default="blue")
+    # Contact details for Impressum and Datenschutzerklärung.
+    authority_name = models.CharField(
+        _("authority name"), max_length=200, blank=True, help_text=_("e.g. Kreisverwaltung Cochem-Zell")
+    )
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    represented_by = models.CharField(_("represented by"), max_length=200, blank=True)
+    supervisory_authority = models.CharField(_("supervisory authority"), max_length=200, blank=True)
+    data_protection_officer = models.CharField(_("data protection officer"), max_length=300, blank=True)
+    accessibility_contact = models.EmailField(_("accessibility feedback e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_authority(self) -> str:
+        return self.authority_name or self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.ars and len(self.ars) == 12 and self.land and self.ars[:2] != self.land:
+            errors.setdefault("land", []).append(
+                _("The Land does not match the first two digits of the ARS.")  # type: ignore[arg-type]
+            )
+        if self.ags and self.ars and len(self.ars) == 12 and self.ags != ags_from_ars(self.ars):
+            errors.setdefault("ags", []).append(
+                _("The AGS must equal the ARS without its Gemeindeverband digits (%(ags)s).")
+                % {"ags": ags_from_ars(self.ars)}  # type: ignore[arg-type]
+            )
+        if self.parent_id:
+            parent = self.parent
+            if parent is not None and self.ars and not self.ars.startswith(parent.ars[:2]):
+                errors.setdefault("parent", []).append(
+                    _("The parent must lie in the same Land.")  # type: ignore[arg-type]
+                )
+            if parent is not None and parent.kind not in self.ASSOCIATION_KINDS and parent.kind not in {
+                self.Kind.KREISFREIE_STADT,
+            }:
+                errors.setdefault("parent", []).append(
+                    _("Only a Kreis or a Gemeindeverband can be a parent.")  # type: ignore[arg-type]
+                )
+            ancestor = parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    errors.setdefault("parent", []).append(
+                        _("A municipality cannot be its own ancestor.")  # type: ignore[arg-type]
+                    )
+                    break
+                ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
+
+
+class PostalArea(BaseModel):
+    """A postcode and place name that lies (at least partly) in a municipality."""
+
+    postcode = models.CharField(_("postcode"), max_length=5, db_index=True)
+    place_name = models.CharField(_("place name"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="postal_areas", verbose_name=_("municipality")
+    )
+
+    class Meta:
+        ordering = ["postcode", "place_name"]
+        verbose_name = _("postal area")
+        verbose_name_plural = _("postal areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postcode", "place_name", "municipality"], name="unique_postal_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.place_name}"
+
+
+class Office(BaseModel):
+    """An Organisationseinheit: Fachbereich, Amt or Team of a municipality."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATION = "administration", _("Verwaltung")
+        DEPARTMENT = "department", _("Fachbereich")
+        OFFICE = "office", _("Amt")
+        TEAM = "team", _("Team")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="offices", verbose_name=_("municipality")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    city = models.CharField(_("city"), max_length=100)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    accessibility_de = models.TextField(_("accessibility notes"), blank=True)
+    accessibility_en = models.TextField(_("accessibility notes (English)"), blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="unique_office_slug")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality.name})"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent and self.parent.municipality_id != self.municipality_id:
+            raise ValidationError(
+                {"parent": _("The parent unit must belong to the same municipality.")}
+            )
+
+
+class OpeningHours(BaseModel):
+    """One interval of the regular weekly pattern (several per day allowed)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("office")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    by_appointment_only = models.BooleanField(_("by appointment only"), default=False)
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class OpeningException(BaseModel):
+    """A day that differs from the weekly pattern: closed, or other hours."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_exceptions", verbose_name=_("office")
+    )
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note_de = models.CharField(_("note"), max_length=200, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("opening exception")
+        verbose_name_plural = _("opening exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if not self.closed and (self.opens is None or self.closes is None or self.opens >= self.closes):
+            raise ValidationError(_("Give opening and closing times (opening before closing) or mark the day closed."))

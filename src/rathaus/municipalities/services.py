@@ -1,0 +1,97 @@
+"""Writes for municipalities, postal areas, offices and opening hours. Every change is audited."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from rathaus.core.audit import audit_record
+from rathaus.core.model_changes import instance_create, instance_snapshot, instance_update
+from rathaus.municipalities.models import (
+    Municipality,
+    Office,
+    OpeningException,
+    OpeningHours,
+    PostalArea,
+)
+
+
+@transaction.atomic
+def municipality_create(*, actor: Any, **data: Any) -> Municipality:
+    """Create a municipality after validating its keys and hierarchy."""
+    if data.get("ars") and not data.get("land"):
+        data["land"] = data["ars"][:2]
+    municipality = instance_create(Municipality, data)
+    audit_record(
+        actor=actor, action="municipality.create", obj=municipality, details=instance_snapshot(municipality)
+    )
+    return municipality
+
+
+@transaction.atomic
+def municipality_update(*, actor: Any, municipality: Municipality, **data: Any) -> Municipality:
+    """Change fields of a municipality; records the old and new values."""
+    municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    changes = instance_update(municipality, data)
+    if changes:
+        audit_record(actor=actor, action="municipality.update", obj=municipality, details=changes)
+    return municipality
+
+
+@transaction.atomic
+def postal_area_create(*, actor: Any, municipality: Municipality, postcode: str, place_name: str) -> PostalArea:
+    """Record that `postcode place_name` lies in `municipality` (for the Zuständigkeitsfinder)."""
+    area = instance_create(
+        PostalArea, {"municipality": municipality, "postcode": postcode, "place_name": place_name}
+    )
+    audit_record(actor=actor, action="postal_area.create", obj=area, details=instance_snapshot(area))
+    return area
+
+
+@transaction.atomic
+def office_create(*, actor: Any, **data: Any) -> Office:
+    """Create an office (Organisationseinheit) of a municipality."""
+    office = instance_create(Office, data)
+    audit_record(actor=actor, action="office.create", obj=office, details=instance_snapshot(office))
+    return office
+
+
+@transaction.atomic
+def office_update(*, actor: Any, office: Office, **data: Any) -> Office:
+    """Change fields of an office; records the old and new values."""
+    office = Office.objects.select_for_update().get(pk=office.pk)
+    changes = instance_update(office, data)
+    if changes:
+        audit_record(actor=actor, action="office.update", obj=office, details=changes)
+    return office
+
+
+@transaction.atomic
+def office_set_opening_hours(
+    *, actor: Any, office: Office, intervals: list[tuple[int, dt.time, dt.time]]
+) -> list[OpeningHours]:
+    """Replace the weekly opening pattern of `office` with `intervals` (weekday, opens, closes)."""
+    office = Office.objects.select_for_update().get(pk=office.pk)
+    old = [f"{h.weekday} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in office.opening_hours.all()]
+    office.opening_hours.all().delete()
+    hours = [
+        instance_create(OpeningHours, {"office": office, "weekday": wd, "opens": o, "closes": c})
+        for wd, o, c in intervals
+    ]
+    audit_record(
+        actor=actor,
+        action="office.opening_hours.set",
+        obj=office,
+        details={"old": old, "new": [f"{h.weekday} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in hours]},
+    )
+    return hours
+
+
+@transaction.atomic
+def office_add_opening_exception(*, actor: Any, office: Office, **data: Any) -> OpeningException:
+    """Add a day on which `office` is closed or keeps other hours."""
+    exception = instance_create(OpeningException, {"office": office, **data})
+    audit_record(
+        actor=actor, action="office.opening_exception.create", obj=exception, details=instance_snapshot(exception)
+    )
+    return exception

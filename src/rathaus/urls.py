@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("api/", include("rathaus.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("intern/admin/", admin.site.urls),
+    path("", include("rathaus.portal.urls")),
+]
+
+admin.site.site_header = "rathaus – Verwaltung"
+admin.site.site_title = "rathaus"
