@@ -134,3 +134,18 @@ def office_services(*, municipality: Municipality, office_id: Any) -> QuerySet[S
     return Service.objects.filter(
         local_services__responsible_office_id=office_id, local_services__municipality=municipality
     ).order_by("name_de")
+
+
+def service_search(*, municipality: Municipality, query: str, limit: int = 20) -> list[ServiceOffer]:
+    """Services relevant in `municipality` matching `query` (German or English), best first."""
+    from django.utils.translation import get_language
+
+    from rathaus.catalog.search import search_services
+
+    if not query.strip():
+        return []
+    scope = set(service_queryset_for_municipality(municipality=municipality).values_list("pk", flat=True))
+    hits = search_services(query=query, service_ids=scope, language=(get_language() or "de")[:2], limit=limit)
+    by_id = Service.objects.in_bulk([hit.service_id for hit in hits])
+    ordered = [by_id[hit.service_id] for hit in hits if hit.service_id in by_id]
+    return service_offers(municipality=municipality, services=ordered)

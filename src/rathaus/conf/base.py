@@ -186,3 +186,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("RATHAUS_LOG_LEVEL", "INFO")},
 }
+
+# --- E-mail (accessibility feedback, later notifications). Console output in the demo. ---
+EMAIL_BACKEND = env_str("RATHAUS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("RATHAUS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("RATHAUS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("RATHAUS_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("RATHAUS_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("RATHAUS_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("RATHAUS_DEFAULT_FROM_EMAIL", "rathaus <noreply@localhost>")
