@@ -18,7 +18,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     kind = Municipality.Kind.STADT
     # Land 07, Kreis 135, Verband 9xxx, Gemeinde 0nn — unique per sequence number.
     ars = factory.Sequence(lambda n: f"0713590{n // 1000 % 100:02d}{n % 1000:03d}")
-    ags = factory.LazyAttribute(lambda o: "" if o.kind in Municipality.ASSOCIATION_KINDS else o.ars[:5] + o.ars[9:])
+    ags = factory.LazyAttribute(
+        lambda o: "" if o.kind in Municipality.ASSOCIATION_KINDS else o.ars[:5] + o.ars[9:]
+    )
     land = "07"
     authority_name = factory.LazyAttribute(lambda o: f"Verwaltung {o.name}")
     street = "Marktplatz 1"

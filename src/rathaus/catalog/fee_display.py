@@ -44,8 +44,10 @@ def fee_describe(rule: Mapping[str, Any] | None, language: str = "de") -> str:
             }
     elif kind == "formula":
         labels = ", ".join(p.label(language) for p in fee_parameters(rule))
-        text = rule.get(f"description_{language}") or rule.get("description_de") or (
-            _("Calculated from: %(parameters)s") % {"parameters": labels}
+        text = (
+            rule.get(f"description_{language}")
+            or rule.get("description_de")
+            or (_("Calculated from: %(parameters)s") % {"parameters": labels})
         )
     else:
         text = _("No fee information")

@@ -173,7 +173,11 @@ def fee_parameters(rule: Mapping[str, Any]) -> list[FeeParameter]:
             raise FeeRuleError("A formula needs a list of 'parameters'.")
         result = []
         for p in params:
-            if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not p["name"].isidentifier():
+            if (
+                not isinstance(p, dict)
+                or not isinstance(p.get("name"), str)
+                or not p["name"].isidentifier()
+            ):
                 raise FeeRuleError("Every formula parameter needs a 'name' that is an identifier.")
             if p["name"] in _FUNCTIONS:
                 raise FeeRuleError(f"“{p['name']}” is reserved and cannot name a parameter.")
@@ -243,7 +247,9 @@ def fee_compute(rule: Mapping[str, Any], parameters: Mapping[str, Any] | None = 
         raise FeeRuleError("This fee is decided case by case within a range.")
     values = _parameter_values(fee_parameters(rule), parameters or {})
     if kind == "per_unit":
-        result = Decimal(rule.get("base", 0)) + Decimal(rule["unit_price"]) * values[rule["parameter"]]
+        result = (
+            Decimal(rule.get("base", 0)) + Decimal(rule["unit_price"]) * values[rule["parameter"]]
+        )
     else:
         result = _evaluate(_parse_formula(rule["expression"], set(values)), values)
     cents = int(result.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -63,7 +63,9 @@ class Service(BaseModel):
         INTERNAL = "internal", _("Online form in this portal")
         EXTERNAL = "external", _("External online service")
 
-    leika_key = models.CharField(_("LeiKa key"), max_length=14, unique=True, validators=[leika_key_validator])
+    leika_key = models.CharField(
+        _("LeiKa key"), max_length=14, unique=True, validators=[leika_key_validator]
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_de = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -77,7 +79,9 @@ class Service(BaseModel):
     legal_basis_de = models.TextField(_("legal basis"))
     legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
     processing_time_de = models.CharField(_("processing time"), max_length=300, blank=True)
-    processing_time_en = models.CharField(_("processing time (English)"), max_length=300, blank=True)
+    processing_time_en = models.CharField(
+        _("processing time (English)"), max_length=300, blank=True
+    )
     deadlines_de = models.TextField(_("deadlines"), blank=True)
     deadlines_en = models.TextField(_("deadlines (English)"), blank=True)
     fee_rule = models.JSONField(
@@ -95,13 +99,18 @@ class Service(BaseModel):
     )
     keywords = models.TextField(_("keywords"), blank=True, help_text=_("Comma-separated"))
     synonyms = models.TextField(
-        _("synonyms"), blank=True, help_text=_("Comma-separated words citizens use for this service")
+        _("synonyms"),
+        blank=True,
+        help_text=_("Comma-separated words citizens use for this service"),
     )
     life_situations = models.ManyToManyField(
         LifeSituation, related_name="services", blank=True, verbose_name=_("life situations")
     )
     online_application = models.CharField(
-        _("online application"), max_length=20, choices=OnlineApplication.choices, default=OnlineApplication.NONE
+        _("online application"),
+        max_length=20,
+        choices=OnlineApplication.choices,
+        default=OnlineApplication.NONE,
     )
     online_url = models.URLField(_("online application URL"), blank=True)
 
@@ -122,7 +131,9 @@ class Service(BaseModel):
 
     def clean(self) -> None:
         if self.online_application == self.OnlineApplication.EXTERNAL and not self.online_url:
-            raise ValidationError({"online_url": _("An external online application needs its URL.")})
+            raise ValidationError(
+                {"online_url": _("An external online application needs its URL.")}
+            )
 
 
 class RequiredDocument(BaseModel):
@@ -134,7 +145,10 @@ class RequiredDocument(BaseModel):
         CERTIFIED_COPY = "certified_copy", _("Certified copy")
 
     service = models.ForeignKey(
-        Service, on_delete=models.CASCADE, related_name="required_documents", verbose_name=_("service")
+        Service,
+        on_delete=models.CASCADE,
+        related_name="required_documents",
+        verbose_name=_("service"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name_de = models.CharField(_("name"), max_length=200)
@@ -165,13 +179,19 @@ class LocalService(BaseModel):
     """
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="local_services", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="local_services",
+        verbose_name=_("municipality"),
     )
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="local_services", verbose_name=_("service")
     )
     responsible_office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="local_services", verbose_name=_("responsible office")
+        Office,
+        on_delete=models.PROTECT,
+        related_name="local_services",
+        verbose_name=_("responsible office"),
     )
     fee_rule = models.JSONField(
         _("local fee rule"),
@@ -183,7 +203,9 @@ class LocalService(BaseModel):
     local_notes_de = models.TextField(_("local notes"), blank=True)
     local_notes_en = models.TextField(_("local notes (English)"), blank=True)
     online_available = models.BooleanField(
-        _("offered online here"), default=True, help_text=_("Off: apply in person even if a form exists.")
+        _("offered online here"),
+        default=True,
+        help_text=_("Off: apply in person even if a form exists."),
     )
     online_url = models.URLField(_("local online application URL"), blank=True)
 

@@ -56,16 +56,21 @@ def place_resolve(
         ars = ars.strip()
         found = municipality_selectors.municipality_find_by_ars(ars=ars)
         if found is None:
-            raise PlaceNotFound(_("No municipality with the key %(ars)s is known.") % {"ars": ars}, field="ars")
+            raise PlaceNotFound(
+                _("No municipality with the key %(ars)s is known.") % {"ars": ars}, field="ars"
+            )
         return found
     if postcode:
         postcode = postcode.strip()
         if not (len(postcode) == 5 and postcode.isdigit()):
             raise PlaceNotFound(_("A postcode has five digits."), field="postcode")
-        candidates = municipality_selectors.municipality_find_by_place(postcode=postcode, place_name=place_name)
+        candidates = municipality_selectors.municipality_find_by_place(
+            postcode=postcode, place_name=place_name
+        )
         if not candidates:
             raise PlaceNotFound(
-                _("No municipality with the postcode %(postcode)s is known here.") % {"postcode": postcode},
+                _("No municipality with the postcode %(postcode)s is known here.")
+                % {"postcode": postcode},
                 field="postcode",
             )
         if len(candidates) > 1:
@@ -75,7 +80,9 @@ def place_resolve(
                 candidates,
             )
         return candidates[0]
-    raise PlaceNotFound(_("Please give a postcode, a place or a municipality key."), field="postcode")
+    raise PlaceNotFound(
+        _("Please give a postcode, a place or a municipality key."), field="postcode"
+    )
 
 
 def responsibility_find(*, service: Service, place: Municipality) -> Responsibility:
@@ -85,12 +92,15 @@ def responsibility_find(*, service: Service, place: Municipality) -> Responsibil
         offer.municipality_id: offer
         for offer in LocalService.objects.filter(
             service=service, municipality__in=[m.pk for m in lineage]
-        ).select_related("municipality", "responsible_office", "responsible_office__municipality")
+        )
+        .select_related("municipality", "responsible_office", "responsible_office__municipality")
         .prefetch_related("responsible_office__opening_hours")
     }
     searched: list[Municipality] = []
     for level in lineage:
         searched.append(level)
         if level.pk in offers:
-            return Responsibility(service=service, place=place, local_service=offers[level.pk], searched=searched)
+            return Responsibility(
+                service=service, place=place, local_service=offers[level.pk], searched=searched
+            )
     return Responsibility(service=service, place=place, local_service=None, searched=searched)

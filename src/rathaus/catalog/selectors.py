@@ -61,7 +61,9 @@ class ServiceOffer:
         return self.service.online_url
 
 
-def _offers_by_service(municipality: Municipality, service_ids: list[Any]) -> dict[Any, LocalService]:
+def _offers_by_service(
+    municipality: Municipality, service_ids: list[Any]
+) -> dict[Any, LocalService]:
     """The offer that covers all of `municipality` for each service: its own first, then upward."""
     lineage = municipality_selectors.municipality_lineage(municipality=municipality)
     rank = {m.pk: i for i, m in enumerate(lineage)}
@@ -82,7 +84,9 @@ def service_offers(*, municipality: Municipality, services: list[Service]) -> li
     return [ServiceOffer(service=s, local_service=best.get(s.pk)) for s in services]
 
 
-def service_list(*, municipality: Municipality, life_situation: LifeSituation | None = None) -> list[ServiceOffer]:
+def service_list(
+    *, municipality: Municipality, life_situation: LifeSituation | None = None
+) -> list[ServiceOffer]:
     """All services of a municipality's portal, A–Z, with the applicable local offer."""
     qs = service_queryset_for_municipality(municipality=municipality)
     if life_situation is not None:
@@ -93,7 +97,9 @@ def service_list(*, municipality: Municipality, life_situation: LifeSituation | 
 def service_get(*, municipality: Municipality, slug: str) -> ServiceOffer:
     """One service with everything its detail page shows, or NotFound."""
     qs = service_queryset_for_municipality(municipality=municipality).prefetch_related(
-        Prefetch("required_documents", queryset=RequiredDocument.objects.order_by("position", "name_de")),
+        Prefetch(
+            "required_documents", queryset=RequiredDocument.objects.order_by("position", "name_de")
+        ),
         "life_situations",
     )
     service = qs.filter(slug=slug).first()
@@ -115,7 +121,9 @@ def life_situation_list(*, municipality: Municipality) -> QuerySet[LifeSituation
     lineage, descendants = _scope_ids(municipality)
     in_scope = Q(services__local_services__municipality__in=[*lineage, *descendants])
     return (
-        LifeSituation.objects.annotate(service_count=Count("services", filter=in_scope, distinct=True))
+        LifeSituation.objects.annotate(
+            service_count=Count("services", filter=in_scope, distinct=True)
+        )
         .filter(service_count__gt=0)
         .order_by("name_de")
     )
@@ -136,7 +144,9 @@ def office_services(*, municipality: Municipality, office_id: Any) -> QuerySet[S
     ).order_by("name_de")
 
 
-def service_search(*, municipality: Municipality, query: str, limit: int = 20) -> list[ServiceOffer]:
+def service_search(
+    *, municipality: Municipality, query: str, limit: int = 20
+) -> list[ServiceOffer]:
     """Services relevant in `municipality` matching `query` (German or English), best first."""
     from django.utils.translation import get_language
 
@@ -144,8 +154,12 @@ def service_search(*, municipality: Municipality, query: str, limit: int = 20) -
 
     if not query.strip():
         return []
-    scope = set(service_queryset_for_municipality(municipality=municipality).values_list("pk", flat=True))
-    hits = search_services(query=query, service_ids=scope, language=(get_language() or "de")[:2], limit=limit)
+    scope = set(
+        service_queryset_for_municipality(municipality=municipality).values_list("pk", flat=True)
+    )
+    hits = search_services(
+        query=query, service_ids=scope, language=(get_language() or "de")[:2], limit=limit
+    )
     by_id = Service.objects.in_bulk([hit.service_id for hit in hits])
     ordered = [by_id[hit.service_id] for hit in hits if hit.service_id in by_id]
     return service_offers(municipality=municipality, services=ordered)

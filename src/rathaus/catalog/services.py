@@ -14,7 +14,12 @@ from rathaus.core.model_changes import instance_create, instance_snapshot, insta
 def life_situation_create(*, actor: Any, **data: Any) -> LifeSituation:
     """Create a life situation (Lebenslage)."""
     situation = instance_create(LifeSituation, data)
-    audit_record(actor=actor, action="life_situation.create", obj=situation, details=instance_snapshot(situation))
+    audit_record(
+        actor=actor,
+        action="life_situation.create",
+        obj=situation,
+        details=instance_snapshot(situation),
+    )
     return situation
 
 
@@ -66,7 +71,10 @@ def required_document_add(*, actor: Any, service: Service, **data: Any) -> Requi
         data["position"] = service.required_documents.count()
     document = instance_create(RequiredDocument, {**data, "service": service})
     audit_record(
-        actor=actor, action="service.required_document.create", obj=document, details=instance_snapshot(document)
+        actor=actor,
+        action="service.required_document.create",
+        obj=document,
+        details=instance_snapshot(document),
     )
     return document
 
@@ -75,7 +83,9 @@ def required_document_add(*, actor: Any, service: Service, **data: Any) -> Requi
 def local_service_create(*, actor: Any, **data: Any) -> LocalService:
     """A municipality starts offering a shared service, with its local details."""
     offer = instance_create(LocalService, data)
-    audit_record(actor=actor, action="local_service.create", obj=offer, details=instance_snapshot(offer))
+    audit_record(
+        actor=actor, action="local_service.create", obj=offer, details=instance_snapshot(offer)
+    )
     return offer
 
 

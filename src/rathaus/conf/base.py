@@ -112,6 +112,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("RATHAUS_STATIC_ROOT", str(VAR_DIR / "static")))
 # Front-end assets built by `make assets` from node_modules (KERN UX, htmx, axe-core).
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("RATHAUS_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {

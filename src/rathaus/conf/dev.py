@@ -8,4 +8,4 @@ os.environ.setdefault("RATHAUS_SECURE_COOKIES", "false")
 os.environ.setdefault("RATHAUS_HSTS_SECONDS", "0")
 os.environ.setdefault("RATHAUS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-from rathaus.conf.base import *  # noqa: E402, F403
+from rathaus.conf.base import *  # noqa: F403

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("RATHAUS_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("RATHAUS_SECURE_SSL_REDIRECT", "false")
 
-from rathaus.conf.base import *  # noqa: E402, F403
+from rathaus.conf.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -8,7 +8,14 @@ from rathaus.core.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only view of the audit trail."""
 
-    list_display = ["occurred_at", "actor_label", "action", "object_type", "object_repr", "ip_address"]
+    list_display = [
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_repr",
+        "ip_address",
+    ]
     list_filter = ["action", "actor_type", "object_type"]
     search_fields = ["actor_label", "action", "object_id", "object_repr"]
     date_hierarchy = "occurred_at"

@@ -33,7 +33,7 @@ def instance_update(instance: M, data: dict[str, Any]) -> dict[str, list[Any]]:
             setattr(instance, field, new)
     if changes:
         instance.full_clean()
-        update_fields = [instance._meta.get_field(f).attname for f in changes]
+        update_fields = list(changes)
         if any(f.name == "updated_at" for f in instance._meta.get_fields()):
             update_fields.append("updated_at")
         instance.save(update_fields=update_fields)

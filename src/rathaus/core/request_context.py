@@ -12,11 +12,12 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("rathaus_request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("rathaus_request_context", default=None)
 
 
 def current_request_context() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 @contextmanager

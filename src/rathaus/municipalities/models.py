@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,9 @@ class Municipality(BaseModel):
         max_length=8,
         blank=True,
         validators=[validate_ags],
-        help_text=_("Amtlicher Gemeindeschlüssel, 8 digits; empty for Kreise and Verbandsgemeinden"),
+        help_text=_(
+            "Amtlicher Gemeindeschlüssel, 8 digits; empty for Kreise and Verbandsgemeinden"
+        ),
     )
     land = models.CharField(_("Land"), max_length=2, choices=sorted(LAENDER.items()))
     parent = models.ForeignKey(
@@ -75,10 +79,15 @@ class Municipality(BaseModel):
         blank=True,
         help_text=_("Path of the coat of arms image in static files"),
     )
-    accent = models.CharField(_("accent colour"), max_length=20, choices=Accent.choices, default="blue")
+    accent = models.CharField(
+        _("accent colour"), max_length=20, choices=Accent.choices, default="blue"
+    )
     # Contact details for Impressum and Datenschutzerklärung.
     authority_name = models.CharField(
-        _("authority name"), max_length=200, blank=True, help_text=_("e.g. Kreisverwaltung Cochem-Zell")
+        _("authority name"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Kreisverwaltung Cochem-Zell"),
     )
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
@@ -88,7 +97,9 @@ class Municipality(BaseModel):
     website = models.URLField(_("website"), blank=True)
     represented_by = models.CharField(_("represented by"), max_length=200, blank=True)
     supervisory_authority = models.CharField(_("supervisory authority"), max_length=200, blank=True)
-    data_protection_officer = models.CharField(_("data protection officer"), max_length=300, blank=True)
+    data_protection_officer = models.CharField(
+        _("data protection officer"), max_length=300, blank=True
+    )
     accessibility_contact = models.EmailField(_("accessibility feedback e-mail"), blank=True)
 
     class Meta:
@@ -104,33 +115,36 @@ class Municipality(BaseModel):
         return self.authority_name or self.name
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.ars and len(self.ars) == 12 and self.land and self.ars[:2] != self.land:
             errors.setdefault("land", []).append(
-                _("The Land does not match the first two digits of the ARS.")  # type: ignore[arg-type]
+                _("The Land does not match the first two digits of the ARS.")
             )
         if self.ags and self.ars and len(self.ars) == 12 and self.ags != ags_from_ars(self.ars):
             errors.setdefault("ags", []).append(
                 _("The AGS must equal the ARS without its Gemeindeverband digits (%(ags)s).")
-                % {"ags": ags_from_ars(self.ars)}  # type: ignore[arg-type]
+                % {"ags": ags_from_ars(self.ars)}
             )
         if self.parent_id:
             parent = self.parent
             if parent is not None and self.ars and not self.ars.startswith(parent.ars[:2]):
+                errors.setdefault("parent", []).append(_("The parent must lie in the same Land."))
+            if (
+                parent is not None
+                and parent.kind not in self.ASSOCIATION_KINDS
+                and parent.kind
+                not in {
+                    self.Kind.KREISFREIE_STADT,
+                }
+            ):
                 errors.setdefault("parent", []).append(
-                    _("The parent must lie in the same Land.")  # type: ignore[arg-type]
-                )
-            if parent is not None and parent.kind not in self.ASSOCIATION_KINDS and parent.kind not in {
-                self.Kind.KREISFREIE_STADT,
-            }:
-                errors.setdefault("parent", []).append(
-                    _("Only a Kreis or a Gemeindeverband can be a parent.")  # type: ignore[arg-type]
+                    _("Only a Kreis or a Gemeindeverband can be a parent.")
                 )
             ancestor = parent
             while ancestor is not None:
                 if ancestor.pk == self.pk:
                     errors.setdefault("parent", []).append(
-                        _("A municipality cannot be its own ancestor.")  # type: ignore[arg-type]
+                        _("A municipality cannot be its own ancestor.")
                     )
                     break
                 ancestor = ancestor.parent
@@ -144,7 +158,10 @@ class PostalArea(BaseModel):
     postcode = models.CharField(_("postcode"), max_length=5, db_index=True)
     place_name = models.CharField(_("place name"), max_length=100)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="postal_areas", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="postal_areas",
+        verbose_name=_("municipality"),
     )
 
     class Meta:
@@ -171,7 +188,10 @@ class Office(BaseModel):
         TEAM = "team", _("Team")
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="offices", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="offices",
+        verbose_name=_("municipality"),
     )
     parent = models.ForeignKey(
         "self",
@@ -237,7 +257,9 @@ class OpeningHours(BaseModel):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes")
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opens_before_closes"
+            )
         ]
 
     def __str__(self) -> str:
@@ -248,7 +270,10 @@ class OpeningException(BaseModel):
     """A day that differs from the weekly pattern: closed, or other hours."""
 
     office = models.ForeignKey(
-        Office, on_delete=models.CASCADE, related_name="opening_exceptions", verbose_name=_("office")
+        Office,
+        on_delete=models.CASCADE,
+        related_name="opening_exceptions",
+        verbose_name=_("office"),
     )
     date = models.DateField(_("date"))
     closed = models.BooleanField(_("closed all day"), default=True)
@@ -266,5 +291,38 @@ class OpeningException(BaseModel):
         return f"{self.date:%Y-%m-%d}"
 
     def clean(self) -> None:
-        if not self.closed and (self.opens is None or self.closes is None or self.opens >= self.closes):
-            raise ValidationError(_("Give opening and closing times (opening before closing) or mark the day closed."))
+        if not self.closed and (
+            self.opens is None or self.closes is None or self.opens >= self.closes
+        ):
+            raise ValidationError(
+                _("Give opening and closing times (opening before closing) or mark the day closed.")
+            )
+
+
+class AccessibilityFeedback(BaseModel):
+    """A barrier reported through a portal's accessibility statement (BITV 2.0 feedback mechanism).
+
+    Name and e-mail are optional: a citizen may report a barrier anonymously. `created_at`
+    (from BaseModel) is when the report arrived.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="accessibility_feedback",
+        verbose_name=_("municipality"),
+    )
+    page_url = models.CharField(
+        _("page"), max_length=500, blank=True, help_text=_("Address of the page with the barrier")
+    )
+    message = models.TextField(_("message"), max_length=5000)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name} {self.created_at:%Y-%m-%d %H:%M}"

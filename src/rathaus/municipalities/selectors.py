@@ -44,7 +44,10 @@ def municipality_descendant_ids(*, municipality: Municipality) -> set[object]:
     found: set[object] = set()
     frontier = {municipality.pk}
     while frontier:
-        frontier = set(Municipality.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        frontier = (
+            set(Municipality.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
         found |= frontier
     return found
 
@@ -83,7 +86,9 @@ def office_get(*, municipality: Municipality, slug: str) -> Office:
                 "opening_hours",
                 Prefetch(
                     "opening_exceptions",
-                    queryset=OpeningException.objects.filter(date__gte=dt.date.today()).order_by("date"),
+                    queryset=OpeningException.objects.filter(date__gte=dt.date.today()).order_by(
+                        "date"
+                    ),
                 ),
             )
             .get(municipality=municipality, slug=slug)

@@ -1,13 +1,19 @@
 """Writes for municipalities, postal areas, offices and opening hours. Every change is audited."""
 
 import datetime as dt
+import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create, instance_snapshot, instance_update
 from rathaus.municipalities.models import (
+    AccessibilityFeedback,
     Municipality,
     Office,
     OpeningException,
@@ -23,7 +29,10 @@ def municipality_create(*, actor: Any, **data: Any) -> Municipality:
         data["land"] = data["ars"][:2]
     municipality = instance_create(Municipality, data)
     audit_record(
-        actor=actor, action="municipality.create", obj=municipality, details=instance_snapshot(municipality)
+        actor=actor,
+        action="municipality.create",
+        obj=municipality,
+        details=instance_snapshot(municipality),
     )
     return municipality
 
@@ -39,12 +48,16 @@ def municipality_update(*, actor: Any, municipality: Municipality, **data: Any) 
 
 
 @transaction.atomic
-def postal_area_create(*, actor: Any, municipality: Municipality, postcode: str, place_name: str) -> PostalArea:
+def postal_area_create(
+    *, actor: Any, municipality: Municipality, postcode: str, place_name: str
+) -> PostalArea:
     """Record that `postcode place_name` lies in `municipality` (for the Zuständigkeitsfinder)."""
     area = instance_create(
         PostalArea, {"municipality": municipality, "postcode": postcode, "place_name": place_name}
     )
-    audit_record(actor=actor, action="postal_area.create", obj=area, details=instance_snapshot(area))
+    audit_record(
+        actor=actor, action="postal_area.create", obj=area, details=instance_snapshot(area)
+    )
     return area
 
 
@@ -82,7 +95,10 @@ def office_set_opening_hours(
         actor=actor,
         action="office.opening_hours.set",
         obj=office,
-        details={"old": old, "new": [f"{h.weekday} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in hours]},
+        details={
+            "old": old,
+            "new": [f"{h.weekday} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in hours],
+        },
     )
     return hours
 
@@ -92,6 +108,94 @@ def office_add_opening_exception(*, actor: Any, office: Office, **data: Any) -> 
     """Add a day on which `office` is closed or keeps other hours."""
     exception = instance_create(OpeningException, {"office": office, **data})
     audit_record(
-        actor=actor, action="office.opening_exception.create", obj=exception, details=instance_snapshot(exception)
+        actor=actor,
+        action="office.opening_exception.create",
+        obj=exception,
+        details=instance_snapshot(exception),
     )
     return exception
+
+
+logger = logging.getLogger(__name__)
+
+
+def _accessibility_feedback_mail(feedback: AccessibilityFeedback, recipient: str) -> None:
+    # Staff read the notification in the installation's main language, whatever language
+    # the citizen used on the portal.
+    municipality = feedback.municipality
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Accessibility feedback for the portal of %(name)s") % {"name": municipality.name}
+        lines = [
+            _("A barrier was reported through the accessibility statement of the portal."),
+            "",
+            _("Page: %(page)s") % {"page": feedback.page_url or _("not given")},
+            _("Name: %(name)s") % {"name": feedback.name or _("not given")},
+            _("E-mail: %(email)s") % {"email": feedback.email or _("not given")},
+            _("Received: %(when)s")
+            % {"when": f"{feedback.created_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"},
+            "",
+            _("Message:"),
+            feedback.message,
+            "",
+            _(
+                "Under the BITV 2.0 the reporter is entitled to an answer. Reference: %(reference)s"
+            )
+            % {"reference": feedback.pk},
+        ]
+    send_mail(
+        subject=subject,
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=[recipient],
+        fail_silently=False,
+    )
+
+
+@transaction.atomic
+def accessibility_feedback_submit(
+    *,
+    municipality: Municipality,
+    message: str,
+    page_url: str = "",
+    name: str = "",
+    email: str = "",
+) -> AccessibilityFeedback:
+    """Store a citizen's report of a barrier and notify the municipality's accessibility contact.
+
+    The e-mail goes to `accessibility_contact` (or, failing that, the municipality's general
+    address) after the transaction commits; a failing mail server is logged and never loses the
+    stored report. The audit event records the report but not its personal data.
+    """
+    feedback = instance_create(
+        AccessibilityFeedback,
+        {
+            "municipality": municipality,
+            "message": message.strip(),
+            "page_url": page_url.strip(),
+            "name": name.strip(),
+            "email": email.strip(),
+        },
+    )
+    recipient = municipality.accessibility_contact or municipality.email
+    audit_record(
+        actor=None,
+        action="accessibility_feedback.submit",
+        obj=feedback,
+        details={
+            "municipality": municipality.slug,
+            "page_url": feedback.page_url,
+            "notified": recipient,
+            "reply_requested": bool(feedback.email),
+        },
+    )
+    if recipient:
+        transaction.on_commit(
+            lambda: _accessibility_feedback_mail(feedback, recipient), robust=True
+        )
+    else:
+        logger.warning(
+            "accessibility feedback %s for %s: no contact address, nobody notified",
+            feedback.pk,
+            municipality.slug,
+        )
+    return feedback
