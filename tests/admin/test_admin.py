@@ -5,7 +5,7 @@ from rathaus.core.models import AuditEvent
 from rathaus.municipalities.models import Municipality
 from tests.factories import LocalServiceFactory, MunicipalityFactory, OpeningHoursFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 MODELS = [
     "municipalities/municipality",

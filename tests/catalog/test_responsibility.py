@@ -8,6 +8,8 @@ from rathaus.catalog.responsibility import (
 )
 from tests.factories import LocalServiceFactory, OfficeFactory, ServiceFactory
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 def test_walks_up_to_the_kreis_for_vehicle_registration(hierarchy, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):

@@ -6,7 +6,7 @@ from rathaus.catalog.models import Service
 from rathaus.core.models import AuditEvent
 from tests.factories import LifeSituationFactory, MunicipalityFactory, OfficeFactory, ServiceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 SERVICE = {
     "leika_key": "99115005001000",

@@ -7,7 +7,7 @@ from rathaus.core.request_context import RequestContext, request_context
 from rathaus.municipalities import services as municipality_services
 from tests.factories import MunicipalityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _event() -> AuditEvent:

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 
 from rathaus.municipalities.keys import ags_from_ars, land_name, validate_ags, validate_ars
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 @pytest.mark.parametrize("value", ["053580008008", "071350000000"])
 def test_valid_ars(value):

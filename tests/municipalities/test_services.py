@@ -8,7 +8,7 @@ from rathaus.municipalities import services
 from rathaus.municipalities.models import Municipality
 from tests.factories import MunicipalityFactory, OfficeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _create(**overrides):
