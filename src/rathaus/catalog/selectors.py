@@ -108,6 +108,13 @@ def service_get(*, municipality: Municipality, slug: str) -> ServiceOffer:
     return service_offers(municipality=municipality, services=[service])[0]
 
 
+def service_list_shared() -> QuerySet[Service]:
+    """All shared service descriptions A–Z, whoever offers them, with their life situations."""
+    return Service.objects.prefetch_related(
+        Prefetch("life_situations", queryset=LifeSituation.objects.order_by("name_de"))
+    ).order_by("name_de")
+
+
 def service_get_by_slug(*, slug: str) -> Service:
     """A shared service by slug regardless of municipality, or NotFound."""
     service = Service.objects.filter(slug=slug).first()

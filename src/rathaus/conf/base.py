@@ -173,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: nullable references to components are valid JSON Schema (3.0's idiom is not).
+    "OAS_VERSION": "3.1.0",
     # Swagger UI served from our own static files (no CDN; CSP without inline script).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -31,7 +31,7 @@ class Municipality(BaseModel):
 
     class Accent(models.TextChoices):
         """Accent colours allowed for a portal; each maps to a KERN UX token pair
-        with sufficient contrast (see portal/static/rathaus/portal.css)."""
+        with sufficient contrast (see portal/static/portal/portal.css)."""
 
         BLUE = "blue", _("Blue")
         GREEN = "green", _("Green")

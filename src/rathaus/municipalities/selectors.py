@@ -1,9 +1,9 @@
 """Reads for municipalities and offices."""
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from rathaus.core.errors import NotFound
 from rathaus.municipalities.models import Municipality, Office, OpeningException, OpeningHours
@@ -86,9 +86,9 @@ def office_get(*, municipality: Municipality, slug: str) -> Office:
                 "opening_hours",
                 Prefetch(
                     "opening_exceptions",
-                    queryset=OpeningException.objects.filter(date__gte=dt.date.today()).order_by(
-                        "date"
-                    ),
+                    queryset=OpeningException.objects.filter(
+                        date__gte=timezone.localdate()
+                    ).order_by("date"),
                 ),
             )
             .get(municipality=municipality, slug=slug)

@@ -1,5 +1,323 @@
-from django.http import HttpRequest, HttpResponse
+"""Citizen portal: thin views that parse input, call selectors or services and render.
+
+Every page works without JavaScript; htmx only speeds up the service search.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from rathaus.catalog import selectors as catalog_selectors
+from rathaus.catalog.fee_display import fee_describe
+from rathaus.catalog.models import Service
+from rathaus.catalog.responsibility import (
+    PlaceAmbiguous,
+    PlaceNotFound,
+    place_resolve,
+    responsibility_find,
+)
+from rathaus.catalog.selectors import ServiceOffer
+from rathaus.core.errors import NotFound
+from rathaus.municipalities import selectors as municipality_selectors
+from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.services import accessibility_feedback_submit
+from rathaus.portal import jsonld
+from rathaus.portal.alphabet import group_by_initial, letter_index
+from rathaus.portal.forms import AccessibilityFeedbackForm, ResponsibilityForm
+from rathaus.portal.municipality_tree import portal_tree
+
+P = ParamSpec("P")
+
+FEATURED_SERVICES = 6
+SEARCH_QUERY_MAX_LENGTH = 200
 
 
+def public_page(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Turn the domain's NotFound into a 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
+
+
+def _portal(slug: str) -> Municipality:
+    municipality = municipality_selectors.municipality_get(slug=slug)
+    if not municipality.has_portal:
+        raise NotFound(f"{municipality.name} has no portal.")
+    return municipality
+
+
+def _language() -> str:
+    return (get_language() or "de")[:2]
+
+
+def _application_channel(offer: ServiceOffer) -> str:
+    """How a citizen applies: "external" (link to an online service), "internal" (a form in
+    this portal — not built yet, so the page says to apply in person) or "in_person"."""
+    if not offer.online_available:
+        return "in_person"
+    if offer.service.online_application == Service.OnlineApplication.EXTERNAL or (
+        offer.local_service is not None and offer.local_service.online_url
+    ):
+        return "external" if offer.online_url else "in_person"
+    return "internal"
+
+
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("rathaus")
+    portals = list(municipality_selectors.municipality_list_portals())
+    return render(request, "portal/landing.html", {"lands": portal_tree(portals)})
+
+
+@public_page
+@require_safe
+def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    offers = catalog_selectors.service_list(municipality=municipality)
+    # No usage statistics yet: put what citizens can finish online first, then by name.
+    featured = sorted(
+        offers,
+        key=lambda o: (
+            not (o.online_available and o.online_url),
+            -o.service.ozg_maturity,
+            o.service.name_de,
+        ),
+    )[:FEATURED_SERVICES]
+    return render(
+        request,
+        "portal/start.html",
+        {
+            "municipality": municipality,
+            "featured": featured,
+            "service_count": len(offers),
+            "life_situations": catalog_selectors.life_situation_list(municipality=municipality),
+        },
+    )
+
+
+@public_page
+@require_safe
+def search(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = (
+        catalog_selectors.service_search(municipality=municipality, query=query) if query else []
+    )
+    return render(
+        request,
+        "portal/search.html",
+        {"municipality": municipality, "query": query, "results": results},
+    )
+
+
+@public_page
+@require_safe
+def service_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    offers = catalog_selectors.service_list(municipality=municipality)
+    groups = group_by_initial(offers, key=lambda offer: str(offer.service.name))
+    return render(
+        request,
+        "portal/service_list.html",
+        {
+            "municipality": municipality,
+            "groups": groups,
+            "letters": letter_index(groups),
+            "service_count": len(offers),
+        },
+    )
+
+
+@public_page
+@require_safe
+def service_detail(request: HttpRequest, municipality_slug: str, service_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    offer = catalog_selectors.service_get(municipality=municipality, slug=service_slug)
+    hours: list[municipality_selectors.DayHours] = []
+    if offer.local_service is not None:
+        hours = municipality_selectors.office_weekly_hours(
+            office=offer.local_service.responsible_office
+        )
+    channel = _application_channel(offer)
+    fee_text = fee_describe(offer.fee_rule, _language())
+    finder = None
+    if offer.depends_on_place:
+        finder = ResponsibilityForm(services=[offer.service])
+    return render(
+        request,
+        "portal/service_detail.html",
+        {
+            "municipality": municipality,
+            "offer": offer,
+            "service": offer.service,
+            "documents": list(offer.service.required_documents.all()),
+            "life_situations": list(offer.service.life_situations.all()),
+            "hours": hours,
+            "fee_text": fee_text,
+            "channel": channel,
+            "finder": finder,
+            "jsonld": jsonld.government_service(
+                offer=offer,
+                municipality=municipality,
+                url=request.build_absolute_uri(),
+                fee_text=fee_text,
+                hours=hours,
+                online_url=offer.online_url if channel == "external" else "",
+            ),
+        },
+    )
+
+
+@public_page
+@require_safe
+def life_situation_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    situations = catalog_selectors.life_situation_list(municipality=municipality)
+    return render(
+        request,
+        "portal/life_situation_list.html",
+        {"municipality": municipality, "situations": situations},
+    )
+
+
+@public_page
+@require_safe
+def life_situation_detail(
+    request: HttpRequest, municipality_slug: str, situation_slug: str
+) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    situation = catalog_selectors.life_situation_get(slug=situation_slug)
+    offers = catalog_selectors.service_list(municipality=municipality, life_situation=situation)
+    return render(
+        request,
+        "portal/life_situation_detail.html",
+        {"municipality": municipality, "situation": situation, "offers": offers},
+    )
+
+
+@public_page
+@require_safe
+def office_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    offices = municipality_selectors.office_list(municipality=municipality)
+    return render(
+        request,
+        "portal/office_list.html",
+        {"municipality": municipality, "offices": offices},
+    )
+
+
+@public_page
+@require_safe
+def office_detail(request: HttpRequest, municipality_slug: str, office_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    office = municipality_selectors.office_get(municipality=municipality, slug=office_slug)
+    return render(
+        request,
+        "portal/office_detail.html",
+        {
+            "municipality": municipality,
+            "office": office,
+            "hours": municipality_selectors.office_weekly_hours(office=office),
+            "exceptions": list(office.opening_exceptions.all()),
+            "services": catalog_selectors.office_services(
+                municipality=municipality, office_id=office.pk
+            ),
+        },
+    )
+
+
+_PLACE_ERROR_FIELDS = {"ars": "ars", "postcode": "plz"}
+
+
+@public_page
+@require_safe
+def responsibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    services = list(catalog_selectors.service_queryset_for_municipality(municipality=municipality))
+    submitted = any(key in request.GET for key in ("leistung", "plz", "ort", "ars"))
+    form = ResponsibilityForm(request.GET if submitted else None, services=services)
+    context: dict[str, Any] = {"municipality": municipality, "form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            place = place_resolve(ars=data["ars"], postcode=data["plz"], place_name=data["ort"])
+        except PlaceAmbiguous as exc:
+            context.update(ambiguous=exc.message, candidates=exc.candidates)
+        except PlaceNotFound as exc:
+            form.add_error(_PLACE_ERROR_FIELDS.get(exc.field or "", "plz"), exc.message)
+        else:
+            result = responsibility_find(service=data["leistung"], place=place)
+            context["result"] = result
+            if result.local_service is not None:
+                context["hours"] = municipality_selectors.office_weekly_hours(
+                    office=result.local_service.responsible_office
+                )
+    return render(request, "portal/responsibility.html", context)
+
+
+@public_page
+@require_safe
+def imprint(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    return render(request, "portal/imprint.html", {"municipality": municipality})
+
+
+@public_page
+@require_safe
+def privacy(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    return render(request, "portal/privacy.html", {"municipality": municipality})
+
+
+@public_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def accessibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    if request.method == "POST":
+        form = AccessibilityFeedbackForm(request.POST)
+        if form.is_valid():
+            accessibility_feedback_submit(municipality=municipality, **form.cleaned_data)
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your message has been sent to %(authority)s. If you gave an "
+                    "e-mail address, you will receive an answer."
+                )
+                % {"authority": municipality.display_authority},
+            )
+            return redirect(reverse("portal:accessibility", args=[municipality.slug]))
+    else:
+        form = AccessibilityFeedbackForm(initial={"page_url": request.GET.get("seite", "")[:500]})
+    return render(
+        request, "portal/accessibility.html", {"municipality": municipality, "form": form}
+    )
+
+
+@public_page
+@require_safe
+def easy_language(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    return render(request, "portal/easy_language.html", {"municipality": municipality})
+
+
+@public_page
+@require_safe
+def sign_language(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = _portal(municipality_slug)
+    return render(request, "portal/sign_language.html", {"municipality": municipality})

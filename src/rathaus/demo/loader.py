@@ -1,0 +1,374 @@
+"""Load the demo data (``rathaus.demo.data``) through the real service functions.
+
+Every row is matched by its natural key – ARS, (municipality, office slug), life-situation
+slug, LeiKa key, (municipality, service) – so the load is idempotent: missing rows are created,
+rows that differ from the data are corrected, and a second run changes nothing and writes no
+audit event. All writes go through ``rathaus.municipalities.services`` and
+``rathaus.catalog.services`` as the system (``actor=None``), so they are validated and audited
+like any other change.
+
+Some corrections have no service function yet (life situations, required documents, opening
+exceptions, stale postal areas); the loader never edits those rows behind the services' back but
+reports them as warnings.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from rathaus.catalog import services as catalog_services
+from rathaus.catalog.models import LifeSituation, LocalService, Service
+from rathaus.catalog.search import search_index_rebuild
+from rathaus.demo.data import life_situations as life_situation_data
+from rathaus.demo.data import local_services as local_service_data
+from rathaus.demo.data import municipalities as municipality_data
+from rathaus.demo.data import offices as office_data
+from rathaus.demo.data import services as service_data
+from rathaus.municipalities import services as municipality_services
+from rathaus.municipalities.models import Municipality, Office, OpeningException, PostalArea
+
+# The audit trail records demo data as written by the system, not by a person.
+SYSTEM_ACTOR = None
+
+
+@dataclass
+class DemoLoadResult:
+    """What one run of `demo_load` did: rows created and updated per kind, and warnings."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        """One line for the console."""
+        if not self.changed:
+            return "Demo data is up to date – nothing changed."
+        parts = [
+            f"{label} " + ", ".join(f"{count} × {kind}" for kind, count in sorted(counter.items()))
+            for label, counter in (("created", self.created), ("updated", self.updated))
+            if counter
+        ]
+        return "Demo data loaded: " + "; ".join(parts) + "."
+
+
+def _differences(instance: models.Model, data: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `data` whose value differs from `instance` (foreign keys by primary key)."""
+    changed: dict[str, Any] = {}
+    for name, wanted in data.items():
+        model_field = instance._meta.get_field(name)
+        if isinstance(model_field, models.ForeignKey):
+            current = getattr(instance, model_field.attname)
+            if current != (wanted.pk if wanted is not None else None):
+                changed[name] = wanted
+        elif getattr(instance, name) != wanted:
+            changed[name] = wanted
+    return changed
+
+
+def _load_municipalities(result: DemoLoadResult) -> dict[str, Municipality]:
+    specs = municipality_data.ALL
+    by_ars = {m.ars: m for m in Municipality.objects.filter(ars__in=[s["ars"] for s in specs])}
+    for spec in specs:
+        data = {key: value for key, value in spec.items() if key not in {"parent", "postal_areas"}}
+        data["land"] = spec["ars"][:2]
+        data["parent"] = by_ars[spec["parent"]] if spec["parent"] else None
+        existing = by_ars.get(spec["ars"])
+        if existing is None:
+            by_ars[spec["ars"]] = municipality_services.municipality_create(
+                actor=SYSTEM_ACTOR, **data
+            )
+            result.created["municipality"] += 1
+        elif changes := _differences(existing, data):
+            by_ars[spec["ars"]] = municipality_services.municipality_update(
+                actor=SYSTEM_ACTOR, municipality=existing, **changes
+            )
+            result.updated["municipality"] += 1
+    return {m.slug: m for m in by_ars.values()}
+
+
+def _load_postal_areas(result: DemoLoadResult, by_slug: dict[str, Municipality]) -> None:
+    municipalities = [by_slug[spec["slug"]] for spec in municipality_data.ALL]
+    existing = set(
+        PostalArea.objects.filter(municipality__in=municipalities).values_list(
+            "municipality_id", "postcode", "place_name"
+        )
+    )
+    wanted: set[tuple[Any, str, str]] = set()
+    for spec in municipality_data.ALL:
+        municipality = by_slug[spec["slug"]]
+        for postcode, place_name in spec["postal_areas"]:
+            wanted.add((municipality.pk, postcode, place_name))
+            if (municipality.pk, postcode, place_name) not in existing:
+                municipality_services.postal_area_create(
+                    actor=SYSTEM_ACTOR,
+                    municipality=municipality,
+                    postcode=postcode,
+                    place_name=place_name,
+                )
+                result.created["postal_area"] += 1
+    names = {m.pk: m.name for m in municipalities}
+    for municipality_id, postcode, place_name in sorted(existing - wanted, key=str):
+        result.warnings.append(
+            f"Postal area {postcode} {place_name} of {names[municipality_id]} is not in the "
+            "demo data; remove it in the admin if it is wrong."
+        )
+
+
+def _exception_data(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date": spec["date"],
+        "closed": spec["closed"],
+        "opens": spec.get("opens"),
+        "closes": spec.get("closes"),
+        "note_de": spec.get("note_de", ""),
+        "note_en": spec.get("note_en", ""),
+    }
+
+
+def _load_office_days(
+    result: DemoLoadResult,
+    office: Office,
+    *,
+    hours: list[tuple[int, dt.time, dt.time]],
+    hours_now: list[tuple[int, dt.time, dt.time]],
+    exceptions: list[dict[str, Any]],
+    exceptions_now: dict[dt.date, OpeningException],
+) -> None:
+    wanted_hours = sorted(hours)
+    if wanted_hours != hours_now:
+        municipality_services.office_set_opening_hours(
+            actor=SYSTEM_ACTOR, office=office, intervals=wanted_hours
+        )
+        (result.updated if hours_now else result.created)["weekly_hours"] += 1
+    for spec in exceptions:
+        data = _exception_data(spec)
+        current = exceptions_now.get(data["date"])
+        if current is None:
+            municipality_services.office_add_opening_exception(
+                actor=SYSTEM_ACTOR, office=office, **data
+            )
+            result.created["opening_exception"] += 1
+        elif _differences(current, data):
+            result.warnings.append(
+                f"Opening exception {data['date']:%d.%m.%Y} of {office} differs from the demo "
+                "data; there is no service to correct it."
+            )
+
+
+def _load_offices(
+    result: DemoLoadResult, by_slug: dict[str, Municipality]
+) -> dict[tuple[str, str], Office]:
+    municipalities = [by_slug[slug] for slug in office_data.OFFICES]
+    existing = {
+        (office.municipality_id, office.slug): office
+        for office in Office.objects.filter(municipality__in=municipalities).prefetch_related(
+            "opening_hours", "opening_exceptions"
+        )
+    }
+    offices: dict[tuple[str, str], Office] = {}
+    for municipality_slug, spec in office_data.OFFICES.items():
+        municipality = by_slug[municipality_slug]
+        for unit in spec["units"]:
+            street, postcode, city = unit["address"] or (
+                municipality.street,
+                municipality.postcode,
+                municipality.city,
+            )
+            data = {
+                "municipality": municipality,
+                "slug": unit["slug"],
+                "name": unit["name"],
+                "name_en": unit["name_en"],
+                "kind": unit["kind"],
+                "parent": offices[(municipality_slug, unit["parent"])] if unit["parent"] else None,
+                "street": street,
+                "postcode": postcode,
+                "city": city,
+                "room": unit["room"],
+                "phone": unit["phone"],
+                "email": unit["email"],
+                "accessibility_de": unit["accessibility_de"],
+                "accessibility_en": unit["accessibility_en"],
+            }
+            office = existing.get((municipality.pk, unit["slug"]))
+            hours_now: list[tuple[int, dt.time, dt.time]] = []
+            exceptions_now: dict[dt.date, OpeningException] = {}
+            if office is None:
+                office = municipality_services.office_create(actor=SYSTEM_ACTOR, **data)
+                result.created["office"] += 1
+            else:
+                hours_now = sorted(
+                    (h.weekday, h.opens, h.closes) for h in office.opening_hours.all()
+                )
+                exceptions_now = {e.date: e for e in office.opening_exceptions.all()}
+                if changes := _differences(office, data):
+                    office = municipality_services.office_update(
+                        actor=SYSTEM_ACTOR, office=office, **changes
+                    )
+                    result.updated["office"] += 1
+            offices[(municipality_slug, unit["slug"])] = office
+            _load_office_days(
+                result,
+                office,
+                hours=unit["hours"],
+                hours_now=hours_now,
+                exceptions=spec["exceptions"] if unit["front_desk"] else [],
+                exceptions_now=exceptions_now,
+            )
+    return offices
+
+
+def _load_life_situations(result: DemoLoadResult) -> dict[str, LifeSituation]:
+    specs = life_situation_data.LIFE_SITUATIONS
+    by_slug = {
+        s.slug: s for s in LifeSituation.objects.filter(slug__in=[spec["slug"] for spec in specs])
+    }
+    for spec in specs:
+        current = by_slug.get(spec["slug"])
+        if current is None:
+            by_slug[spec["slug"]] = catalog_services.life_situation_create(
+                actor=SYSTEM_ACTOR, **spec
+            )
+            result.created["life_situation"] += 1
+        elif _differences(current, spec):
+            result.warnings.append(
+                f"Life situation “{spec['slug']}” differs from the demo data; there is no "
+                "service to correct it."
+            )
+    return by_slug
+
+
+def _load_required_documents(
+    result: DemoLoadResult, service: Service, documents: list[dict[str, Any]]
+) -> None:
+    current = {d.name_de: d for d in service.required_documents.all()}
+    for position, document in enumerate(documents):
+        data = {"position": position, **document}
+        existing = current.pop(document["name_de"], None)
+        if existing is None:
+            catalog_services.required_document_add(actor=SYSTEM_ACTOR, service=service, **data)
+            result.created["required_document"] += 1
+        elif _differences(existing, data):
+            result.warnings.append(
+                f"Required document “{document['name_de']}” of “{service.name_de}” differs from "
+                "the demo data; there is no service to correct it."
+            )
+    for name in current:
+        result.warnings.append(
+            f"Required document “{name}” of “{service.name_de}” is not in the demo data."
+        )
+
+
+def _load_services(
+    result: DemoLoadResult, situations: dict[str, LifeSituation]
+) -> dict[str, Service]:
+    specs = service_data.SERVICES
+    by_key = {
+        s.leika_key: s
+        for s in Service.objects.filter(
+            leika_key__in=[spec["leika_key"] for spec in specs]
+        ).prefetch_related("required_documents", "life_situations")
+    }
+    by_slug: dict[str, Service] = {}
+    for spec in specs:
+        data = {
+            key: value
+            for key, value in spec.items()
+            if key not in {"required_documents", "life_situations"}
+        }
+        wanted_situations = [situations[slug] for slug in spec["life_situations"]]
+        service = by_key.get(spec["leika_key"])
+        if service is None:
+            service = catalog_services.service_create(
+                actor=SYSTEM_ACTOR,
+                required_documents=spec["required_documents"],
+                life_situations=wanted_situations,
+                **data,
+            )
+            result.created["service"] += 1
+            result.created["required_document"] += len(spec["required_documents"])
+        else:
+            _load_required_documents(result, service, spec["required_documents"])
+            changes = _differences(service, data)
+            current_situations = sorted(s.slug for s in service.life_situations.all())
+            situations_changed = current_situations != sorted(spec["life_situations"])
+            if changes or situations_changed:
+                service = catalog_services.service_update(
+                    actor=SYSTEM_ACTOR,
+                    service=service,
+                    life_situations=wanted_situations if situations_changed else None,
+                    **changes,
+                )
+                result.updated["service"] += 1
+        by_slug[spec["slug"]] = service
+    return by_slug
+
+
+def _load_local_services(
+    result: DemoLoadResult,
+    municipalities: dict[str, Municipality],
+    offices: dict[tuple[str, str], Office],
+    services: dict[str, Service],
+) -> None:
+    offers = local_service_data.OFFERS
+    unknown = set(local_service_data.LOCAL_DETAILS) - {
+        (municipality, service) for municipality, offered in offers.items() for service in offered
+    }
+    if unknown:
+        raise ValueError(f"Local details for services that are not offered: {sorted(unknown)}")
+    existing = {
+        (offer.municipality_id, offer.service_id): offer
+        for offer in LocalService.objects.filter(
+            municipality__in=[municipalities[slug] for slug in offers]
+        )
+    }
+    for municipality_slug, offered in offers.items():
+        municipality = municipalities[municipality_slug]
+        for service_slug, office_slug in offered.items():
+            service = services[service_slug]
+            data = {
+                "municipality": municipality,
+                "service": service,
+                "responsible_office": offices[(municipality_slug, office_slug)],
+                "fee_rule": None,
+                "local_notes_de": "",
+                "local_notes_en": "",
+                "online_available": True,
+                "online_url": "",
+                **local_service_data.LOCAL_DETAILS.get((municipality_slug, service_slug), {}),
+            }
+            offer = existing.get((municipality.pk, service.pk))
+            if offer is None:
+                catalog_services.local_service_create(actor=SYSTEM_ACTOR, **data)
+                result.created["local_service"] += 1
+            elif changes := _differences(offer, data):
+                catalog_services.local_service_update(
+                    actor=SYSTEM_ACTOR, local_service=offer, **changes
+                )
+                result.updated["local_service"] += 1
+
+
+@transaction.atomic
+def demo_load() -> DemoLoadResult:
+    """Create or correct the demo municipalities, offices and catalogue in one transaction.
+
+    Idempotent: a second run creates nothing, changes nothing and writes no audit event.
+    """
+    result = DemoLoadResult()
+    municipalities = _load_municipalities(result)
+    _load_postal_areas(result, municipalities)
+    offices = _load_offices(result, municipalities)
+    situations = _load_life_situations(result)
+    services = _load_services(result, situations)
+    _load_local_services(result, municipalities, offices, services)
+    # The services keep the index current one service at a time; a rebuild at the end also
+    # repairs an index that was lost or built by an older analyser.
+    search_index_rebuild()
+    return result

@@ -1,0 +1,149 @@
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
+from rathaus.core.models import AuditEvent
+from rathaus.demo.data import local_services as local_service_data
+from rathaus.demo.loader import demo_load
+from rathaus.municipalities.models import (
+    Municipality,
+    Office,
+    OpeningException,
+    OpeningHours,
+    PostalArea,
+)
+
+MODELS = [
+    Municipality,
+    PostalArea,
+    Office,
+    OpeningHours,
+    OpeningException,
+    LifeSituation,
+    Service,
+    RequiredDocument,
+    LocalService,
+]
+
+
+def service(slug: str) -> Service:
+    return Service.objects.get(slug=slug)
+
+
+def test_load_creates_municipalities_offices_and_services(demo_data):
+    assert Counter(Municipality.objects.values_list("kind", flat=True)) == {
+        "grosse_kreisangehoerige_stadt": 2,
+        "kreis": 1,
+        "verbandsgemeinde": 4,
+        "ortsgemeinde": 13,
+    }
+    assert demo_data.created["municipality"] == 20
+    assert demo_data.created["service"] == Service.objects.count() >= 25
+    assert demo_data.created["local_service"] == LocalService.objects.count()
+    assert not demo_data.warnings
+
+    dueren = Municipality.objects.get(slug="dueren")
+    assert (dueren.ars, dueren.ags, dueren.land, dueren.parent) == (
+        "053580008008",
+        "05358008",
+        "05",
+        None,
+    )
+    kreis = Municipality.objects.get(ars="071350000000")
+    assert (kreis.slug, kreis.kind, kreis.ags, kreis.land) == ("cochem-zell", "kreis", "", "07")
+    for vg in Municipality.objects.filter(kind="verbandsgemeinde"):
+        assert vg.parent == kreis
+        assert vg.ars.endswith("000") and vg.ars.startswith("071355")
+        assert vg.children.count() == 3 if vg.slug != "vg-ulmen" else 4
+    ulmen = Municipality.objects.get(slug="ulmen")
+    assert (ulmen.ars, ulmen.ags, ulmen.parent.slug) == ("071355003083", "07135083", "vg-ulmen")
+    assert not ulmen.has_portal
+    assert not Municipality.objects.filter(kind="ortsgemeinde", postal_areas=None).exists()
+
+    # Every portal has offices that receive the public, with hours and the closing days.
+    for municipality in Municipality.objects.filter(has_portal=True):
+        open_offices = Office.objects.filter(
+            municipality=municipality, opening_hours__isnull=False
+        ).distinct()
+        assert open_offices.count() >= 4, municipality
+        front_desk = open_offices.get(
+            slug="zulassungsstelle" if municipality.slug == "cochem-zell" else "buergerbuero"
+        )
+        assert front_desk.opening_exceptions.filter(date=dt.date(2026, 12, 24), closed=True)
+    assert Office.objects.get(municipality=dueren, slug="zulassungsstelle").parent.slug == (
+        "strassenverkehrsamt"
+    )
+    assert AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(actor_type=AuditEvent.ActorType.SYSTEM).exists()
+
+
+def test_second_load_changes_nothing(demo_data):
+    events = AuditEvent.objects.count()
+    rows = {model: set(model.objects.values_list("pk", "updated_at")) for model in MODELS}
+
+    again = demo_load()
+
+    assert not again.changed
+    assert (again.created, again.updated, again.warnings) == (Counter(), Counter(), [])
+    assert again.summary() == "Demo data is up to date – nothing changed."
+    assert AuditEvent.objects.count() == events
+    assert {model: set(model.objects.values_list("pk", "updated_at")) for model in MODELS} == rows
+
+
+def test_load_corrects_rows_that_drifted(demo_data):
+    # Simulate edits made behind the loader's back (e.g. in the admin).
+    Service.objects.filter(slug="hund-anmelden").update(name_de="Hundesteuer")
+    LocalService.objects.filter(
+        municipality__slug="vg-kaisersesch", service__slug="wohnsitz-anmelden"
+    ).update(online_available=True)
+    OpeningHours.objects.filter(
+        office__municipality__slug="dueren", office__slug="buergerbuero", weekday=5
+    ).update(closes=dt.time(13, 0))
+    last_event = AuditEvent.objects.order_by("-id").first().id
+
+    result = demo_load()
+
+    assert result.updated == Counter({"service": 1, "local_service": 1, "weekly_hours": 1})
+    assert not result.created
+    assert service("hund-anmelden").name_de == "Hund anmelden (Hundesteuer)"
+    assert not LocalService.objects.get(
+        municipality__slug="vg-kaisersesch", service__slug="wohnsitz-anmelden"
+    ).online_available
+    assert OpeningHours.objects.get(
+        office__municipality__slug="dueren", office__slug="buergerbuero", weekday=5
+    ).closes == dt.time(12, 0)
+    new_events = AuditEvent.objects.filter(id__gt=last_event)
+    assert sorted(new_events.values_list("action", flat=True)) == [
+        "local_service.update",
+        "office.opening_hours.set",
+        "service.update",
+    ]
+    assert new_events.get(action="service.update").details["name_de"] == [
+        "Hundesteuer",
+        "Hund anmelden (Hundesteuer)",
+    ]
+
+
+def test_a_failing_load_leaves_nothing_behind(db, monkeypatch):
+    monkeypatch.setitem(local_service_data.LOCAL_DETAILS, ("dueren", "no-such-service"), {})
+
+    with pytest.raises(ValueError, match="no-such-service"):
+        demo_load()
+
+    assert not Municipality.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_command_prints_what_it_did(db):
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("load_demo_data", stdout=first)
+    call_command("load_demo_data", stdout=second)
+
+    assert f"{Service.objects.count()} × service" in first.getvalue()
+    assert "20 × municipality" in first.getvalue()
+    assert second.getvalue().strip() == "Demo data is up to date – nothing changed."
