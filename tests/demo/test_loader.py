@@ -128,6 +128,51 @@ def test_load_corrects_rows_that_drifted(demo_data):
     ]
 
 
+def test_load_corrects_life_situations_documents_exceptions_and_postal_areas(demo_data):
+    from rathaus.catalog.models import LifeSituation, RequiredDocument
+    from rathaus.catalog.search import search_services
+    from rathaus.municipalities.models import OpeningException, PostalArea
+
+    situation = LifeSituation.objects.get(slug=LifeSituation.objects.first().slug)
+    LifeSituation.objects.filter(pk=situation.pk).update(name_de="Geändert")
+    document = RequiredDocument.objects.filter(service__slug="hund-anmelden").first()
+    RequiredDocument.objects.filter(pk=document.pk).update(note_de="geändert")
+    extra = RequiredDocument.objects.create(
+        service=document.service, name_de="Überflüssig", position=99
+    )
+    exception = OpeningException.objects.first()
+    OpeningException.objects.filter(pk=exception.pk).update(note_de="geändert")
+    stale = PostalArea.objects.create(
+        municipality=Municipality.objects.get(slug="dueren"),
+        postcode="52399",
+        place_name="Irgendwo",
+    )
+    last_event = AuditEvent.objects.order_by("-id").first().id
+
+    result = demo_load()
+
+    assert result.updated == Counter(
+        {"life_situation": 1, "required_document": 2, "opening_exception": 1, "postal_area": 1}
+    )
+    assert not result.warnings
+    assert LifeSituation.objects.get(pk=situation.pk).name_de == situation.name_de
+    assert RequiredDocument.objects.get(pk=document.pk).note_de == document.note_de
+    assert not RequiredDocument.objects.filter(pk=extra.pk).exists()
+    assert OpeningException.objects.get(pk=exception.pk).note_de == exception.note_de
+    assert not PostalArea.objects.filter(pk=stale.pk).exists()
+    assert sorted(
+        AuditEvent.objects.filter(id__gt=last_event).values_list("action", flat=True)
+    ) == [
+        "life_situation.update",
+        "office.opening_exception.update",
+        "postal_area.delete",
+        "service.required_document.delete",
+        "service.required_document.update",
+    ]
+    # The life situation's services were reindexed with its restored name.
+    assert search_services(query=situation.name_de, service_ids=None, language="de", limit=5)
+
+
 def test_a_failing_load_leaves_nothing_behind(db, monkeypatch):
     monkeypatch.setitem(local_service_data.LOCAL_DETAILS, ("dueren", "no-such-service"), {})
 

@@ -46,6 +46,11 @@ class LifeSituationAdmin(AuditedModelAdmin):
     search_fields = ["name_de", "name_en"]
     prepopulated_fields = {"slug": ["name_de"]}
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Life-situation names are part of their services' search documents.
+        search_index_update(services=list(obj.services.all()))
+
 
 @admin.register(LocalService)
 class LocalServiceAdmin(AuditedModelAdmin):

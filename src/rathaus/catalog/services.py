@@ -24,6 +24,19 @@ def life_situation_create(*, actor: Any, **data: Any) -> LifeSituation:
 
 
 @transaction.atomic
+def life_situation_update(
+    *, actor: Any, life_situation: LifeSituation, **data: Any
+) -> LifeSituation:
+    """Change a life situation; its services are reindexed (their index holds its name)."""
+    situation = LifeSituation.objects.select_for_update().get(pk=life_situation.pk)
+    changes = instance_update(situation, data)
+    if changes:
+        audit_record(actor=actor, action="life_situation.update", obj=situation, details=changes)
+        search_index_update(services=list(situation.services.all()))
+    return situation
+
+
+@transaction.atomic
 def service_create(
     *,
     actor: Any,
@@ -77,6 +90,33 @@ def required_document_add(*, actor: Any, service: Service, **data: Any) -> Requi
         details=instance_snapshot(document),
     )
     return document
+
+
+@transaction.atomic
+def required_document_update(
+    *, actor: Any, document: RequiredDocument, **data: Any
+) -> RequiredDocument:
+    """Change a required document of a service; records old and new values."""
+    document = RequiredDocument.objects.select_for_update().get(pk=document.pk)
+    changes = instance_update(document, data)
+    if changes:
+        audit_record(
+            actor=actor, action="service.required_document.update", obj=document, details=changes
+        )
+    return document
+
+
+@transaction.atomic
+def required_document_remove(*, actor: Any, document: RequiredDocument) -> None:
+    """Remove a required document from its service; the audit keeps what it was."""
+    document = RequiredDocument.objects.select_for_update().get(pk=document.pk)
+    audit_record(
+        actor=actor,
+        action="service.required_document.delete",
+        obj=document,
+        details=instance_snapshot(document),
+    )
+    document.delete()
 
 
 @transaction.atomic

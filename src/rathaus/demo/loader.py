@@ -5,11 +5,8 @@ slug, LeiKa key, (municipality, service) – so the load is idempotent: missing 
 rows that differ from the data are corrected, and a second run changes nothing and writes no
 audit event. All writes go through ``rathaus.municipalities.services`` and
 ``rathaus.catalog.services`` as the system (``actor=None``), so they are validated and audited
-like any other change.
-
-Some corrections have no service function yet (life situations, required documents, opening
-exceptions, stale postal areas); the loader never edits those rows behind the services' back but
-reports them as warnings.
+like any other change. Postal areas and required documents that are no longer in the data are
+removed (audited).
 """
 
 import datetime as dt
@@ -113,12 +110,13 @@ def _load_postal_areas(result: DemoLoadResult, by_slug: dict[str, Municipality])
                     place_name=place_name,
                 )
                 result.created["postal_area"] += 1
-    names = {m.pk: m.name for m in municipalities}
-    for municipality_id, postcode, place_name in sorted(existing - wanted, key=str):
-        result.warnings.append(
-            f"Postal area {postcode} {place_name} of {names[municipality_id]} is not in the "
-            "demo data; remove it in the admin if it is wrong."
-        )
+    stale = existing - wanted
+    if stale:
+        areas = PostalArea.objects.filter(municipality__in=municipalities)
+        for area in areas:
+            if (area.municipality_id, area.postcode, area.place_name) in stale:
+                municipality_services.postal_area_delete(actor=SYSTEM_ACTOR, postal_area=area)
+                result.updated["postal_area"] += 1
 
 
 def _exception_data(spec: dict[str, Any]) -> dict[str, Any]:
@@ -156,10 +154,10 @@ def _load_office_days(
             )
             result.created["opening_exception"] += 1
         elif _differences(current, data):
-            result.warnings.append(
-                f"Opening exception {data['date']:%d.%m.%Y} of {office} differs from the demo "
-                "data; there is no service to correct it."
+            municipality_services.office_update_opening_exception(
+                actor=SYSTEM_ACTOR, exception=current, **data
             )
+            result.updated["opening_exception"] += 1
 
 
 def _load_offices(
@@ -238,10 +236,10 @@ def _load_life_situations(result: DemoLoadResult) -> dict[str, LifeSituation]:
             )
             result.created["life_situation"] += 1
         elif _differences(current, spec):
-            result.warnings.append(
-                f"Life situation “{spec['slug']}” differs from the demo data; there is no "
-                "service to correct it."
+            by_slug[spec["slug"]] = catalog_services.life_situation_update(
+                actor=SYSTEM_ACTOR, life_situation=current, **spec
             )
+            result.updated["life_situation"] += 1
     return by_slug
 
 
@@ -256,14 +254,11 @@ def _load_required_documents(
             catalog_services.required_document_add(actor=SYSTEM_ACTOR, service=service, **data)
             result.created["required_document"] += 1
         elif _differences(existing, data):
-            result.warnings.append(
-                f"Required document “{document['name_de']}” of “{service.name_de}” differs from "
-                "the demo data; there is no service to correct it."
-            )
-    for name in current:
-        result.warnings.append(
-            f"Required document “{name}” of “{service.name_de}” is not in the demo data."
-        )
+            catalog_services.required_document_update(actor=SYSTEM_ACTOR, document=existing, **data)
+            result.updated["required_document"] += 1
+    for stale in current.values():
+        catalog_services.required_document_remove(actor=SYSTEM_ACTOR, document=stale)
+        result.updated["required_document"] += 1
 
 
 def _load_services(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import BaseModel
+from rathaus.core.translated import Translated
 from rathaus.municipalities.keys import LAENDER, ags_from_ars, validate_ags, validate_ars
 
 
@@ -214,6 +215,8 @@ class Office(BaseModel):
     accessibility_de = models.TextField(_("accessibility notes"), blank=True)
     accessibility_en = models.TextField(_("accessibility notes (English)"), blank=True)
 
+    accessibility = Translated()
+
     class Meta:
         ordering = ["municipality__name", "name"]
         verbose_name = _("office")
@@ -281,6 +284,8 @@ class OpeningException(BaseModel):
     closes = models.TimeField(_("closes"), null=True, blank=True)
     note_de = models.CharField(_("note"), max_length=200, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=200, blank=True)
+
+    note = Translated()
 
     class Meta:
         ordering = ["date"]

@@ -111,6 +111,30 @@ def office_set_opening_hours(
 
 
 @transaction.atomic
+def postal_area_delete(*, actor: Any, postal_area: PostalArea) -> None:
+    """Remove a postcode/place from a municipality; the audit keeps what it was."""
+    area = PostalArea.objects.select_for_update().get(pk=postal_area.pk)
+    audit_record(
+        actor=actor, action="postal_area.delete", obj=area, details=instance_snapshot(area)
+    )
+    area.delete()
+
+
+@transaction.atomic
+def office_update_opening_exception(
+    *, actor: Any, exception: OpeningException, **data: Any
+) -> OpeningException:
+    """Change a day on which an office is closed or keeps other hours."""
+    exception = OpeningException.objects.select_for_update().get(pk=exception.pk)
+    changes = instance_update(exception, data)
+    if changes:
+        audit_record(
+            actor=actor, action="office.opening_exception.update", obj=exception, details=changes
+        )
+    return exception
+
+
+@transaction.atomic
 def office_add_opening_exception(*, actor: Any, office: Office, **data: Any) -> OpeningException:
     """Add a day on which `office` is closed or keeps other hours."""
     exception = instance_create(OpeningException, {"office": office, **data})
