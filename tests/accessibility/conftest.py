@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -224,10 +224,18 @@ class AxeBrowser:
         self.driver.execute_script(
             "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button
         )
+        # A marker on the old document tells when the new one has replaced it (selenium's
+        # staleness_of can hit a transient inspector error while the old DOM is torn down).
+        self.driver.execute_script("window.__rathausOldPage = true")
         button.click()
-        wait = WebDriverWait(self.driver, PAGE_LOAD_TIMEOUT)
-        wait.until(expected_conditions.staleness_of(button))
-        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        wait = WebDriverWait(
+            self.driver, PAGE_LOAD_TIMEOUT, ignored_exceptions=(WebDriverException,)
+        )
+        wait.until(
+            lambda d: d.execute_script(
+                "return !window.__rathausOldPage && document.readyState === 'complete'"
+            )
+        )
 
     def drain_console(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.driver.get_log("browser")
