@@ -15,6 +15,7 @@ MODELS = [
     "catalog/localservice",
     "core/auditevent",
     "municipalities/accessibilityfeedback",
+    "accounts/user",
 ]
 
 
