@@ -34,12 +34,15 @@ format: install
 
 install: $(VENV)/.installed ## virtualenv with the locked dependencies
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock requirements-ldap.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "rathaus needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	@# Directory login (python-ldap) builds only with the OpenLDAP headers; optional for the demo.
+	$(PY) -m pip install --quiet --require-hashes -r requirements-ldap.lock \
+		|| echo "NOTE: LDAP login not installed (apt-get install libldap2-dev libsasl2-dev, then make install)"
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
