@@ -2,9 +2,11 @@
 
 Two backends implement one interface (base.py): SQLite FTS5 (sqlite_fts5.py) and PostgreSQL
 full-text search (postgresql.py), chosen by `settings.RATHAUS_SEARCH_BACKEND` ("auto": by the
-database vendor). Both index and query the words that analysis.py produces, so they give the
-same top results. The index is written in the caller's transaction by `search_index_update`
-(catalog services call it on every change) and rebuilt by `search_index_rebuild`.
+database vendor). Both index the words that analysis.py produces and find the candidates of a
+query with their own full-text index; ranking.py then orders the candidates in Python from the
+stems the index stores, so both backends return the same hits in the same order with the same
+scores. The index is written in the caller's transaction by `search_index_update` (catalog
+services call it on every change) and rebuilt by `search_index_rebuild`.
 
 A query first has to match with all its words; if nothing does, with any of them. An English
 search also lists German-only matches after the English ones, so a German word typed in the
@@ -23,6 +25,7 @@ from rathaus.catalog.search import postgresql, sqlite_fts5
 from rathaus.catalog.search.analysis import DEFAULT_LANGUAGE, analyzer_for, query_parse
 from rathaus.catalog.search.base import SearchBackend, SearchHit, search_backends
 from rathaus.catalog.search.documents import service_documents
+from rathaus.catalog.search.ranking import rank
 
 __all__ = [
     "SearchBackend",
@@ -95,10 +98,13 @@ def _search_language(
     parsed = query_parse(text=query, language=language)
     if not parsed.groups:
         return []
-    hits = backend.search(query=parsed, match_all=True, service_ids=service_ids, limit=limit)
-    if not hits and len(parsed.groups) > 1:
-        hits = backend.search(query=parsed, match_all=False, service_ids=service_ids, limit=limit)
-    return hits
+    candidates = backend.candidates(query=parsed, service_ids=service_ids)
+    return rank(
+        query=parsed,
+        documents=candidates.documents,
+        statistics=candidates.statistics,
+        limit=limit,
+    )
 
 
 def search_services(

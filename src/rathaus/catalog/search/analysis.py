@@ -1,8 +1,9 @@
 """Text analysis shared by both search backends: folding, words, stop words, stems, queries.
 
 Both backends index and search the output of this module, so they see the same words and
-differ only in where the Snowball stemmer runs (Python for SQLite, PostgreSQL's `german` /
-`english` text search configuration for PostgreSQL):
+differ only in where the Snowball stemmer runs when matching (Python for SQLite, PostgreSQL's
+`german` / `english` text search configuration for PostgreSQL); ranking.py ranks the stems
+Python computed on both:
 
 - folding: lower case, accents and umlauts removed (ä → a, ß → ss); in German also the
   spellings typed without umlaut keys (ae/oe/ue → a/o/u, except a u between vowels as in
@@ -153,9 +154,12 @@ class SearchQuery:
     analyzer: Analyzer
     groups: tuple[QueryGroup, ...]
 
-    def split(self) -> list["SearchQuery"]:
-        """One query per group (to count how many groups a document matches)."""
-        return [SearchQuery(self.analyzer, (group,)) for group in self.groups]
+    def terms(self) -> list[Term]:
+        """Every distinct term of the query, in query order."""
+        terms = (
+            term for g in self.groups for alternative in g.alternatives for term in alternative
+        )
+        return list(dict.fromkeys(terms))
 
 
 def query_parse(*, text: str, language: str) -> SearchQuery:

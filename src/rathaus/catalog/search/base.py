@@ -1,40 +1,30 @@
 """The search backend interface and its registry.
 
-A backend stores one index document per service and language and answers parsed queries
-(analysis.py) with hits, best first. Both implementations receive the same analysed words;
-they differ in where the Snowball stemmer runs and how the score is computed (bm25 on SQLite
-FTS5, ts_rank_cd on PostgreSQL), with the same field weights and the same tie-break (the
-folded name, then the id), so they return the same top results.
+A backend stores one index document per service and language. Asked a parsed query
+(analysis.py), it finds the candidates — the documents that match any query group — and returns
+them with the stemmed words of each field as stored, together with the statistics of all
+documents of the query's language. It does not rank: ranking.py orders the candidates in
+Python, identically whichever backend found them.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
-from rathaus.catalog.search.analysis import SearchQuery
+from rathaus.catalog.search.analysis import SearchQuery, Term
 from rathaus.core.registries import Registry
 
-# Relative weight of each indexed field, in index order; PostgreSQL calls them A, B, C, D.
+# The indexed fields, in index order; PostgreSQL labels them A, B, C, D.
 FIELDS: tuple[str, ...] = ("name", "synonyms", "summary", "description")
+# Relative weight of each field in the BM25F relevance (ranking.py).
 FIELD_WEIGHTS: tuple[float, ...] = (1.0, 0.4, 0.2, 0.1)
-# Hits are ordered by
-# 1. coverage: how many query groups they match (when any group may match, else all do);
-# 2. tier: the fewest leading fields the query matches in: the name alone, then name and
-#    synonyms, then also the summary, then anywhere;
-# 3. rank: bm25 or ts_rank_cd, which weigh term frequency and length differently;
-# 4. the folded name, then the id.
-# Both backends decide 1 and 2 identically, so the backend's own rank only orders hits that
-# are alike in both.
-FIELD_TIERS: tuple[int, ...] = (1, 2, 3)
-
-
-def hit_score(*, coverage: int, tier: int, rank: float) -> float:
-    """One number that orders like (coverage, tier, rank)."""
-    rank = max(rank, 0.0)
-    tiers = len(FIELD_TIERS) + 1
-    return float(coverage * tiers + (tiers - 1 - tier)) + rank / (1.0 + rank)
+# SQL (SQLite and PostgreSQL alike) for the number of stems in a stored field `{0}`: they are
+# separated by single spaces, so this equals len(text.split()) in Python.
+FIELD_WORDS_SQL = (
+    "CASE WHEN {0} = '' THEN 0 ELSE length({0}) - length(replace({0}, ' ', '')) + 1 END"
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +49,64 @@ class IndexDocument:
     texts: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    """A candidate as the index stores it: `fields` holds the Snowball stems of each field of
+    FIELDS (of IndexDocument.texts, stemmed in Python), separated by single spaces."""
+
+    service_id: UUID
+    sort_key: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CollectionStatistics:
+    """What BM25 needs to know about all documents of one language: how many there are, how
+    many words each field has in total, and in how many documents each query term occurs."""
+
+    documents: int
+    field_words: tuple[int, ...]
+    document_frequencies: Mapping[Term, int]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What a backend finds for a query: the matching documents and the statistics."""
+
+    documents: list[StoredDocument]
+    statistics: CollectionStatistics
+
+    @classmethod
+    def none(cls) -> "Candidates":
+        """No candidates (the statistics are not needed then)."""
+        return cls([], CollectionStatistics(0, (0,) * len(FIELDS), {}))
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[Any]], terms: Sequence[Term]) -> "Candidates":
+        """Candidates from database rows of (service_id, sort_key, *fields, documents,
+        *field words, *document frequencies of `terms`): the statistics repeat in each row."""
+        if not rows:
+            return cls.none()
+        n = len(FIELDS)
+        documents = [
+            StoredDocument(
+                row[0] if isinstance(row[0], UUID) else UUID(hex=row[0]),
+                row[1],
+                tuple(row[2 : 2 + n]),
+            )
+            for row in rows
+        ]
+        stats = [int(value) for value in rows[0][2 + n :]]
+        statistics = CollectionStatistics(
+            documents=stats[0],
+            field_words=tuple(stats[1 : 1 + n]),
+            document_frequencies=dict(zip(terms, stats[1 + n :], strict=True)),
+        )
+        return cls(documents, statistics)
+
+
 class SearchBackend(ABC):
-    """Stores index documents and answers queries; one implementation per database vendor."""
+    """Stores index documents and finds candidates; one implementation per database vendor."""
 
     #: Database vendors (`connection.vendor`) this backend works on.
     vendors: ClassVar[frozenset[str]]
@@ -76,18 +122,10 @@ class SearchBackend(ABC):
         """Drop every document."""
 
     @abstractmethod
-    def search(
-        self,
-        *,
-        query: SearchQuery,
-        match_all: bool,
-        service_ids: Collection[UUID] | None,
-        limit: int,
-    ) -> list[SearchHit]:
-        """Services whose document in the query's language matches `query`, best first.
-
-        `match_all`: every query group must match (else any). `service_ids`: only these.
-        """
+    def candidates(self, *, query: SearchQuery, service_ids: Collection[UUID] | None) -> Candidates:
+        """Documents in the query's language that match any group of `query` (only those of
+        `service_ids` if given), and the statistics of all documents of that language, with
+        the document frequency of every term of `query`. One database query."""
 
 
 search_backends: Registry[type[SearchBackend]] = Registry("catalogue search backends")
