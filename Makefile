@@ -22,15 +22,15 @@ test: install assets ## the whole suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff, formatting, mypy, import-linter, missing migrations
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=rathaus.conf.test $(PY) manage.py makemigrations --check --dry-run
 
 format: install
-	$(VENV)/bin/ruff format src tests
-	$(VENV)/bin/ruff check --fix src tests
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
 
 install: $(VENV)/.installed ## virtualenv with the locked dependencies
 
