@@ -7,6 +7,15 @@ def _english_off(settings):
     settings.LANGUAGE_CODE = "de"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth) live in the cache: every test starts without counted attempts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def in_english():
     """Run a test with English messages (for asserting on error texts)."""

@@ -5,7 +5,11 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("api/", include("rathaus.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/", include("rathaus.accounts.urls")),
+    path("konto/", include("rathaus.federation.urls")),
+    path("konto/", include("rathaus.organisations.urls")),
     path("intern/admin/", admin.site.urls),
+    path("intern/", include("rathaus.backoffice.urls")),
     path("", include("rathaus.portal.urls")),
 ]
 

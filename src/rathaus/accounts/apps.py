@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "rathaus.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from rathaus.accounts import auth_events, own_personal_data
+
+        own_personal_data.register()
+        auth_events.connect()

@@ -1,11 +1,12 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from rathaus.api import views
+from rathaus.api import me, views
 
 app_name = "api"
 
 v1_patterns = [
+    *me.urlpatterns,
     path("", views.IndexView.as_view(), name="index"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path(

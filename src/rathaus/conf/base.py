@@ -30,17 +30,30 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's MFA templates use it
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rathaus.core",
+    # Before allauth, so that its templates (KERN design) override allauth's.
     "rathaus.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
     "rathaus.municipalities",
     "rathaus.catalog",
+    "rathaus.organisations",
+    "rathaus.apitokens",
     "rathaus.portal",
     "rathaus.api",
     "rathaus.demo",
+    "rathaus.staff",
+    "rathaus.backoffice",
+    "rathaus.federation",
+    "rathaus.contrib.oidc",
+    "rathaus.contrib.saml",
 ]
 
 MIDDLEWARE = [
@@ -53,8 +66,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "rathaus.accounts.middleware.SessionTimeoutMiddleware",
+    # /intern/ (staff area and admin): staff only, with a second factor in this session.
+    "rathaus.staff.middleware.StaffAreaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.middleware.RequestContextMiddleware",
+    # Last, so that lockouts are decided after the audit context is set.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rathaus.urls"
@@ -102,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rathaus.accounts.password_validation.GuessablePatternValidator"},
 ]
 
 LANGUAGE_CODE = "de"
@@ -163,7 +183,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Bearer tokens of specialist systems: accepted everywhere, required only where a view
+    # checks a scope (rathaus.api.authentication.HasScope).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rathaus.api.authentication.ApiTokenAuthentication"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "rathaus.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
@@ -184,6 +206,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- API tokens of specialist systems (Fachverfahren) ---
+RATHAUS_API_TOKEN_LIFETIME_DAYS = env_int("RATHAUS_API_TOKEN_LIFETIME_DAYS", 365)
+RATHAUS_API_TOKEN_ROTATION_GRACE_HOURS = env_int("RATHAUS_API_TOKEN_ROTATION_GRACE_HOURS", 24)
+
+# --- Organisations: invitations by e-mail ---
+RATHAUS_ORGANISATION_INVITATION_DAYS = env_int("RATHAUS_ORGANISATION_INVITATION_DAYS", 7)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
@@ -201,3 +230,74 @@ EMAIL_HOST_USER = env_str("RATHAUS_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("RATHAUS_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("RATHAUS_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("RATHAUS_DEFAULT_FROM_EMAIL", "rathaus <noreply@localhost>")
+
+# --- Accounts (Bürgerkonto): allauth with MFA, axes lockout, Argon2, session timeouts. ---
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # axes first: it refuses locked-out accounts and addresses before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:overview"
+ACCOUNT_ADAPTER = "rathaus.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[rathaus] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Failed logins are counted and locked out by django-axes (below), not by allauth.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "rathaus"
+MFA_FORMS = {
+    "add_webauthn": "rathaus.accounts.webauthn_forms.AddWebAuthnForm",
+    "signup_webauthn": "rathaus.accounts.webauthn_forms.SignupWebAuthnForm",
+    "login_webauthn": "rathaus.accounts.webauthn_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "rathaus.accounts.webauthn_forms.ReauthenticateWebAuthnForm",
+}
+# Passkeys need https; plain http is accepted only for local development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Lockout per account and per client address (either one trips it).
+AXES_FAILURE_LIMIT = env_int("RATHAUS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("RATHAUS_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "rathaus.accounts.lockout.attempted_login"
+AXES_LOCKOUT_CALLABLE = "rathaus.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Session timeouts (seconds): after inactivity and since login, whatever the activity.
+RATHAUS_SESSION_IDLE_TIMEOUT = env_int("RATHAUS_SESSION_IDLE_TIMEOUT", 30 * 60)
+RATHAUS_SESSION_ABSOLUTE_TIMEOUT = env_int("RATHAUS_SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+SESSION_COOKIE_AGE = RATHAUS_SESSION_ABSOLUTE_TIMEOUT
+# Inactive citizen accounts: warned `…_WARNING_DAYS` before and deleted after `…_DAYS`.
+RATHAUS_ACCOUNT_INACTIVITY_DAYS = env_int("RATHAUS_ACCOUNT_INACTIVITY_DAYS", 730)
+RATHAUS_ACCOUNT_INACTIVITY_WARNING_DAYS = env_int("RATHAUS_ACCOUNT_INACTIVITY_WARNING_DAYS", 28)
+
+# --- Staff area (/intern/, including the admin): staff with a second factor only
+# (staff/middleware.py). ---
+
+# --- Staff directory (LDAP / Active Directory): off while RATHAUS_LDAP_SERVER_URI is empty. ---
+# Sets the AUTH_LDAP_* settings of django-auth-ldap and RATHAUS_LDAP_GROUP_ROLES (group DN →
+# office roles); see rathaus/staff/ldap_config.py and docs/security.md.
+from rathaus.staff.ldap_config import DIRECTORY_BACKEND, directory_settings  # noqa: E402
+
+_directory_settings = directory_settings()
+globals().update(_directory_settings)
+if _directory_settings:
+    AUTHENTICATION_BACKENDS.append(DIRECTORY_BACKEND)
+
+# --- Federated identity (BundID & co.): OIDC and SAML identity providers, levels of assurance.
+# A JSON list, one object per provider; see .env.example and rathaus/federation/providers.py.
+RATHAUS_IDENTITY_PROVIDERS = env_str("RATHAUS_IDENTITY_PROVIDERS", "[]")

@@ -1,0 +1,158 @@
+"""Reads about staff: their roles and the offices they may see (need to know)."""
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rathaus.catalog.models import LocalService
+from rathaus.core.errors import NotFound
+from rathaus.municipalities.models import Office
+from rathaus.staff.models import Role, RoleAssignment
+
+
+def _is_staff_member(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+    )
+
+
+def role_assignments_active(*, user: Any) -> QuerySet[RoleAssignment]:
+    """Role assignments of `user` that are valid now (none for non-staff or inactive users)."""
+    if not _is_staff_member(user):
+        return RoleAssignment.objects.none()
+    now = timezone.now()
+    return (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    )
+
+
+def _office_id_query(
+    *, user: Any, roles: Iterable[str] | None
+) -> QuerySet[RoleAssignment, uuid.UUID]:
+    qs = role_assignments_active(user=user)
+    if roles is not None:
+        qs = qs.filter(role__in=list(roles))
+    return qs.values_list("office_id", flat=True)
+
+
+def sees_all_offices(*, user: Any) -> bool:
+    """True for superusers: they administer the installation and are not limited to offices."""
+    return _is_staff_member(user) and bool(user.is_superuser)
+
+
+def office_ids_visible_to(
+    *, user: Any, role: str | None = None, roles: Iterable[str] | None = None
+) -> set[uuid.UUID]:
+    """Primary keys of the offices in which `user` holds `role` (any of `roles`; any role
+    when neither is given). Superusers see every office."""
+    wanted = [role] if role is not None else (list(roles) if roles is not None else None)
+    if sees_all_offices(user=user):
+        return set(Office.objects.values_list("pk", flat=True))
+    return set(_office_id_query(user=user, roles=wanted))
+
+
+def office_filter_visible_to(
+    qs: QuerySet[Any], *, user: Any, office_field: str, roles: Iterable[str] | None = None
+) -> QuerySet[Any]:
+    """`qs` narrowed to rows whose `office_field` is an office `user` may see (one subquery)."""
+    if sees_all_offices(user=user):
+        return qs
+    return qs.filter(**{f"{office_field}__in": _office_id_query(user=user, roles=roles)})
+
+
+def staff_offices(*, user: Any) -> QuerySet[Office]:
+    """Offices in which `user` currently holds at least one role, with their municipality."""
+    return office_filter_visible_to(
+        Office.objects.select_related("municipality"), user=user, office_field="pk"
+    ).order_by("municipality__name", "name")
+
+
+def staff_roles(*, user: Any, office: Office) -> set[str]:
+    """The roles `user` currently holds in `office` (role values, e.g. "case_worker")."""
+    return set(
+        role_assignments_active(user=user).filter(office=office).values_list("role", flat=True)
+    )
+
+
+def staff_roles_by_office(*, user: Any) -> list[tuple[Office, list[str]]]:
+    """Each office of `user` with the labels of the roles held there (for the start page)."""
+    by_office: dict[uuid.UUID, tuple[Office, list[str]]] = {}
+    for assignment in role_assignments_active(user=user).select_related("office__municipality"):
+        office = assignment.office
+        by_office.setdefault(office.pk, (office, []))[1].append(str(Role(assignment.role).label))
+    return sorted(by_office.values(), key=lambda pair: (pair[0].municipality.name, pair[0].name))
+
+
+def role_assignment_list(*, office: Office) -> QuerySet[RoleAssignment]:
+    """All role assignments of `office` (current and not), with their users."""
+    return RoleAssignment.objects.filter(office=office).select_related("user")
+
+
+def staff_office_get(*, user: Any, office_id: uuid.UUID) -> Office:
+    """The office `office_id` if `user` holds a role there, else NotFound — an office outside
+    one's own is treated as not existing."""
+    office = staff_offices(user=user).filter(pk=office_id).first()
+    if office is None:
+        raise NotFound("No such office.")
+    return office
+
+
+def staff_local_services(*, user: Any) -> QuerySet[LocalService]:
+    """The services offered by municipalities for which an office of `user` is responsible."""
+    return office_filter_visible_to(
+        LocalService.objects.select_related(
+            "service", "municipality", "responsible_office__municipality"
+        ),
+        user=user,
+        office_field="responsible_office",
+    ).order_by("municipality__name", "responsible_office__name", "service__name_de")
+
+
+def role_admin_offices(*, user: Any) -> QuerySet[Office]:
+    """Offices whose roles `user` administers: all offices of each municipality in which
+    `user` holds Systemadministration (every office for superusers)."""
+    offices = Office.objects.select_related("municipality").order_by("municipality__name", "name")
+    if sees_all_offices(user=user):
+        return offices
+    municipality_ids = Office.objects.filter(
+        pk__in=_office_id_query(user=user, roles=[Role.SYSTEM_ADMIN])
+    ).values("municipality_id")
+    return offices.filter(municipality_id__in=municipality_ids)
+
+
+def role_assignment_list_administered(*, user: Any) -> QuerySet[RoleAssignment]:
+    """Role assignments (current or not) in the offices whose roles `user` administers."""
+    return (
+        RoleAssignment.objects.filter(office__in=role_admin_offices(user=user).values("pk"))
+        .select_related("user", "office__municipality")
+        .order_by("office__municipality__name", "office__name", "user__username", "role")
+    )
+
+
+def role_assignment_get_administered(*, user: Any, assignment_id: uuid.UUID) -> RoleAssignment:
+    """One role assignment that `user` administers, or NotFound."""
+    assignment = role_assignment_list_administered(user=user).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound("No such role assignment.")
+    return assignment
+
+
+def staff_account_get(*, username: str) -> Any:
+    """The active staff account named `username`, or NotFound."""
+    user = (
+        get_user_model()
+        .objects.filter(username=username.strip(), is_staff=True, is_active=True)
+        .first()
+    )
+    if user is None:
+        raise NotFound("No staff account with this user name.")
+    return user
