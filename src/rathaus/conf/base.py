@@ -261,6 +261,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "rathaus"
+# Accept the code of the neighbouring 30-second window too (RFC 6238 §5.2: clock drift and
+# the time it takes to type); allauth still refuses a code that was already used.
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
     "add_webauthn": "rathaus.accounts.webauthn_forms.AddWebAuthnForm",
     "signup_webauthn": "rathaus.accounts.webauthn_forms.SignupWebAuthnForm",
