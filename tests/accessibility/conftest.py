@@ -133,14 +133,28 @@ def _wait_until_answering(base_url: str, process: subprocess.Popen[bytes], log: 
 
 
 @pytest.fixture(scope="session")
-def demo_server() -> Iterator[str]:
-    """Base URL (no trailing slash) of the demo site served by a real `runserver` process."""
+def demo_environment() -> Iterator[dict[str, str]]:
+    """The demo server's environment (own settings, own SQLite file), migrated and seeded."""
     var_dir = Path(tempfile.mkdtemp(prefix="rathaus-a11y-"))
     env = _server_environment(var_dir)
-    _manage(env, "migrate", "--noinput")
-    # The server must run on its own SQLite file, not on a database named by the caller.
-    assert (var_dir / "rathaus.sqlite3").is_file()
-    _manage(env, "load_demo_data")
+    try:
+        _manage(env, "migrate", "--noinput")
+        # The server must run on its own SQLite file, not on a database named by the caller.
+        assert (var_dir / "rathaus.sqlite3").is_file()
+        _manage(env, "load_demo_data")
+        # The accounts test_axe_logged_in.py logs in with; written before the server starts,
+        # so that no request of the server competes with this write for the SQLite file.
+        _manage(env, "shell", "-c", "from tests.accessibility.seed_accounts import seed; seed()")
+        yield env
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_environment: dict[str, str]) -> Iterator[str]:
+    """Base URL (no trailing slash) of the demo site served by a real `runserver` process."""
+    env = demo_environment
+    var_dir = Path(env["RATHAUS_VAR_DIR"])
     port = _free_port()
     log = var_dir / "runserver.log"
     with log.open("wb") as log_file:
@@ -162,7 +176,6 @@ def demo_server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @dataclass

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rathaus.staff",
     "rathaus.backoffice",
     "rathaus.federation",
+    "rathaus.applications",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
 ]

@@ -1,0 +1,169 @@
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.applications.form_schema import definition_errors
+from rathaus.applications.models import FormDefinition
+from rathaus.applications.services import (
+    ensure_can_edit_forms,
+    form_definition_create,
+    form_definition_publish,
+    form_definition_update,
+)
+from rathaus.core.errors import DomainError
+from rathaus.staff.permissions import StaffPermissionDenied
+
+
+class FormDefinitionForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("Upload definition (JSON)"),
+        required=False,
+        help_text=_('A JSON file {"schema": …, "ui": …}; replaces the two fields below.'),
+    )
+
+    actor: Any = None  # set per request by FormDefinitionAdmin.get_form
+
+    class Meta:
+        model = FormDefinition
+        fields = ["service", "schema", "ui"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("schema", "ui"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk and self.instance.status != FormDefinition.Status.DRAFT:
+            raise forms.ValidationError(
+                _("A published or retired version cannot change; create a new version.")
+            )
+        service = cleaned.get("service") or getattr(self.instance, "service", None)
+        if service is not None:
+            try:
+                ensure_can_edit_forms(actor=self.actor, service=service)
+            except StaffPermissionDenied as exc:
+                raise forms.ValidationError(exc.message) from exc
+        upload = cleaned.get("upload")
+        if upload:
+            try:
+                document = json.loads(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise forms.ValidationError(_("The upload is not JSON: %s") % exc) from exc
+            if not isinstance(document, dict):
+                raise forms.ValidationError(_("The upload must be a JSON object."))
+            cleaned["schema"] = document.get("schema")
+            cleaned["ui"] = document.get("ui")
+        errors = definition_errors(schema=cleaned.get("schema"), ui=cleaned.get("ui"))
+        if errors:
+            raise forms.ValidationError(
+                [forms.ValidationError(f"{path or '/'}: {message}") for path, message in errors]
+            )
+        return cleaned
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        de, en = value.get("de", ""), value.get("en", "")
+        return f"{de} / {en}" if en else str(de)
+    return ""
+
+
+@admin.register(FormDefinition)
+class FormDefinitionAdmin(admin.ModelAdmin):
+    """Upload/edit drafts (validated by the services), preview, publish.
+
+    Changes go through `applications.services`, which audit them; this admin does not use
+    AuditedModelAdmin to avoid recording them twice.
+    """
+
+    form = FormDefinitionForm
+    list_display = ["service", "version", "status", "published_at", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["service__name_de", "service__leika_key"]
+    list_select_related = ["service", "created_by"]
+    autocomplete_fields = ["service"]
+    actions = ["publish"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        # A subclass per request: the permission check in clean() needs the acting user.
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        if obj is not None and obj.status != FormDefinition.Status.DRAFT:
+            return ["service", "version", "status", "published_at", "created_by", "preview"]
+        fields = ["service", "upload", "schema", "ui"]
+        return fields if obj is None else [*fields, "version", "status", "preview"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        if obj.status != FormDefinition.Status.DRAFT:
+            return ["service", "version", "status", "published_at", "created_by", "preview"]
+        return ["service", "version", "status", "preview"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status != FormDefinition.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj: FormDefinition) -> SafeString:
+        steps = obj.ui.get("steps", []) if isinstance(obj.ui, dict) else []
+        parts = []
+        for step in steps:
+            rows = format_html_join(
+                "",
+                "<li><strong>{}</strong> <code>{}</code>{}</li>",
+                (
+                    (
+                        _text(field.get("label")),
+                        field.get("field", ""),
+                        format_html(" — {}", _text(field["help"])) if field.get("help") else "",
+                    )
+                    for field in step.get("fields", [])
+                ),
+            )
+            parts.append(format_html("<h3>{}</h3><ol>{}</ol>", _text(step.get("title")), rows))
+        return format_html_join("", "<section>{}</section>", ((p,) for p in parts))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            form_definition_update(
+                definition=obj, schema=data["schema"], ui=data["ui"], actor=request.user
+            )
+            return
+        created = form_definition_create(
+            service=data["service"], schema=data["schema"], ui=data["ui"], actor=request.user
+        )
+        # The admin continues with `obj` (messages, redirect): make it the created row.
+        obj.pk = created.pk
+        obj.version = created.version
+        obj.status = created.status
+        obj.created_by = created.created_by
+        obj._state.adding = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing related to save; the services wrote everything."""
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[FormDefinition]) -> None:
+        for definition in queryset:
+            try:
+                form_definition_publish(definition=definition, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{definition}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Published %s.") % definition, messages.SUCCESS)
