@@ -115,3 +115,33 @@ def test_messages_follow_the_active_language(schema, ui):
     with translation.override("de"):
         errors = form_data_validate(_definition(schema, ui), {"person": {"kind": "x"}, "dogs": 1})
     assert ("/person/name", "Dieses Feld ist zwingend erforderlich.") in errors
+
+
+def test_computed_values_are_checked_and_evaluated(schema, ui):
+    from decimal import Decimal
+
+    from rathaus.applications.form_schema import form_computed_values
+
+    schema["properties"]["fee_estimate"] = {"type": "number"}
+    ui["computed"] = [{"field": "/fee_estimate", "expression": "9600 + 4800 * max(0, dogs - 1)"}]
+    assert definition_errors(schema=schema, ui=ui) == []
+    definition = _definition(schema, ui)
+    assert form_computed_values(definition, {"dogs": 3}) == {"/fee_estimate": Decimal(19200)}
+    # Not entered yet (or not a number): no value rather than an error.
+    assert form_computed_values(definition, {}) == {"/fee_estimate": None}
+    assert form_computed_values(definition, {"dogs": True}) == {"/fee_estimate": None}
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("__import__('os')", "may only call"),
+        ("cats * 2", "unknown parameter"),
+        ("dogs +", "not valid"),
+    ],
+)
+def test_unsafe_or_broken_computed_expressions_are_refused(schema, ui, expression, message):
+    schema["properties"]["fee_estimate"] = {"type": "number"}
+    ui["computed"] = [{"field": "/fee_estimate", "expression": expression}]
+    errors = dict(definition_errors(schema=schema, ui=ui))
+    assert message in errors["/ui/computed/0/expression"]

@@ -16,12 +16,21 @@ A definition is a JSON Schema (draft 2020-12) for the data plus a UI layer::
 values are stored but not evaluated in this step (see the report on the shared evaluator).
 """
 
+import ast
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaValidationError
+
+from rathaus.core.expressions import (
+    FUNCTIONS,
+    ExpressionError,
+    expression_evaluate,
+    expression_parse,
+)
 
 FormError = tuple[str, str]
 
@@ -124,7 +133,40 @@ def definition_errors(*, schema: Any, ui: Any) -> list[FormError]:
             errors.append((path, _("needs 'field' and an 'expression' text")))
         elif schema_at(schema, str(computed.get("field", ""))) is None:
             errors.append((path + "/field", _("refers to an undeclared property")))
+        else:
+            try:
+                expression_parse(computed["expression"], _expression_names(schema))
+            except ExpressionError as exc:
+                errors.append((path + "/expression", str(exc)))
     return errors
+
+
+def _expression_names(schema: Mapping[str, Any]) -> set[str]:
+    """Top-level properties a computed value may use (their names must be identifiers)."""
+    return {name for name in schema.get("properties", {}) if name.isidentifier()}
+
+
+def form_computed_values(definition: Any, data: Mapping[str, Any]) -> dict[str, Decimal | None]:
+    """The computed values of the UI layer for `data`: {field pointer: value}, None when a
+    number it needs has not been entered yet."""
+    schema, ui = definition.schema, definition.ui
+    numbers = {
+        name: Decimal(str(value))
+        for name, value in data.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    result: dict[str, Decimal | None] = {}
+    for computed in ui.get("computed", []):
+        tree = expression_parse(computed["expression"], _expression_names(schema))
+        needed = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(FUNCTIONS)
+        if needed - set(numbers):
+            result[computed["field"]] = None
+            continue
+        try:
+            result[computed["field"]] = expression_evaluate(tree, numbers)
+        except ExpressionError:
+            result[computed["field"]] = None
+    return result
 
 
 def _field_errors(field: Any, path: str, schema: Mapping[str, Any]) -> list[FormError]:

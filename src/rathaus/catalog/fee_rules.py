@@ -13,25 +13,34 @@ A rule is a JSON object with a `kind`:
 
 Every kind may carry ``note_de`` / ``note_en``. Formulas are parsed with :mod:`ast` and only
 arithmetic, comparisons, conditional expressions, parameter names, numbers and the functions
-``min``, ``max``, ``ceil``, ``floor`` and ``round`` are allowed; nothing is ever passed to eval().
+``min``, ``max``, ``ceil``, ``floor`` and ``round`` are allowed (core/expressions.py); nothing is
+ever passed to eval().
 """
 
-import ast
-import math
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-MAX_EXPRESSION_LENGTH = 500
-MAX_NODES = 200
+from rathaus.core.expressions import (
+    FUNCTIONS,
+    ExpressionError,
+    expression_evaluate,
+    expression_parse,
+)
 
 KINDS = ("free", "fixed", "range", "per_unit", "formula")
 
 
 class FeeRuleError(ValueError):
     """The fee rule or its parameters are invalid; the message says why."""
+
+
+def _parse_formula(expression: Any, names: set[str]) -> Any:
+    try:
+        return expression_parse(expression, names)
+    except ExpressionError as exc:
+        raise FeeRuleError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -44,104 +53,6 @@ class FeeParameter:
 
     def label(self, language: str) -> str:
         return (self.label_en if language == "en" and self.label_en else self.label_de) or self.name
-
-
-_BINARY: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-}
-_COMPARE: dict[type[ast.cmpop], Callable[[Decimal, Decimal], bool]] = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-}
-_FUNCTIONS: dict[str, Callable[..., Decimal]] = {
-    "min": lambda *a: min(a),
-    "max": lambda *a: max(a),
-    "ceil": lambda x: Decimal(math.ceil(x)),
-    "floor": lambda x: Decimal(math.floor(x)),
-    "round": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
-}
-
-
-def _parse_formula(expression: Any, names: set[str]) -> ast.Expression:
-    if not isinstance(expression, str) or not expression.strip():
-        raise FeeRuleError("A formula needs a non-empty 'expression'.")
-    if len(expression) > MAX_EXPRESSION_LENGTH:
-        raise FeeRuleError(f"The formula is longer than {MAX_EXPRESSION_LENGTH} characters.")
-    try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError as exc:
-        raise FeeRuleError(f"The formula is not valid: {exc.msg} at column {exc.offset}.") from None
-    nodes = list(ast.walk(tree))
-    if len(nodes) > MAX_NODES:
-        raise FeeRuleError("The formula is too complex.")
-    allowed = (
-        ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.UAdd, ast.Constant, ast.Name,
-        ast.Load, ast.Call, ast.IfExp, ast.Compare, ast.BoolOp, ast.And, ast.Or,
-        *_BINARY, *_COMPARE,
-    )  # fmt: skip
-    for node in nodes:
-        if not isinstance(node, allowed):
-            raise FeeRuleError(f"The formula may not use {type(node).__name__}.")
-        if isinstance(node, ast.Constant) and (
-            isinstance(node.value, bool) or not isinstance(node.value, int | float)
-        ):
-            raise FeeRuleError(f"The formula may only contain numbers, not {node.value!r}.")
-        if isinstance(node, ast.Name) and node.id not in names and node.id not in _FUNCTIONS:
-            raise FeeRuleError(f"The formula uses the unknown parameter “{node.id}”.")
-        if isinstance(node, ast.Call) and (
-            not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords
-        ):
-            raise FeeRuleError("The formula may only call min, max, ceil, floor and round.")
-    return tree
-
-
-def _evaluate(node: ast.AST, values: Mapping[str, Decimal]) -> Decimal:
-    if isinstance(node, ast.Expression):
-        return _evaluate(node.body, values)
-    if isinstance(node, ast.Constant):
-        return Decimal(str(node.value))
-    if isinstance(node, ast.Name):
-        return values[node.id]
-    if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, values)
-        return -operand if isinstance(node.op, ast.USub) else operand
-    if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
-        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and right == 0:
-            raise FeeRuleError("The formula divides by zero for these values.")
-        return _BINARY[type(node.op)](left, right)
-    if isinstance(node, ast.Compare):
-        left = _evaluate(node.left, values)
-        for op, comparator in zip(node.ops, node.comparators, strict=True):
-            right = _evaluate(comparator, values)
-            if not _COMPARE[type(op)](left, right):
-                return Decimal(0)
-            left = right
-        return Decimal(1)
-    if isinstance(node, ast.BoolOp):
-        results = [_evaluate(v, values) != 0 for v in node.values]
-        ok = all(results) if isinstance(node.op, ast.And) else any(results)
-        return Decimal(int(ok))
-    if isinstance(node, ast.IfExp):
-        branch = node.body if _evaluate(node.test, values) != 0 else node.orelse
-        return _evaluate(branch, values)
-    if isinstance(node, ast.Call):
-        assert isinstance(node.func, ast.Name)
-        args = [_evaluate(a, values) for a in node.args]
-        try:
-            return _FUNCTIONS[node.func.id](*args)
-        except TypeError as exc:
-            raise FeeRuleError(f"Wrong arguments for {node.func.id}().") from exc
-    raise FeeRuleError(f"The formula may not use {type(node).__name__}.")  # pragma: no cover
 
 
 def _amount(rule: Mapping[str, Any], key: str) -> int:
@@ -179,7 +90,7 @@ def fee_parameters(rule: Mapping[str, Any]) -> list[FeeParameter]:
                 or not p["name"].isidentifier()
             ):
                 raise FeeRuleError("Every formula parameter needs a 'name' that is an identifier.")
-            if p["name"] in _FUNCTIONS:
+            if p["name"] in FUNCTIONS:
                 raise FeeRuleError(f"“{p['name']}” is reserved and cannot name a parameter.")
             result.append(
                 FeeParameter(
@@ -251,7 +162,10 @@ def fee_compute(rule: Mapping[str, Any], parameters: Mapping[str, Any] | None = 
             Decimal(rule.get("base", 0)) + Decimal(rule["unit_price"]) * values[rule["parameter"]]
         )
     else:
-        result = _evaluate(_parse_formula(rule["expression"], set(values)), values)
+        try:
+            result = expression_evaluate(_parse_formula(rule["expression"], set(values)), values)
+        except ExpressionError as exc:
+            raise FeeRuleError(str(exc)) from None
     cents = int(result.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if cents < 0:
         raise FeeRuleError("The fee formula gives a negative amount for these values.")
