@@ -4,6 +4,7 @@ matters (audit, search index) go through the real services instead."""
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
 from rathaus.municipalities.models import Municipality, Office, OpeningHours, PostalArea
@@ -103,4 +104,77 @@ class LocalServiceFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     responsible_office = factory.SubFactory(
         OfficeFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+
+
+# --- Online applications -------------------------------------------------------------------
+
+APPLICATION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 2, "maxLength": 80},
+        "dogs": {"type": "integer", "minimum": 1, "maximum": 5},
+    },
+    "required": ["name", "dogs"],
+}
+APPLICATION_UI = {
+    "steps": [
+        {
+            "id": "person",
+            "title": {"de": "Person", "en": "Person"},
+            "fields": [
+                {"field": "/name", "label": {"de": "Name", "en": "Name"}, "prefill": "last_name"}
+            ],
+        },
+        {
+            "id": "dogs",
+            "title": {"de": "Hunde", "en": "Dogs"},
+            "fields": [{"field": "/dogs", "label": {"de": "Anzahl Hunde", "en": "Dogs"}}],
+        },
+    ]
+}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    username = factory.LazyAttribute(lambda o: o.email)
+    first_name = "Erika"
+    last_name = "Mustermann"
+    password = factory.django.Password("correct horse battery staple")
+
+
+class FormDefinitionFactory(factory.django.DjangoModelFactory):
+    """A published form with two steps (name, number of dogs)."""
+
+    class Meta:
+        model = "applications.FormDefinition"
+
+    service = factory.SubFactory(
+        ServiceFactory, online_application=Service.OnlineApplication.INTERNAL
+    )
+    version = 1
+    status = "published"
+    schema = factory.LazyFunction(lambda: dict(APPLICATION_SCHEMA))
+    ui = factory.LazyFunction(lambda: dict(APPLICATION_UI))
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    """A complete draft (data valid, declarations accepted) of a free service by default."""
+
+    class Meta:
+        model = "applications.Draft"
+
+    form = factory.SubFactory(FormDefinitionFactory, service__fee_rule={"kind": "free"})
+    offer = factory.SubFactory(LocalServiceFactory, service=factory.SelfAttribute("..form.service"))
+    applicant = factory.SubFactory(UserFactory)
+    data = factory.LazyFunction(lambda: {"name": "Erika Mustermann", "dogs": 1})
+    completed_steps = factory.LazyFunction(lambda: ["person", "dogs"])
+    declarations = factory.LazyFunction(
+        lambda: {"truthful": "2026-01-01T00:00:00+00:00", "privacy": "2026-01-01T00:00:00+00:00"}
     )

@@ -6,3 +6,7 @@ class ApplicationsConfig(AppConfig):
     name = "rathaus.applications"
     label = "applications"
     verbose_name = _("Online applications")
+
+    def ready(self) -> None:
+        # Outbox handlers of the follow-up work after a submission register themselves here.
+        pass

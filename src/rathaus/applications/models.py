@@ -1,9 +1,15 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.catalog.models import Service
+from rathaus.catalog.models import LocalService, RequiredDocument, Service
 from rathaus.core.models import BaseModel
+from rathaus.municipalities.models import Municipality, Office
+from rathaus.organisations.models import Organisation, Proxy
+from rathaus.payments.models import Payment
 
 
 class FormDefinition(BaseModel):
@@ -52,3 +58,344 @@ class FormDefinition(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.service} v{self.version}"
+
+
+def _draft_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.RATHAUS_DRAFT_EXPIRY_DAYS)
+
+
+class Draft(BaseModel):
+    """An application being filled in: saved on every step, keeps its form version.
+
+    `applicant` is the person at the keyboard; `organisation` / `principal_user` name whom
+    they act for (organisation membership or proxy, chosen for the session), `proxy` the
+    authority used. Unsubmitted drafts expire at `expires_at` (reminder mail before).
+    """
+
+    form = models.ForeignKey(
+        FormDefinition, on_delete=models.PROTECT, related_name="drafts", verbose_name=_("form")
+    )
+    offer = models.ForeignKey(
+        LocalService,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        verbose_name=_("local service"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="application_drafts",
+        verbose_name=_("applicant"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="application_drafts",
+        verbose_name=_("on behalf of organisation"),
+    )
+    principal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of person"),
+    )
+    proxy = models.ForeignKey(
+        Proxy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proxy"),
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    completed_steps = models.JSONField(_("completed steps"), default=list, blank=True)
+    declarations = models.JSONField(
+        _("declarations accepted"),
+        default=dict,
+        blank=True,
+        help_text=_("Declaration id → time of acceptance (ISO 8601)."),
+    )
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name=_("payment"),
+    )
+    expires_at = models.DateTimeField(_("expires at"), default=_draft_expiry, db_index=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return f"{self.form.service} – {self.applicant}"
+
+
+class ReferenceCounter(models.Model):
+    """The counter row behind reference numbers: one per municipality and year, incremented
+    under a row lock (`select_for_update`), never computed with MAX()."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        ordering = ["municipality", "year"]
+        verbose_name = _("reference number counter")
+        verbose_name_plural = _("reference number counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="applications_refcounter_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.value}"
+
+
+class Submission(BaseModel):
+    """A submitted application: immutable data with the schema version it was filled in,
+    attachments, fee and payment, reference number; then its status (§9 EGovG)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        IN_PROGRESS = "in_progress", _("in progress")
+        QUERY = "query", _("query")  # Rückfrage
+        DECIDED = "decided", _("decided")
+        CLOSED = "closed", _("closed")
+
+    reference = models.CharField(_("reference number"), max_length=40)
+    draft = models.OneToOneField(
+        Draft,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+        verbose_name=_("draft"),
+    )
+    form = models.ForeignKey(
+        FormDefinition,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("form"),
+    )
+    schema_version = models.PositiveIntegerField(_("form version"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("service")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("municipality"),
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("responsible office"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("applicant"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("on behalf of organisation"),
+    )
+    principal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of person"),
+    )
+    data = models.JSONField(_("data"))
+    computed = models.JSONField(_("computed values"), default=dict, blank=True)
+    declarations = models.JSONField(_("declarations accepted"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    fee_cents = models.PositiveIntegerField(_("fee (cents)"), default=0)
+    payment = models.OneToOneField(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submission",
+        verbose_name=_("payment"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+    receipt = models.FileField(_("receipt (PDF/A)"), upload_to="receipts/%Y/%m/", blank=True)
+    receipt_sha256 = models.CharField(_("receipt SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="applications_submission_unique_ref"
+            )
+        ]
+        indexes = [models.Index(fields=["office", "status", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class StatusChange(BaseModel):
+    """One step of a submission's status history, shown to the citizen with its note."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("submission"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Submission.Status.choices)
+    note = models.TextField(_("note for the applicant"), blank=True)
+    actor_label = models.CharField(_("changed by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["submission", "created_at"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.submission} → {self.status}"
+
+
+class DocumentRequest(BaseModel):
+    """Nachforderung: staff ask for missing documents with a message and a deadline; the
+    applicant uploads them into the same submission, which closes the request."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FULFILLED = "fulfilled", _("fulfilled")
+        CANCELLED = "cancelled", _("cancelled")
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="document_requests",
+        verbose_name=_("submission"),
+    )
+    message = models.TextField(_("message"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "-created_at"]
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.deadline}"
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never contains what the citizen called the file.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.pk}"
+
+
+class Attachment(BaseModel):
+    """An uploaded proof (§5 EGovG): stored through the storage API with its SHA-256 and
+    the type detected from its content; nobody can open it before the scan says clean."""
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", _("waiting for virus scan")
+        CLEAN = "clean", _("clean")
+        INFECTED = "infected", _("infected")
+
+    draft = models.ForeignKey(
+        Draft,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("draft"),
+    )
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("submission"),
+    )
+    required_document = models.ForeignKey(
+        RequiredDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("required document"),
+    )
+    document_request = models.ForeignKey(
+        DocumentRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("document request"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    scan_status = models.CharField(
+        _("virus scan"), max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scan_detail = models.CharField(_("scan result"), max_length=200, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    scan_attempts = models.PositiveSmallIntegerField(_("scan attempts"), default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

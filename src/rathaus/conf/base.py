@@ -52,9 +52,14 @@ INSTALLED_APPS = [
     "rathaus.staff",
     "rathaus.backoffice",
     "rathaus.federation",
+    "rathaus.payments",
+    "rathaus.seals",
     "rathaus.applications",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
+    "rathaus.contrib.clamav",
+    "rathaus.contrib.payment_sandbox",
+    "rathaus.contrib.fitconnect",
 ]
 
 MIDDLEWARE = [
@@ -305,3 +310,47 @@ if _directory_settings:
 # --- Federated identity (BundID & co.): OIDC and SAML identity providers, levels of assurance.
 # A JSON list, one object per provider; see .env.example and rathaus/federation/providers.py.
 RATHAUS_IDENTITY_PROVIDERS = env_str("RATHAUS_IDENTITY_PROVIDERS", "[]")
+
+# --- Online applications (drafts, uploads, receipts) ---
+# Unsubmitted drafts are deleted after this many days; a reminder goes out before.
+RATHAUS_DRAFT_EXPIRY_DAYS = env_int("RATHAUS_DRAFT_EXPIRY_DAYS", 30)
+RATHAUS_DRAFT_REMINDER_DAYS = env_int("RATHAUS_DRAFT_REMINDER_DAYS", 7)
+# Upload limits in bytes: per file and for all files of one application.
+RATHAUS_UPLOAD_MAX_FILE_BYTES = env_int("RATHAUS_UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024)
+RATHAUS_UPLOAD_MAX_TOTAL_BYTES = env_int("RATHAUS_UPLOAD_MAX_TOTAL_BYTES", 50 * 1024 * 1024)
+# Allowed upload types, decided by content: pdf, jpeg, png, tiff, odt, docx.
+RATHAUS_UPLOAD_ALLOWED_TYPES = env_list(
+    "RATHAUS_UPLOAD_ALLOWED_TYPES", ["pdf", "jpeg", "png", "tiff", "odt", "docx"]
+)
+# The ClamAV daemon: unix:///path/to/clamd.ctl or tcp://host:3310.
+RATHAUS_CLAMAV_URL = env_str("RATHAUS_CLAMAV_URL", "unix:///var/run/clamav/clamd.ctl")
+RATHAUS_CLAMAV_TIMEOUT_SECONDS = env_int("RATHAUS_CLAMAV_TIMEOUT_SECONDS", 30)
+
+# --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA
+# and seal certificate under var/seal/ (rathaus.seals.demo_ca); production sets real files.
+RATHAUS_SEAL_KEY_FILE = env_str("RATHAUS_SEAL_KEY_FILE", "")
+RATHAUS_SEAL_CERT_FILE = env_str("RATHAUS_SEAL_CERT_FILE", "")
+RATHAUS_SEAL_CHAIN_FILES = env_list("RATHAUS_SEAL_CHAIN_FILES", [])
+RATHAUS_SEAL_KEY_PASSPHRASE = env_str("RATHAUS_SEAL_KEY_PASSPHRASE", "")
+
+# --- Payments (§4 EGovG): enabled provider plugins, and the sandbox provider's shared secret
+# for signed notifications (the sandbox runs inside rathaus; never enable it in production).
+RATHAUS_PAYMENT_PROVIDERS = env_list("RATHAUS_PAYMENT_PROVIDERS", ["invoice", "sandbox"])
+RATHAUS_PAYMENT_SANDBOX_SECRET = env_str("RATHAUS_PAYMENT_SANDBOX_SECRET", "")
+RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = env_int(
+    "RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300
+)
+
+# --- Background work: Celery with a transactional outbox (rathaus.core.outbox). The default
+# broker keeps its queue in files under var/celery, so the one-box install needs no server;
+# production: redis://… or amqp://…
+CELERY_BROKER_URL = env_str("RATHAUS_CELERY_BROKER_URL", "filesystem://")
+RATHAUS_CELERY_DATA_DIR = Path(env_str("RATHAUS_CELERY_DATA_DIR", str(VAR_DIR / "celery")))
+# Run tasks in the web process instead of a worker (tests, and a demo without a worker).
+CELERY_TASK_ALWAYS_EAGER = env_bool("RATHAUS_CELERY_EAGER", False)
+RATHAUS_OUTBOX_MAX_ATTEMPTS = env_int("RATHAUS_OUTBOX_MAX_ATTEMPTS", 10)
+RATHAUS_OUTBOX_LEASE_SECONDS = env_int("RATHAUS_OUTBOX_LEASE_SECONDS", 300)
+
+# --- Hand-over to specialist systems via FIT-Connect (JSON list of destinations, see
+# .env.example and rathaus/contrib/fitconnect/). Default: none.
+RATHAUS_FITCONNECT_DESTINATIONS = env_str("RATHAUS_FITCONNECT_DESTINATIONS", "[]")

@@ -12,3 +12,7 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     """The requested object does not exist (or is not visible)."""
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this (edges answer 403 or, for need-to-know, 404)."""

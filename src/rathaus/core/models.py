@@ -68,3 +68,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditLogImmutableError("audit events are append-only and cannot be deleted")
+
+
+class OutboxMessage(models.Model):
+    """Transactional outbox: a side effect (mail, PDF, hand-over) written in the same
+    transaction as the change that causes it, dispatched to Celery after commit.
+
+    `rathaus.core.outbox` owns the life cycle: a worker claims a message by setting
+    `locked_until` (a lease), runs the handler registered for `topic`, and marks it done; a
+    failure schedules a retry with backoff (`available_at`); a worker that dies leaves the
+    lease to expire and the sweeper dispatches the message again. Handlers are idempotent.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")  # gave up after the maximum number of attempts
+
+    id = models.BigAutoField(primary_key=True)
+    topic = models.CharField(_("topic"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    available_at = models.DateTimeField(_("available at"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["status", "available_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk} ({self.status})"

@@ -1,0 +1,188 @@
+"""Writes of drafts: start, save a step, accept declarations, delete.
+
+A draft belongs to the applicant who started it; `ensure_own_draft` is checked by every
+service here, and views call `selectors.draft_get_own` so that other people's drafts are 404.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.applications.declarations import declarations_of
+from rathaus.applications.form_schema import FormError, form_data_validate
+from rathaus.applications.models import Draft, FormDefinition
+from rathaus.applications.prefill import prefill_data
+from rathaus.catalog.models import LocalService, Service
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError, NotPermitted
+
+
+class NotAvailableOnline(DomainError):
+    """The service has no published online form here."""
+
+
+class DraftClosed(DomainError):
+    """The draft has been submitted already."""
+
+
+def ensure_own_draft(*, draft: Draft, actor: Any) -> None:
+    if actor is None or draft.applicant_id != getattr(actor, "pk", None):
+        raise NotPermitted(_("This application belongs to someone else."))
+
+
+def _ensure_open(draft: Draft) -> None:
+    if Draft.objects.filter(pk=draft.pk, submission__isnull=False).exists():
+        raise DraftClosed(_("This application has been submitted already."))
+
+
+def form_published_for(*, service: Service) -> FormDefinition | None:
+    return FormDefinition.objects.filter(
+        service=service, status=FormDefinition.Status.PUBLISHED
+    ).first()
+
+
+@transaction.atomic
+def draft_start(*, offer: LocalService, principal: Any) -> Draft:
+    """Start an application for `offer` as `principal` (organisations.selectors.Principal):
+    the published form version is fixed now; fields asking for profile data are prefilled."""
+    service = offer.service
+    form = form_published_for(service=service)
+    if (
+        form is None
+        or service.online_application != Service.OnlineApplication.INTERNAL
+        or not offer.online_available
+    ):
+        raise NotAvailableOnline(_("This service cannot be applied for online here."))
+    person = principal.principal_user or principal.user
+    draft = Draft.objects.create(
+        form=form,
+        offer=offer,
+        applicant=principal.user,
+        organisation=principal.organisation,
+        principal_user=principal.principal_user,
+        proxy=principal.proxy,
+        data=prefill_data(definition=form, person=person) if principal.organisation is None else {},
+    )
+    audit_record(
+        actor=principal.user,
+        action="draft.create",
+        obj=draft,
+        details={
+            "service": service.slug,
+            "municipality": offer.municipality.slug,
+            "form_version": form.version,
+            "on_behalf_of": str(principal.subject.pk) if not principal.acts_for_self else "",
+        },
+    )
+    return draft
+
+
+def _set_pointer(data: dict[str, Any], pointer: str, value: Any) -> None:
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            if value is None:
+                return
+            child = node[part] = {}
+        node = child
+    if value is None:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+
+
+def _prune_empty(data: dict[str, Any]) -> dict[str, Any]:
+    pruned = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = _prune_empty(value)
+            if not value:
+                continue
+        pruned[key] = value
+    return pruned
+
+
+@transaction.atomic
+def draft_save_step(
+    *, draft: Draft, step: str, values: dict[str, Any], actor: Any
+) -> list[FormError]:
+    """Store the values of one step (JSON pointer → typed value, None = empty) and validate
+    that step. The values are kept even when invalid, so nothing typed is lost; the step
+    counts as completed only without errors. Returns the errors."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    ensure_own_draft(draft=draft, actor=actor)
+    _ensure_open(draft)
+    step_ids = [s["id"] for s in draft.form.ui["steps"]]
+    if step not in step_ids:
+        raise DomainError(_("Unknown step."))
+    fields = {f["field"] for s in draft.form.ui["steps"] if s["id"] == step for f in s["fields"]}
+    data = dict(draft.data)
+    for pointer in fields:
+        _set_pointer(data, pointer, values.get(pointer))
+    data = _prune_empty(data)
+    errors = form_data_validate(draft.form, data, step=step)
+    completed = [s for s in draft.completed_steps if s != step]
+    if not errors:
+        completed.append(step)
+    draft.data = data
+    draft.completed_steps = [s for s in step_ids if s in completed]
+    draft.expires_at = timezone.now() + timedelta(days=settings.RATHAUS_DRAFT_EXPIRY_DAYS)
+    draft.reminder_sent_at = None
+    draft.save(
+        update_fields=["data", "completed_steps", "expires_at", "reminder_sent_at", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="draft.save_step",
+        obj=draft,
+        details={"step": step, "errors": len(errors)},
+    )
+    return errors
+
+
+@transaction.atomic
+def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -> list[str]:
+    """Record the declarations ticked; returns the ids still missing."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    ensure_own_draft(draft=draft, actor=actor)
+    _ensure_open(draft)
+    now = timezone.now().isoformat()
+    known = [d.id for d in declarations_of(draft.form.ui)]
+    draft.declarations = {d: draft.declarations.get(d, now) for d in known if d in accepted}
+    draft.save(update_fields=["declarations", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="draft.declarations",
+        obj=draft,
+        details={"accepted": sorted(draft.declarations)},
+    )
+    return [d for d in known if d not in draft.declarations]
+
+
+@transaction.atomic
+def draft_delete(*, draft: Draft, actor: Any) -> None:
+    """Delete an unsubmitted draft with its uploads (applicant's choice or expiry)."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if actor is not None:
+        ensure_own_draft(draft=draft, actor=actor)
+    _ensure_open(draft)
+    files = [a.file for a in draft.attachments.all()]
+    audit_record(
+        actor=actor,
+        action="draft.delete" if actor is not None else "draft.expire",
+        obj=draft,
+        details={"service": draft.form.service.slug, "attachments": len(files)},
+    )
+    draft.delete()
+
+    def remove_files() -> None:
+        for f in files:
+            f.delete(save=False)
+
+    transaction.on_commit(remove_files)

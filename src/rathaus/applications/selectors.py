@@ -1,0 +1,44 @@
+"""Reads of drafts and submissions for applicants."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from rathaus.applications.models import Draft, Submission
+from rathaus.core.errors import NotFound
+
+
+def draft_get_own(*, actor: Any, draft_id: UUID | str) -> Draft:
+    """The open draft `draft_id` of `actor`; NotFound for anyone else's or a submitted one."""
+    draft = (
+        Draft.objects.select_related("form", "offer__service", "offer__municipality", "payment")
+        .filter(pk=draft_id, applicant_id=getattr(actor, "pk", None), submission__isnull=True)
+        .first()
+    )
+    if draft is None:
+        raise NotFound(_("No such application."))
+    return draft
+
+
+def drafts_of(*, actor: Any) -> QuerySet[Draft]:
+    """The open drafts of `actor`, most recently changed first."""
+    return Draft.objects.select_related(
+        "form__service", "offer__municipality", "organisation"
+    ).filter(applicant=actor, submission__isnull=True)
+
+
+def submissions_of(*, actor: Any) -> QuerySet[Submission]:
+    """The submissions `actor` made or that were made for them (proxy)."""
+    return Submission.objects.select_related("service", "office", "municipality").filter(
+        Q(applicant=actor) | Q(principal_user=actor)
+    )
+
+
+def submission_get_own(*, actor: Any, submission_id: UUID | str) -> Submission:
+    """One submission of `actor` (as applicant or principal); NotFound otherwise."""
+    submission = submissions_of(actor=actor).filter(pk=submission_id).first()
+    if submission is None:
+        raise NotFound(_("No such application."))
+    return submission

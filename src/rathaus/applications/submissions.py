@@ -1,0 +1,155 @@
+"""Submission: a complete draft becomes an immutable submission exactly once.
+
+Everything is written in one transaction: data and form version, attachments, fee and
+payment, reference number, the first status, the audit event and the outbox messages for
+the follow-up work (receipt, notification e-mail, hand-over). Two clicks, two tabs or two
+concurrent requests serialise on the draft row; the second one gets the first one's result.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.applications.declarations import declarations_of
+from rathaus.applications.drafts import ensure_own_draft
+from rathaus.applications.fees import fee_quote
+from rathaus.applications.form_schema import FormError, form_computed_values, form_data_validate
+from rathaus.applications.models import Attachment, Draft, StatusChange, Submission
+from rathaus.applications.reference_numbers import reference_number_next
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError
+from rathaus.core.outbox import outbox_enqueue
+from rathaus.organisations.services import proxy_use
+from rathaus.payments.selectors import payment_allows_submission
+
+# Follow-up work after a submission, one outbox message each (handlers: applications.tasks).
+FOLLOW_UP_TOPICS = ("submission.receipt", "submission.notify", "submission.handover")
+
+
+@dataclass
+class SubmissionProblems:
+    """What still stands between a draft and its submission, for the check-answers page."""
+
+    form_errors: list[FormError] = field(default_factory=list)
+    missing_documents: list[Any] = field(default_factory=list)  # catalog.RequiredDocument
+    infected_attachments: list[Attachment] = field(default_factory=list)
+    missing_declarations: list[str] = field(default_factory=list)
+    payment_needed: bool = False
+    fee_problem: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.form_errors
+            or self.missing_documents
+            or self.infected_attachments
+            or self.missing_declarations
+            or self.payment_needed
+            or self.fee_problem
+        )
+
+
+class SubmissionIncomplete(DomainError):
+    def __init__(self, problems: SubmissionProblems) -> None:
+        super().__init__(_("The application is not complete yet."))
+        self.problems = problems
+
+
+def submission_problems(*, draft: Draft) -> SubmissionProblems:
+    """Everything missing before `draft` can be submitted (empty = ready)."""
+    problems = SubmissionProblems()
+    problems.form_errors = form_data_validate(draft.form, draft.data)
+    attachments = list(draft.attachments.all())
+    problems.infected_attachments = [
+        a for a in attachments if a.scan_status == Attachment.ScanStatus.INFECTED
+    ]
+    present = {
+        a.required_document_id
+        for a in attachments
+        if a.scan_status != Attachment.ScanStatus.INFECTED
+    }
+    problems.missing_documents = [
+        doc
+        for doc in draft.offer.service.required_documents.all()
+        if doc.mandatory and doc.electronic_accepted and doc.pk not in present
+    ]
+    problems.missing_declarations = [
+        d.id for d in declarations_of(draft.form.ui) if d.id not in draft.declarations
+    ]
+    quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
+    if quote.problem and not problems.form_errors:
+        problems.fee_problem = quote.problem
+    elif quote.amount_cents:
+        problems.payment_needed = not payment_allows_submission(
+            payment=draft.payment, amount_cents=quote.amount_cents
+        )
+    return problems
+
+
+@transaction.atomic
+def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Submission:
+    """Turn a complete draft into its submission exactly once; raises SubmissionIncomplete
+    with the problems otherwise."""
+    draft = Draft.objects.select_for_update().select_related("form", "offer").get(pk=draft.pk)
+    existing = Submission.objects.filter(draft=draft).first()
+    if existing is not None:  # second click, second tab, concurrent request
+        return existing
+    ensure_own_draft(draft=draft, actor=actor)
+    problems = submission_problems(draft=draft)
+    if problems:
+        raise SubmissionIncomplete(problems)
+    offer = draft.offer
+    if draft.proxy_id is not None:  # the proxy must still be in force; the use is recorded
+        proxy_use(
+            agent=actor,
+            principal=draft.principal_user or draft.organisation,
+            service=offer.service,
+            action="proxy.use.submission",
+        )
+    quote = fee_quote(offer=offer, definition=draft.form, data=draft.data)
+    now = timezone.now()
+    submission = Submission.objects.create(
+        reference=reference_number_next(municipality=offer.municipality),
+        draft=draft,
+        form=draft.form,
+        schema_version=draft.form.version,
+        service=offer.service,
+        municipality=offer.municipality,
+        office=offer.responsible_office,
+        applicant=draft.applicant,
+        organisation=draft.organisation,
+        principal_user=draft.principal_user,
+        data=draft.data,
+        computed={
+            k: (str(v) if v is not None else None)
+            for k, v in form_computed_values(draft.form, draft.data).items()
+        },
+        declarations=draft.declarations,
+        language=language,
+        fee_cents=quote.amount_cents or 0,
+        payment=draft.payment if quote.amount_cents else None,
+        submitted_at=now,
+        status=Submission.Status.SUBMITTED,
+        status_changed_at=now,
+    )
+    draft.attachments.update(submission=submission)
+    StatusChange.objects.create(submission=submission, status=Submission.Status.SUBMITTED)
+    audit_record(
+        actor=actor,
+        action="submission.create",
+        obj=submission,
+        details={
+            "reference": submission.reference,
+            "service": offer.service.slug,
+            "office": str(offer.responsible_office_id),
+            "form_version": submission.schema_version,
+            "fee_cents": submission.fee_cents,
+            "attachments": draft.attachments.count(),
+            "proxy": str(draft.proxy_id) if draft.proxy_id else "",
+        },
+    )
+    for topic in FOLLOW_UP_TOPICS:
+        outbox_enqueue(topic=topic, payload={"submission": str(submission.pk)})
+    return submission

@@ -1,0 +1,42 @@
+"""Transactional outbox: side effects recorded in the caller's transaction, run after commit.
+
+`outbox_enqueue(topic=..., payload=...)` must be called inside the transaction of the change
+that causes the side effect. Handlers register per topic in `outbox_handlers` and must be
+idempotent: a message can run more than once (a worker dies after the side effect, before
+marking the message done).
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core.models import OutboxMessage
+from rathaus.core.registries import Registry
+
+OutboxHandler = Callable[[dict[str, Any]], None]
+
+outbox_handlers: Registry[OutboxHandler] = Registry("outbox handlers")
+
+
+def outbox_enqueue(*, topic: str, payload: dict[str, Any], delay_seconds: int = 0) -> OutboxMessage:
+    """Record a side effect in the current transaction; it is dispatched after commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change")
+    message = OutboxMessage.objects.create(
+        topic=topic,
+        payload=payload,
+        available_at=timezone.now() + timedelta(seconds=delay_seconds),
+    )
+    transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk))
+    return message
+
+
+def outbox_dispatch(*, message_id: int) -> None:
+    """Hand one message to the background workers (Celery)."""
+    # Imported here: the Celery app loads Django settings, the outbox is imported by models.
+    from rathaus.core.tasks import outbox_run
+
+    outbox_run.delay(message_id)

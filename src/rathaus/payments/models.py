@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.models import BaseModel
+
+
+class Payment(BaseModel):
+    """One payment of a fee (§4 EGovG), in integer cents, through one provider plugin.
+
+    State machine: open → pending → paid | failed | cancelled; paid → refunded. Changes go
+    through `payments.services` only; every transition is audited.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PENDING = "pending", _("pending")
+        PAID = "paid", _("paid")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        REFUNDED = "refunded", _("refunded")
+
+    provider = models.CharField(_("provider"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    description = models.CharField(_("description"), max_length=200)
+    # Our reference shown to the provider and on statements (Verwendungszweck).
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=128, blank=True)
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("payer"),
+    )
+    return_url = models.CharField(_("return URL"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.get_status_display()})"
+
+
+class PaymentEvent(BaseModel):
+    """A notification received from a provider (webhook or return redirect).
+
+    The unique (provider, event_id) makes replays harmless: a second delivery is recorded as
+    nothing new and changes nothing.
+    """
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="events", verbose_name=_("payment")
+    )
+    provider = models.CharField(_("provider"), max_length=40)
+    event_id = models.CharField(_("event id"), max_length=128)
+    status = models.CharField(_("reported status"), max_length=10, choices=Payment.Status.choices)
+    payload = models.JSONField(_("payload"), default=dict)
+    applied = models.BooleanField(_("applied"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="payments_event_unique_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id}"

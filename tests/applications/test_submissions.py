@@ -1,0 +1,99 @@
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from rathaus.applications.models import Attachment, Submission
+from rathaus.applications.submissions import (
+    SubmissionIncomplete,
+    submission_create,
+    submission_problems,
+)
+from rathaus.core.models import AuditEvent, OutboxMessage
+from tests.factories import DraftFactory, RequiredDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_complete_draft_becomes_one_submission_with_reference_and_outbox():
+    draft = DraftFactory()
+    submission = submission_create(draft=draft, actor=draft.applicant)
+    assert submission.reference.endswith("-000001")
+    assert submission.data == {"name": "Erika Mustermann", "dogs": 1}
+    assert submission.schema_version == draft.form.version
+    assert submission.office == draft.offer.responsible_office
+    assert submission.status == Submission.Status.SUBMITTED
+    assert list(submission.status_changes.values_list("status", flat=True)) == ["submitted"]
+    assert AuditEvent.objects.filter(
+        action="submission.create", object_id=str(submission.pk)
+    ).exists()
+    assert set(OutboxMessage.objects.values_list("topic", flat=True)) == {
+        "submission.receipt",
+        "submission.notify",
+        "submission.handover",
+    }
+    # The same draft again (second click): the same submission, nothing new.
+    assert submission_create(draft=draft, actor=draft.applicant) == submission
+    assert Submission.objects.count() == 1
+    assert OutboxMessage.objects.count() == 3
+
+
+def test_reference_numbers_count_per_municipality():
+    first = DraftFactory()
+    a = submission_create(draft=first, actor=first.applicant)
+    other = DraftFactory()
+    b = submission_create(draft=other, actor=other.applicant)
+    assert a.reference.endswith("-000001") and b.reference.endswith("-000001")
+    assert a.municipality != b.municipality
+
+
+def test_incomplete_draft_is_refused_with_every_problem():
+    draft = DraftFactory(data={"name": "E"}, declarations={})
+    RequiredDocumentFactory(service=draft.offer.service, name_de="Nachweis")
+    problems = submission_problems(draft=draft)
+    assert {p for p, _ in problems.form_errors} == {"/name", "/dogs"}
+    assert [d.name_de for d in problems.missing_documents] == ["Nachweis"]
+    assert problems.missing_declarations == ["truthful", "privacy"]
+    with pytest.raises(SubmissionIncomplete):
+        submission_create(draft=draft, actor=draft.applicant)
+    assert not Submission.objects.exists()
+
+
+def test_fee_needs_payment_before_submission():
+    draft = DraftFactory(form__service__fee_rule={"kind": "fixed", "amount": 2500})
+    assert submission_problems(draft=draft).payment_needed
+
+
+def test_someone_else_cannot_submit_a_draft():
+    draft = DraftFactory()
+    other = DraftFactory().applicant
+    with pytest.raises(Exception, match="someone else"):
+        submission_create(draft=draft, actor=other)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_draft_yield_exactly_one_submission():
+    draft = DraftFactory()
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(submission_create(draft=draft, actor=draft.applicant).pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Submission.objects.count() == 1
+    assert OutboxMessage.objects.count() == 3
+    assert Attachment.objects.count() == 0
