@@ -8,15 +8,16 @@ STATIC_BUILD := build/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install assets migrate demo messages clean format
+.PHONY: run test lint install assets migrate demo seal messages clean format
 
-run: install assets migrate demo ## install, build, migrate, load demo data, serve on :8000
+run: install assets migrate demo seal ## install, build, migrate, load demo data, serve on :8000 (+ worker, clamd)
 	@echo ""
 	@echo "  rathaus is running: http://$(HOST):$(PORT)/"
 	@echo "  Portals: /dueren/  /guetersloh/  /cochem-zell/   API docs: /api/docs/"
 	@echo "  Staff admin: /intern/admin/ (create a user: $(MANAGE) createsuperuser)"
+	@echo "  Background: a Celery worker (+ beat) and, when clamav-daemon is installed, a local clamd."
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	bin/run-local $(HOST):$(PORT)
 
 test: install assets ## the whole suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -61,6 +62,9 @@ migrate: install
 
 demo: install ## load the demo municipalities and services (idempotent)
 	$(MANAGE) load_demo_data
+
+seal: install ## demo CA and seal certificate under var/seal/ (only when no seal is configured)
+	$(MANAGE) seal_demo_ca
 
 messages: install ## update the translation catalogues (needs gettext)
 	cd src/rathaus && ../../$(PY) ../../manage.py makemessages -l de -l en --no-obsolete

@@ -10,6 +10,9 @@ urlpatterns = [
     path("konto/", include("rathaus.organisations.urls")),
     path("intern/admin/", admin.site.urls),
     path("intern/", include("rathaus.backoffice.urls")),
+    path("zahlung/sandbox/", include("rathaus.contrib.payment_sandbox.urls")),
+    path("zahlung/", include("rathaus.payments.urls")),
+    path("antraege/", include("rathaus.portal.application_urls")),
     path("", include("rathaus.portal.urls")),
 ]
 

@@ -1,9 +1,15 @@
 import pytest
 from django.urls import reverse
 
+from rathaus.applications.submissions import submission_create
 from rathaus.core.models import AuditEvent
 from rathaus.municipalities.models import Municipality
-from tests.factories import LocalServiceFactory, MunicipalityFactory, OpeningHoursFactory
+from tests.factories import (
+    DraftFactory,
+    LocalServiceFactory,
+    MunicipalityFactory,
+    OpeningHoursFactory,
+)
 from tests.staff.people import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -17,6 +23,9 @@ MODELS = [
     "core/auditevent",
     "municipalities/accessibilityfeedback",
     "accounts/user",
+    "applications/submission",
+    "applications/draft",
+    "applications/referencecounter",
 ]
 
 
@@ -43,8 +52,15 @@ def test_admin_is_for_staff_only(client, django_user_model):
 def test_changelists_and_add_forms_render(staff_client, model):
     LocalServiceFactory()
     OpeningHoursFactory()
+    submission_create(draft=(draft := DraftFactory()), actor=draft.applicant)
     assert staff_client.get(f"/intern/admin/{model}/").status_code == 200
-    read_only = {"core/auditevent", "municipalities/accessibilityfeedback"}
+    read_only = {
+        "core/auditevent",
+        "municipalities/accessibilityfeedback",
+        "applications/submission",
+        "applications/draft",
+        "applications/referencecounter",
+    }
     expected = 403 if model in read_only else 200
     assert staff_client.get(f"/intern/admin/{model}/add/").status_code == expected
 

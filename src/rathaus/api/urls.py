@@ -1,12 +1,13 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from rathaus.api import me, views
+from rathaus.api import me, submissions, views
 
 app_name = "api"
 
 v1_patterns = [
     *me.urlpatterns,
+    *submissions.urlpatterns,
     path("", views.IndexView.as_view(), name="index"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path(

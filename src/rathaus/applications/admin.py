@@ -10,7 +10,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.applications.form_schema import definition_errors
-from rathaus.applications.models import FormDefinition
+from rathaus.applications.models import (
+    Attachment,
+    DocumentRequest,
+    Draft,
+    FormDefinition,
+    ReferenceCounter,
+    StatusChange,
+    Submission,
+)
 from rathaus.applications.services import (
     ensure_can_edit_forms,
     form_definition_create,
@@ -167,3 +175,75 @@ class FormDefinitionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{definition}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, _("Published %s.") % definition, messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Applications are changed through their services (portal, inbox, API), never here:
+    the admin shows them for support and supervision only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = readonly_fields = ("created_at", "status", "actor_label", "note")
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = readonly_fields = (
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "scan_status",
+        "scanned_at",
+    )
+
+
+class DocumentRequestInline(ReadOnlyInline):
+    model = DocumentRequest
+    fields = readonly_fields = ("created_at", "deadline", "status", "message", "closed_at")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "service", "office", "status", "submitted_at", "acknowledged_at"]
+    list_filter = ["status", "municipality"]
+    search_fields = ["reference"]
+    list_select_related = ["service", "office"]
+    date_hierarchy = "submitted_at"
+    inlines = [StatusChangeInline, DocumentRequestInline, AttachmentInline]
+    exclude = ["data", "computed", "declarations"]
+    readonly_fields = ["data_json"]
+
+    @admin.display(description=_("data"))
+    def data_json(self, obj: Submission) -> SafeString:
+        return format_html("<pre>{}</pre>", json.dumps(obj.data, indent=2, ensure_ascii=False))
+
+
+@admin.register(Draft)
+class DraftAdmin(ReadOnlyAdmin):
+    list_display = ["form", "offer", "applicant", "updated_at", "expires_at"]
+    list_select_related = ["form__service", "offer__municipality", "offer__service", "applicant"]
+    exclude = ["data"]
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdmin):
+    list_display = ["municipality", "year", "value"]

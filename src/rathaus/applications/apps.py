@@ -8,5 +8,14 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Online applications")
 
     def ready(self) -> None:
+        from rathaus.applications import personal_data
+
+        personal_data.register()
         # Outbox handlers of the follow-up work after a submission register themselves here.
-        pass
+        from rathaus.applications import (  # noqa: F401
+            expiry,
+            handover,
+            notifications,
+            receipts,
+            scanning,
+        )

@@ -21,6 +21,7 @@ class Declaration:
         return self.text_en if language == "en" and self.text_en else self.text_de
 
 
+# Ids listed in form_schema.STANDARD_DECLARATIONS, which a form cannot redefine.
 STANDARD = (
     Declaration(
         "truthful",

@@ -12,8 +12,10 @@ A definition is a JSON Schema (draft 2020-12) for the data plus a UI layer::
                             "visible_if": {"field": "/person/kind", "equals": "x"}}]}],
      "computed": [{"field": "/total", "expression": "a * 2"}]}
 
-`visible_if` is declarative (`equals` or `in`); a hidden field is not required. Computed
-values are stored but not evaluated in this step (see the report on the shared evaluator).
+`visible_if` is declarative (`equals` or `in`); a hidden field is not required. A field may
+name a profile attribute under `prefill` (applications/prefill.py). The UI layer may add
+declarations: ``"declarations": [{"id": "...", "text": {"de": "...", "en": "..."}}]``.
+Computed values are evaluated with the safe expression evaluator (core/expressions.py).
 """
 
 import ast
@@ -33,6 +35,21 @@ from rathaus.core.expressions import (
 )
 
 FormError = tuple[str, str]
+
+# Declarations every form has (applications/declarations.py); a form cannot redefine them.
+STANDARD_DECLARATIONS = ("truthful", "privacy")
+# Profile attributes a field may be prefilled from (applications/prefill.py).
+PROFILE_ATTRIBUTES = (
+    "first_name",
+    "last_name",
+    "email",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "date_of_birth",
+    "phone",
+)
 
 _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
@@ -127,6 +144,16 @@ def definition_errors(*, schema: Any, ui: Any) -> list[FormError]:
             continue
         for j, field in enumerate(fields):
             errors += _field_errors(field, f"{base}/fields/{j}", schema)
+    seen_declarations: set[str] = set()
+    for k, declaration in enumerate(ui.get("declarations", [])):
+        path = f"/ui/declarations/{k}"
+        if not isinstance(declaration, dict) or not isinstance(declaration.get("id"), str):
+            errors.append((path, _("needs an 'id' and a 'text'")))
+            continue
+        if declaration["id"] in seen_declarations or declaration["id"] in STANDARD_DECLARATIONS:
+            errors.append((path + "/id", _("is used by another declaration")))
+        seen_declarations.add(declaration["id"])
+        errors += _translated_errors(declaration.get("text"), path + "/text", required=True)
     for k, computed in enumerate(ui.get("computed", [])):
         path = f"/ui/computed/{k}"
         if not isinstance(computed, dict) or not isinstance(computed.get("expression"), str):
@@ -181,6 +208,14 @@ def _field_errors(field: Any, path: str, schema: Mapping[str, Any]) -> list[Form
         errors += _translated_errors(label, f"{path}/options/{code}", required=True)
     if "visible_if" in field:
         errors += _condition_errors(field["visible_if"], path + "/visible_if", schema)
+    if "prefill" in field and field["prefill"] not in PROFILE_ATTRIBUTES:
+        errors.append(
+            (
+                path + "/prefill",
+                _("unknown profile attribute; use one of: %(names)s")
+                % {"names": ", ".join(PROFILE_ATTRIBUTES)},
+            )
+        )
     return errors
 
 

@@ -399,3 +399,63 @@ class Attachment(BaseModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Handover(BaseModel):
+    """The outcome of handing one submission over through one push channel (e.g. FIT-Connect):
+    makes the hand-over idempotent, so a retried outbox message does not deliver twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        related_name="handovers",
+        verbose_name=_("submission"),
+    )
+    channel = models.CharField(_("channel"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    destination = models.CharField(_("destination"), max_length=200, blank=True)
+    remote_reference = models.CharField(
+        _("reference at the destination"), max_length=200, blank=True
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "channel"]
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "channel"], name="applications_handover_unique_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} → {self.channel}"
+
+
+class NotificationSent(BaseModel):
+    """A notification e-mail that went out, by a key naming its cause
+    ("submission.notify:<uuid>"), so that a re-run outbox message does not send it twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="notifications_sent",
+        verbose_name=_("submission"),
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,19 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from rathaus.applications.form_schema import schema_at
-
-PROFILE_ATTRIBUTES = (
-    "first_name",
-    "last_name",
-    "email",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "date_of_birth",
-    "phone",
-)
+from rathaus.applications.form_schema import PROFILE_ATTRIBUTES, schema_at
 
 
 def _fields(ui: dict[str, Any]) -> Iterator[dict[str, Any]]:

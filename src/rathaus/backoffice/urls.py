@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.backoffice import views
+from rathaus.backoffice import submission_views, views
 
 app_name = "backoffice"
 
@@ -10,4 +10,40 @@ urlpatterns = [
     path("aemter/<uuid:office_id>/", views.office_detail, name="office-detail"),
     path("rollen/", views.roles, name="roles"),
     path("rollen/<uuid:assignment_id>/entziehen/", views.role_revoke, name="role-revoke"),
+    path("antraege/", submission_views.submission_list, name="submission-list"),
+    path(
+        "antraege/<uuid:submission_id>/",
+        submission_views.submission_detail,
+        name="submission-detail",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/status/",
+        submission_views.submission_status,
+        name="submission-status",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/eingang-bestaetigen/",
+        submission_views.submission_acknowledge_view,
+        name="submission-acknowledge",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/nachforderung/",
+        submission_views.document_request_new,
+        name="submission-document-request",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/nachforderung/<uuid:request_id>/zurueckziehen/",
+        submission_views.document_request_withdraw,
+        name="submission-document-request-cancel",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/dokumente/<uuid:attachment_id>/",
+        submission_views.submission_attachment,
+        name="submission-attachment",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/eingangsbestaetigung/",
+        submission_views.submission_receipt,
+        name="submission-receipt",
+    ),
 ]

@@ -325,6 +325,11 @@ RATHAUS_UPLOAD_ALLOWED_TYPES = env_list(
 # The ClamAV daemon: unix:///path/to/clamd.ctl or tcp://host:3310.
 RATHAUS_CLAMAV_URL = env_str("RATHAUS_CLAMAV_URL", "unix:///var/run/clamav/clamd.ctl")
 RATHAUS_CLAMAV_TIMEOUT_SECONDS = env_int("RATHAUS_CLAMAV_TIMEOUT_SECONDS", 30)
+# Public address of the portal, for links in e-mails (no trailing slash). Empty: https:// and
+# the first RATHAUS_ALLOWED_HOSTS entry.
+RATHAUS_PUBLIC_URL = env_str("RATHAUS_PUBLIC_URL", "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS else "http://localhost:8000"
+)
 
 # --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA
 # and seal certificate under var/seal/ (rathaus.seals.demo_ca); production sets real files.
@@ -354,3 +359,50 @@ RATHAUS_OUTBOX_LEASE_SECONDS = env_int("RATHAUS_OUTBOX_LEASE_SECONDS", 300)
 # --- Hand-over to specialist systems via FIT-Connect (JSON list of destinations, see
 # .env.example and rathaus/contrib/fitconnect/). Default: none.
 RATHAUS_FITCONNECT_DESTINATIONS = env_str("RATHAUS_FITCONNECT_DESTINATIONS", "[]")
+
+# --- Background work, continued (rathaus.celery): broker options and periodic jobs. ---
+from celery.schedules import crontab  # noqa: E402
+
+# The filesystem broker passes messages as files in one folder (producer and worker share it);
+# it needs no server but only suits a single machine. Folders are created here so the web
+# process can publish before a worker ever ran.
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    _celery_queue_dir = RATHAUS_CELERY_DATA_DIR / "queue"
+    _celery_processed_dir = RATHAUS_CELERY_DATA_DIR / "processed"
+    _celery_control_dir = RATHAUS_CELERY_DATA_DIR / "control"
+    for _celery_dir in (_celery_queue_dir, _celery_processed_dir, _celery_control_dir):
+        _celery_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_queue_dir),
+        "data_folder_out": str(_celery_queue_dir),
+        "control_folder": str(_celery_control_dir),
+        "processed_folder": str(_celery_processed_dir),
+        "store_processed": False,
+    }
+# A task is acknowledged after it ran, and a worker takes one message at a time: a worker that
+# dies leaves its message to another (broker redelivery where supported, else the outbox sweep).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(RATHAUS_CELERY_DATA_DIR / "beat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Outbox messages whose broker message was lost, retries after backoff, expired leases.
+    "outbox-sweep": {"task": "rathaus.core.outbox_sweep", "schedule": 30.0},
+    "drafts-expire": {"task": "rathaus.applications.drafts_expire", "schedule": 3600.0},
+    "attachments-rescan": {
+        "task": "rathaus.applications.attachment_rescan_pending",
+        "schedule": 600.0,
+    },
+    # Daily, at night (local time), like the cron jobs they replace.
+    "inactive-accounts": {
+        "task": "rathaus.accounts.inactive_accounts_process",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "federation-housekeeping": {
+        "task": "rathaus.federation.login_housekeeping",
+        "schedule": crontab(hour=3, minute=40),
+    },
+}

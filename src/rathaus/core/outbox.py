@@ -6,6 +6,7 @@ idempotent: a message can run more than once (a worker dies after the side effec
 marking the message done).
 """
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from rathaus.core.models import OutboxMessage
 from rathaus.core.registries import Registry
+
+logger = logging.getLogger(__name__)
 
 OutboxHandler = Callable[[dict[str, Any]], None]
 
@@ -35,8 +38,15 @@ def outbox_enqueue(*, topic: str, payload: dict[str, Any], delay_seconds: int = 
 
 
 def outbox_dispatch(*, message_id: int) -> None:
-    """Hand one message to the background workers (Celery)."""
+    """Hand one message to the background workers (Celery).
+
+    A broker that cannot be reached is logged, not raised: the change is committed already
+    and the periodic sweep dispatches the message later (`rathaus.core.outbox_runner`).
+    """
     # Imported here: the Celery app loads Django settings, the outbox is imported by models.
     from rathaus.core.tasks import outbox_run
 
-    outbox_run.delay(message_id)
+    try:
+        outbox_run.delay(message_id)
+    except Exception:
+        logger.exception("Outbox message %s not dispatched; the sweep will retry", message_id)

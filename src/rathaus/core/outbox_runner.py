@@ -1,26 +1,205 @@
 """Running outbox messages: claim with a lease, call the topic's handler, record the result.
 
-(First step: a plain run; the lease, retries with backoff and the sweeper follow.)
+A worker claims a message with one conditional UPDATE (works the same on SQLite and
+PostgreSQL): the row must be pending, due and not leased by someone else. The claim sets
+`locked_until` (the lease) and counts the attempt. The handler runs outside any transaction of
+ours — handlers open their own and must be idempotent, because a worker can die after the side
+effect and before the message is marked done; the lease then expires and `outbox_sweep`
+dispatches the message again. The result is written only while the lease is still ours, so a
+worker that overran its lease cannot overwrite the outcome of the worker that took over.
 """
 
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from rathaus.core.audit import audit_record
 from rathaus.core.models import OutboxMessage
-from rathaus.core.outbox import outbox_handlers
+from rathaus.core.outbox import outbox_dispatch, outbox_handlers
+
+logger = logging.getLogger(__name__)
+
+# Retry delay after the n-th failed attempt: min(2**n * BASE, CAP), plus up to 25 % jitter so
+# that messages failing together (an SMTP server down) do not retry in lockstep.
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_CAP_SECONDS = 3600
+LAST_ERROR_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message held under lease by this worker: `locked_until` identifies the lease."""
+
+    message: OutboxMessage
+    locked_until: datetime
+
+
+def outbox_backoff(*, attempts: int) -> timedelta:
+    """Delay before the next attempt after `attempts` failed ones (with jitter)."""
+    seconds = min(2 ** min(attempts, 30) * BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS)
+    return timedelta(seconds=seconds * (1 + random.uniform(0, 0.25)))  # noqa: S311
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=OutboxMessage.Status.PENDING, available_at__lte=now) & (
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    )
+
+
+def outbox_claim(*, message_id: int, now: datetime | None = None) -> Claim | None:
+    """Take the lease on message `message_id` if it is pending, due and not leased.
+
+    Exactly one of several concurrent callers gets the claim (the UPDATE is atomic);
+    the others get None.
+    """
+    now = now or timezone.now()
+    locked_until = now + timedelta(seconds=settings.RATHAUS_OUTBOX_LEASE_SECONDS)
+    claimed = OutboxMessage.objects.filter(_due(now), pk=message_id).update(
+        locked_until=locked_until, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return None
+    return Claim(message=OutboxMessage.objects.get(pk=message_id), locked_until=locked_until)
+
+
+def _held(claim: Claim) -> Q:
+    return Q(
+        pk=claim.message.pk,
+        status=OutboxMessage.Status.PENDING,
+        locked_until=claim.locked_until,
+    )
+
+
+def _error_text(exc: BaseException) -> str:
+    # Class and message only (no traceback with local variables); handlers raise errors that
+    # name ids, not personal data.
+    return f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}"[:LAST_ERROR_MAX_CHARS]
+
+
+def _fail(*, claim: Claim, error: str) -> None:
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(_held(claim)).update(
+            status=OutboxMessage.Status.FAILED, locked_until=None, last_error=error
+        )
+        if updated:
+            message = claim.message
+            audit_record(
+                actor=None,
+                action="outbox.failed",
+                obj=message,
+                details={"topic": message.topic, "attempts": message.attempts},
+            )
+    if updated:
+        logger.error(
+            "Outbox message %s (%s) failed for good after %s attempt(s): %s",
+            claim.message.pk,
+            claim.message.topic,
+            claim.message.attempts,
+            error,
+        )
 
 
 def outbox_process(*, message_id: int) -> bool:
-    """Run message `message_id` if it is still pending; True when it ran successfully."""
-    message = OutboxMessage.objects.filter(
-        pk=message_id, status=OutboxMessage.Status.PENDING
-    ).first()
-    if message is None:
+    """Claim and run message `message_id`; True when it ran successfully now.
+
+    False when someone else holds it, it is not due or not pending, or the handler failed
+    (then a retry is scheduled with backoff, or after `RATHAUS_OUTBOX_MAX_ATTEMPTS` attempts
+    the message is marked failed and audited as `outbox.failed`).
+    """
+    claim = outbox_claim(message_id=message_id)
+    if claim is None:
+        return False
+    message = claim.message
+    if message.topic not in outbox_handlers:
+        _fail(claim=claim, error=f"No handler registered for topic {message.topic!r}")
         return False
     handler = outbox_handlers.get(message.topic)
-    with transaction.atomic():
+    try:
         handler(message.payload)
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxMessage.Status.DONE, done_at=timezone.now(), attempts=message.attempts + 1
-        )
-    return True
+    except Exception as exc:
+        now = timezone.now()
+        error = _error_text(exc)
+        if message.attempts >= settings.RATHAUS_OUTBOX_MAX_ATTEMPTS:
+            _fail(claim=claim, error=error)
+        else:
+            OutboxMessage.objects.filter(_held(claim)).update(
+                locked_until=None,
+                available_at=now + outbox_backoff(attempts=message.attempts),
+                last_error=error,
+            )
+            logger.warning(
+                "Outbox message %s (%s), attempt %s failed, will retry: %s",
+                message.pk,
+                message.topic,
+                message.attempts,
+                error,
+            )
+        return False
+    done = OutboxMessage.objects.filter(_held(claim)).update(
+        status=OutboxMessage.Status.DONE, done_at=timezone.now(), locked_until=None
+    )
+    if not done:
+        # The lease ran out while the handler was busy and another worker took over; its
+        # outcome counts (the handler is idempotent, so the side effect is there once).
+        logger.warning("Outbox message %s: lease expired before completion", message.pk)
+    return bool(done)
+
+
+def outbox_due_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    """Ids of pending messages that are due and not leased (oldest first)."""
+    now = now or timezone.now()
+    return list(
+        OutboxMessage.objects.filter(_due(now))
+        .order_by("available_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_sweep(*, now: datetime | None = None) -> int:
+    """Dispatch every pending message that is due and not leased; returns how many.
+
+    Covers messages whose broker message was lost (the web process died between commit and
+    publish, a broker outage), retries whose backoff has passed, and messages of a worker that
+    died (its lease expired). A message already queued is dispatched twice at worst: the
+    second run finds it claimed or done and does nothing.
+    """
+    ids = outbox_due_ids(now=now)
+    for message_id in ids:
+        outbox_dispatch(message_id=message_id)
+    return len(ids)
+
+
+@transaction.atomic
+def outbox_retry(*, message: OutboxMessage, actor: object) -> OutboxMessage:
+    """Make a failed (or waiting) message due now, audited; dispatched after commit.
+
+    The attempt counter starts again so that it gets the full number of retries.
+    """
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    now = timezone.now()
+    running = message.locked_until is not None and message.locked_until > now
+    if message.status == OutboxMessage.Status.DONE or (
+        message.status == OutboxMessage.Status.PENDING and running
+    ):
+        return message  # nothing to do, or a worker holds it right now
+    previous = message.status
+    message.status = OutboxMessage.Status.PENDING
+    message.available_at = now
+    message.locked_until = None
+    message.attempts = 0
+    message.save(update_fields=["status", "available_at", "locked_until", "attempts"])
+    audit_record(
+        actor=actor,
+        action="outbox.retry",
+        obj=message,
+        details={"topic": message.topic, "previous_status": previous},
+    )
+    message_id = message.pk
+    transaction.on_commit(lambda: outbox_dispatch(message_id=message_id))
+    return message

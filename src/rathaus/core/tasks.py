@@ -1,11 +1,17 @@
-"""Celery tasks of the core: running outbox messages."""
+"""Celery tasks of the core: running outbox messages and the sweep that re-dispatches them."""
 
 from celery import shared_task
 
-from rathaus.core.outbox_runner import outbox_process
+from rathaus.core.outbox_runner import outbox_process, outbox_sweep
 
 
 @shared_task(name="rathaus.core.outbox_run", ignore_result=True)
 def outbox_run(message_id: int) -> None:
     """Run one outbox message (claim, handle, mark done or schedule a retry)."""
     outbox_process(message_id=message_id)
+
+
+@shared_task(name="rathaus.core.outbox_sweep", ignore_result=True)
+def outbox_sweep_run() -> int:
+    """Dispatch due messages whose broker message got lost, retries and expired leases."""
+    return outbox_sweep()

@@ -6,7 +6,8 @@ rows that differ from the data are corrected, and a second run changes nothing a
 audit event. All writes go through ``rathaus.municipalities.services`` and
 ``rathaus.catalog.services`` as the system (``actor=None``), so they are validated and audited
 like any other change. Postal areas and required documents that are no longer in the data are
-removed (audited).
+removed (audited). The online forms (``data/forms``) are published through
+``rathaus.applications.services`` only when they differ from the published version.
 """
 
 import datetime as dt
@@ -16,9 +17,13 @@ from typing import Any
 
 from django.db import models, transaction
 
+from rathaus.applications import services as form_services
+from rathaus.applications.models import FormDefinition
 from rathaus.catalog import services as catalog_services
 from rathaus.catalog.models import LifeSituation, LocalService, Service
 from rathaus.catalog.search import search_index_rebuild
+from rathaus.demo.accounts import demo_accounts_load
+from rathaus.demo.data import forms as form_data
 from rathaus.demo.data import life_situations as life_situation_data
 from rathaus.demo.data import local_services as local_service_data
 from rathaus.demo.data import municipalities as municipality_data
@@ -38,6 +43,9 @@ class DemoLoadResult:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # Demo log-ins to show after the load (not part of the summary).
+    credentials: list[str] = field(default_factory=list)
+    accounts_created: bool = False
 
     @property
     def changed(self) -> bool:
@@ -350,9 +358,29 @@ def _load_local_services(
                 result.updated["local_service"] += 1
 
 
+def _load_forms(result: DemoLoadResult, services: dict[str, Service]) -> None:
+    """Publish each demo form as a new version only when it differs from the published one,
+    so that a second run creates no version and drafts keep theirs."""
+    for slug, (schema, ui) in form_data.FORMS.items():
+        service = services[slug]
+        if service.online_application != Service.OnlineApplication.INTERNAL or service.online_url:
+            raise ValueError(f"The demo form of {slug} needs an internal online application")
+        published = FormDefinition.objects.filter(
+            service=service, status=FormDefinition.Status.PUBLISHED
+        ).first()
+        if published is not None and published.schema == schema and published.ui == ui:
+            continue
+        definition = form_services.form_definition_create(
+            service=service, schema=schema, ui=ui, actor=SYSTEM_ACTOR
+        )
+        form_services.form_definition_publish(definition=definition, actor=SYSTEM_ACTOR)
+        (result.updated if published is not None else result.created)["form_definition"] += 1
+
+
 @transaction.atomic
 def demo_load() -> DemoLoadResult:
-    """Create or correct the demo municipalities, offices and catalogue in one transaction.
+    """Create or correct the demo municipalities, offices, catalogue, online forms and demo
+    accounts (demo/accounts.py) in one transaction.
 
     Idempotent: a second run creates nothing, changes nothing and writes no audit event.
     """
@@ -363,6 +391,11 @@ def demo_load() -> DemoLoadResult:
     situations = _load_life_situations(result)
     services = _load_services(result, situations)
     _load_local_services(result, municipalities, offices, services)
+    _load_forms(result, services)
+    accounts = demo_accounts_load()
+    result.created.update(accounts.created)
+    result.credentials += accounts.credentials
+    result.accounts_created = bool(accounts.created)
     # The services keep the index current one service at a time; a rebuild at the end also
     # repairs an index that was lost or built by an older analyser.
     search_index_rebuild()

@@ -238,4 +238,12 @@ def service_start(request: HttpRequest, service_slug: str) -> HttpResponse:
         return redirect(step_up_url(level=required, next_url=request.get_full_path()))
     if service.online_url:
         return HttpResponseRedirect(service.online_url)
+    municipality = request.GET.get("gemeinde", "")
+    if service.online_application == service.OnlineApplication.INTERNAL and municipality:
+        # The form in this portal (rathaus.portal.application_views; reversed by name, the
+        # domain does not import the portal). Its start page checks the offer and form.
+        try:
+            return redirect(reverse("apply:start", args=[municipality, service.slug]))
+        except NoReverseMatch:
+            pass
     return render(request, "federation/service_start.html", {"service": service, "trust": trust})

@@ -65,6 +65,8 @@ class PaymentEvent(BaseModel):
     event_id = models.CharField(_("event id"), max_length=128)
     status = models.CharField(_("reported status"), max_length=10, choices=Payment.Status.choices)
     payload = models.JSONField(_("payload"), default=dict)
+    # When the provider says it happened (its clock), for reconciling late notifications.
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     applied = models.BooleanField(_("applied"), default=False)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
 
@@ -77,6 +79,9 @@ class PaymentEvent(BaseModel):
                 fields=["provider", "event_id"], name="payments_event_unique_per_provider"
             )
         ]
+
+    # Set (not stored) on the event `payment_notification_apply` returns for a replay.
+    duplicate = False
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.event_id}"

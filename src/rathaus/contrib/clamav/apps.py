@@ -7,3 +7,7 @@ class ClamAVConfig(AppConfig):
     name = "rathaus.contrib.clamav"
     label = "contrib_clamav"
     verbose_name = "ClamAV"
+
+    def ready(self) -> None:
+        # Registers ClamAVScanner in rathaus.applications.scanning.virus_scanners.
+        from rathaus.contrib.clamav import scanner  # noqa: F401

@@ -7,3 +7,8 @@ class PaymentSandboxConfig(AppConfig):
     name = "rathaus.contrib.payment_sandbox"
     label = "contrib_payment_sandbox"
     verbose_name = "Payment sandbox"
+
+    def ready(self) -> None:
+        from rathaus.contrib.payment_sandbox import provider
+
+        provider.register()

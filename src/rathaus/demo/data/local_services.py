@@ -85,17 +85,24 @@ VERBANDSGEMEINDE: dict[str, str] = {
     "anliegerbescheinigung": "steuern-abgaben",
 }
 
-GEWERBE_SERVICE_PORTAL_NRW = "https://www.gewerbe-service-portal.nrw/"
-
 # Local details that differ from the shared description, per (municipality, service).
 # Keys not given take their defaults: shared fee, no notes, offered online, no local URL.
 LOCAL_DETAILS: dict[tuple[str, str], dict[str, Any]] = {
-    ("dueren", "gewerbe-anmelden"): {
-        "online_url": GEWERBE_SERVICE_PORTAL_NRW,
-        "local_notes_de": "Online über das Gewerbe-Service-Portal.NRW.",
-        "local_notes_en": "Online through the Gewerbe-Service-Portal.NRW.",
+    ("dueren", "sondernutzungserlaubnis"): {
+        "fee_rule": {
+            "kind": "range",
+            "min": 2500,
+            "max": 50000,
+            "note_de": (
+                "Die Gebühr wird nach Fläche, Dauer und Lage festgesetzt und mit der Erlaubnis "
+                "mitgeteilt (Beispielwerte)."
+            ),
+            "note_en": (
+                "The fee is set by area, duration and location and stated in the permit "
+                "(example values)."
+            ),
+        },
     },
-    ("guetersloh", "gewerbe-anmelden"): {"online_url": GEWERBE_SERVICE_PORTAL_NRW},
     ("dueren", "bewohnerparkausweis"): {
         "local_notes_de": (
             "Nur für die ausgewiesenen Bewohnerparkzonen in der Innenstadt. Eine Übersicht "

@@ -112,7 +112,7 @@ SERVICES: list[dict[str, Any]] = [
         "min_trust_level": "low",
         "keywords": "Sperrmüll, Sperrgut, Abfuhrtermin, Abfallwirtschaft",
         "synonyms": "Möbel entsorgen, Sofa entsorgen, Müllabfuhr, Entrümpelung, Umzug Müll",
-        "online_application": "none",
+        "online_application": "internal",
         "online_url": "",
         "life_situations": ["umzug", "bauen"],
         "required_documents": [],

@@ -49,8 +49,8 @@ SERVICES: list[dict[str, Any]] = [
             "Firma gründen, selbstständig machen, Gewerbeschein, Existenzgründung, "
             "Nebengewerbe, Kleingewerbe, Unternehmen anmelden"
         ),
-        "online_application": "external",
-        "online_url": "https://verwaltung.bund.de/leistungsverzeichnis/de/leistung/99050012104000",
+        "online_application": "internal",
+        "online_url": "",
         "life_situations": ["unternehmensgruendung"],
         "required_documents": [
             ID_DOCUMENT,
@@ -165,7 +165,7 @@ SERVICES: list[dict[str, Any]] = [
             "Gehweg nutzen, Baugerüst, Schuttcontainer, Umzugscontainer, Tische vor dem Café, "
             "Werbeaufsteller, Straße sperren"
         ),
-        "online_application": "none",
+        "online_application": "internal",
         "online_url": "",
         "life_situations": ["unternehmensgruendung", "bauen"],
         "required_documents": [

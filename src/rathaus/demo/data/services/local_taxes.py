@@ -61,7 +61,7 @@ SERVICES: list[dict[str, Any]] = [
         "min_trust_level": "low",
         "keywords": "Hundesteuer, Hundemarke, Hundeanmeldung, Steueramt",
         "synonyms": "Hunde, Hund, Welpe, Hundehaltung, Hundesteuer anmelden, Haustier",
-        "online_application": "none",
+        "online_application": "internal",
         "online_url": "",
         "life_situations": ["haustier", "umzug"],
         "required_documents": [
@@ -70,9 +70,15 @@ SERVICES: list[dict[str, Any]] = [
                 "Nachweis der Haftpflichtversicherung",
                 "Proof of liability insurance",
                 COPY,
-                mandatory=False,
-                note_de="In NRW für große Hunde vorgeschrieben.",
-                note_en="Required for large dogs in NRW.",
+                note_de=(
+                    "Versicherungsschein oder Bestätigung der Versicherung, als PDF oder Foto. "
+                    "In NRW für große Hunde gesetzlich vorgeschrieben; die Demo-Satzungen "
+                    "verlangen ihn für jeden Hund."
+                ),
+                note_en=(
+                    "Insurance policy or the insurer's confirmation, as a PDF or photo. Required "
+                    "by law for large dogs in NRW; the demo statutes require it for every dog."
+                ),
             ),
         ],
     },

@@ -150,7 +150,7 @@ SERVICES: list[dict[str, Any]] = [
         "min_trust_level": "substantial",
         "keywords": "Meldebescheinigung, Meldebestätigung, Wohnsitzbescheinigung",
         "synonyms": "Aufenthaltsbescheinigung, Wohnsitznachweis, Meldenachweis, Adressnachweis",
-        "online_application": "none",
+        "online_application": "internal",
         "online_url": "",
         "life_situations": ["umzug", "ausweise-dokumente"],
         "required_documents": [ID_DOCUMENT, POWER_OF_ATTORNEY],

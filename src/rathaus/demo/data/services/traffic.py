@@ -216,7 +216,7 @@ SERVICES: list[dict[str, Any]] = [
         "min_trust_level": "substantial",
         "keywords": "Bewohnerparken, Anwohnerparken, Parkausweis, Bewohnerparkzone",
         "synonyms": "Anwohnerparkausweis, Parkplakette, Parken vor der Wohnung, Parkerlaubnis",
-        "online_application": "none",
+        "online_application": "internal",
         "online_url": "",
         "life_situations": ["auto-verkehr", "umzug"],
         "required_documents": [

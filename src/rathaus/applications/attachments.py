@@ -1,0 +1,359 @@
+"""Proof uploads (§5 EGovG): add, remove, open; re-queue pending virus scans.
+
+An upload is checked before anything is stored: the owner (the draft's applicant, or the
+submission's applicant for an open document request), the size per file and per application
+(RATHAUS_UPLOAD_MAX_FILE_BYTES / _TOTAL_BYTES), and the type by content
+(`content_types.content_type_detect`, allowed keys in RATHAUS_UPLOAD_ALLOWED_TYPES). It is then
+stored through the storage API under a name made of the attachment's id (never the citizen's
+file name), its SHA-256 computed while it is written, and scanned at once so that the citizen
+sees "virus found" immediately. When the scanner does not answer, the attachment stays pending
+and `scanning` retries through the outbox; `attachment_open` refuses everything not scanned
+clean.
+"""
+
+import hashlib
+from typing import IO, Any, cast
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from rathaus.applications.content_types import (
+    HEAD_BYTES,
+    TYPE_LABELS,
+    Refusal,
+    content_type_detect,
+)
+from rathaus.applications.drafts import DraftClosed, ensure_own_draft
+from rathaus.applications.models import Attachment, DocumentRequest, Draft, Submission
+from rathaus.applications.scanning import SCAN_TOPIC, attachment_scan, scan_queued
+from rathaus.catalog.models import RequiredDocument
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError, NotPermitted
+from rathaus.core.outbox import outbox_enqueue
+
+_MB = 1024 * 1024
+
+
+class UploadRefused(DomainError):
+    """The upload is not accepted (size, type, closed application); the message says why."""
+
+
+class AttachmentNotReady(DomainError):
+    """The attachment cannot be opened: not scanned yet, or a virus was found."""
+
+
+def _size_text(size: int) -> str:
+    if size >= _MB // 10:
+        value = round(size / _MB, 1)
+        number = str(int(value)) if value == int(value) else formats.number_format(value, 1)
+        return f"{number} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def allowed_types_text() -> str:
+    """The accepted types for the citizen, e.g. "PDF, JPEG, PNG, TIFF, ODT or DOCX"."""
+    labels = [label for key, label in TYPE_LABELS.items() if key in _allowed_keys()]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return _("{first} or {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
+
+
+def _allowed_keys() -> set[str]:
+    return {key.strip().lower() for key in settings.RATHAUS_UPLOAD_ALLOWED_TYPES}
+
+
+class _HashingReader:
+    """Wraps an upload so that SHA-256 and length are computed from the bytes the storage
+    reads while writing the file: the content is streamed once, never held twice."""
+
+    def __init__(self, upload: UploadedFile) -> None:
+        self._upload = upload
+        self.name = upload.name
+        self.size = upload.size
+        self._restart()
+
+    def _restart(self) -> None:
+        self.sha256 = hashlib.sha256()
+        self.length = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._upload.read(size)
+        self.sha256.update(data)
+        self.length += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = self._upload.seek(offset, whence)
+        if offset == 0 and whence == 0:
+            self._restart()
+        return position
+
+    def tell(self) -> int:
+        return self._upload.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:  # the upload belongs to the request
+        pass
+
+
+def _sha256_of(stream: IO[bytes]) -> str:
+    stream.seek(0)
+    digest = hashlib.sha256()
+    while chunk := stream.read(64 * 1024):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _clean_name(name: str | None) -> str:
+    # Kept for display only; the stored path never contains it.
+    name = "".join(ch for ch in (name or "") if ch.isprintable()).strip()
+    name = name.replace("/", "_").replace("\\", "_")
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
+    return name or _("file")
+
+
+def _check_type(upload: UploadedFile) -> str:
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    detected = content_type_detect(head, upload)
+    upload.seek(0)
+    accepted = allowed_types_text()
+    if detected.refusal == Refusal.ARCHIVE:
+        raise UploadRefused(
+            _(
+                "Archives (such as ZIP, RAR or 7z) are not accepted. Please upload each "
+                "document on its own; {types} are accepted."
+            ).format(types=accepted),
+            field="file",
+        )
+    if detected.refusal == Refusal.MACRO:
+        raise UploadRefused(
+            _(
+                "Documents with macros are not accepted. Please save the document without "
+                "macros, for example as PDF; {types} are accepted."
+            ).format(types=accepted),
+            field="file",
+        )
+    if not detected.known or detected.key not in _allowed_keys():
+        raise UploadRefused(
+            _("Only {types} are accepted. The content of this file is {what}.").format(
+                types=accepted, what=detected.label
+            ),
+            field="file",
+        )
+    return detected.mime
+
+
+def attachment_add(
+    *,
+    upload: UploadedFile,
+    actor: Any,
+    draft: Draft | None = None,
+    document_request: DocumentRequest | None = None,
+    required_document: RequiredDocument | None = None,
+) -> Attachment:
+    """Add an uploaded proof to an open draft, or to the submission of an open document
+    request; raises UploadRefused (size, type, closed) or NotPermitted (someone else's).
+
+    The attachment is stored and audited in one transaction, then scanned at once (its own
+    transaction, see `scanning.attachment_scan`): the returned attachment is clean, infected
+    (content removed) or, when the scanner is unavailable, pending with a retry queued."""
+    if (draft is None) == (document_request is None):
+        raise ValueError("attachment_add needs either a draft or a document request")
+    stored: list[str] = []
+    try:
+        attachment = _attachment_store(
+            upload=upload,
+            actor=actor,
+            draft=draft,
+            document_request=document_request,
+            required_document=required_document,
+            stored=stored,
+        )
+    except BaseException:
+        for name in stored:  # written before the transaction failed: not kept as an orphan
+            Attachment._meta.get_field("file").storage.delete(name)
+        raise
+    return attachment_scan(attachment_id=attachment.pk) or attachment
+
+
+@transaction.atomic
+def _attachment_store(
+    *,
+    upload: UploadedFile,
+    actor: Any,
+    draft: Draft | None,
+    document_request: DocumentRequest | None,
+    required_document: RequiredDocument | None,
+    stored: list[str],
+) -> Attachment:
+    submission: Submission | None = None
+    if draft is not None:
+        # The draft row lock serialises concurrent uploads (the total below stays true).
+        draft = Draft.objects.select_for_update().select_related("offer").get(pk=draft.pk)
+        ensure_own_draft(draft=draft, actor=actor)
+        if Submission.objects.filter(draft=draft).exists():
+            raise DraftClosed(_("This application has been submitted already."))
+        existing = Attachment.objects.filter(draft=draft)
+        service_id = draft.offer.service_id
+    else:
+        assert document_request is not None
+        document_request = DocumentRequest.objects.get(pk=document_request.pk)
+        submission = Submission.objects.select_for_update().get(pk=document_request.submission_id)
+        if actor is None or submission.applicant_id != getattr(actor, "pk", None):
+            raise NotPermitted(_("This application belongs to someone else."))
+        if document_request.status != DocumentRequest.Status.OPEN:
+            raise UploadRefused(_("This request for documents is closed."))
+        existing = Attachment.objects.filter(submission=submission)
+        service_id = submission.service_id
+    if required_document is not None and required_document.service_id != service_id:
+        raise UploadRefused(_("This document is not asked for in this application."))
+
+    size = upload.size or 0
+    if size == 0:
+        raise UploadRefused(_("The file is empty."), field="file")
+    max_file = settings.RATHAUS_UPLOAD_MAX_FILE_BYTES
+    if size > max_file:
+        raise UploadRefused(
+            _("The file is larger than {limit} ({size}). Please upload a smaller file.").format(
+                limit=_size_text(max_file), size=_size_text(size)
+            ),
+            field="file",
+        )
+    max_total = settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES
+    used = (
+        existing.exclude(scan_status=Attachment.ScanStatus.INFECTED).aggregate(total=Sum("size"))[
+            "total"
+        ]
+        or 0
+    )
+    if used + size > max_total:
+        raise UploadRefused(
+            _(
+                "All files of one application together may not exceed {limit}; {used} are "
+                "uploaded already. Please upload a smaller file or remove another one."
+            ).format(limit=_size_text(max_total), used=_size_text(used)),
+            field="file",
+        )
+    content_type = _check_type(upload)
+
+    attachment = Attachment(
+        draft=draft,
+        submission=submission,
+        document_request=document_request,
+        required_document=required_document,
+        uploaded_by=actor,
+        original_name=_clean_name(upload.name),
+        content_type=content_type,
+        size=size,
+        sha256="",
+    )
+    reader = _HashingReader(upload)
+    # upload_to names the file after attachment.pk; the name given here is ignored.
+    attachment.file.save("upload", File(cast(IO[bytes], reader), name="upload"), save=False)
+    stored_name = attachment.file.name or ""
+    stored.append(stored_name)
+    sha256 = reader.sha256.hexdigest()
+    if reader.length != size:  # the storage did not read through us (e.g. moved a temp file)
+        with attachment.file.storage.open(stored_name, "rb") as written:
+            sha256 = _sha256_of(written)
+    attachment.sha256 = sha256
+    attachment.full_clean()
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="attachment.add",
+        obj=attachment,
+        details={
+            "draft": str(draft.pk) if draft else "",
+            "submission": str(submission.pk) if submission else "",
+            "document_request": str(document_request.pk) if document_request else "",
+            "required_document": str(required_document.pk) if required_document else "",
+            "content_type": content_type,
+            "size": size,
+            "sha256": sha256,
+        },
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
+    """Remove an attachment while its draft (or its document request) is still open; the
+    content is deleted from storage after commit."""
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    if attachment.draft_id is not None and attachment.document_request_id is None:
+        draft = Draft.objects.get(pk=attachment.draft_id)
+        ensure_own_draft(draft=draft, actor=actor)
+        if Submission.objects.filter(draft=draft).exists():
+            raise DraftClosed(_("This application has been submitted already."))
+    elif attachment.document_request_id is not None:
+        request = DocumentRequest.objects.select_related("submission").get(
+            pk=attachment.document_request_id
+        )
+        if actor is None or request.submission.applicant_id != getattr(actor, "pk", None):
+            raise NotPermitted(_("This application belongs to someone else."))
+        if request.status != DocumentRequest.Status.OPEN:
+            raise UploadRefused(_("This request for documents is closed."))
+    else:
+        raise UploadRefused(_("Documents of a submitted application cannot be removed."))
+    stored_name = attachment.file.name
+    audit_record(
+        actor=actor,
+        action="attachment.remove",
+        obj=attachment,
+        details={
+            "draft": str(attachment.draft_id or ""),
+            "document_request": str(attachment.document_request_id or ""),
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "scan_status": attachment.scan_status,
+        },
+    )
+    storage = attachment.file.storage
+    attachment.delete()
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+def attachment_open(*, attachment: Attachment) -> File:
+    """The attachment's content for reading (binary); AttachmentNotReady unless the current
+    scan verdict is clean. The caller checks who may see it; the caller closes the file."""
+    current = Attachment.objects.filter(pk=attachment.pk).first()
+    if current is None or current.scan_status == Attachment.ScanStatus.PENDING:
+        raise AttachmentNotReady(_("This file has not been checked for viruses yet."))
+    if current.scan_status != Attachment.ScanStatus.CLEAN or not current.file:
+        raise AttachmentNotReady(_("A virus was found in this file; it has been removed."))
+    return current.file.storage.open(current.file.name or "", "rb")
+
+
+def attachment_status_text(attachment: Attachment) -> str:
+    """The scan status in words for the citizen."""
+    if attachment.scan_status == Attachment.ScanStatus.CLEAN:
+        return _("checked")
+    if attachment.scan_status == Attachment.ScanStatus.INFECTED:
+        return _("virus found – removed")
+    return _("waiting for virus scan")
+
+
+def attachment_rescan_pending() -> int:
+    """Queue a scan for every pending attachment that has none waiting (periodic job: covers
+    a crash between upload and scan and retries the outbox gave up on); returns how many."""
+    pending = Attachment.objects.filter(scan_status=Attachment.ScanStatus.PENDING).exclude(file="")
+    queued = 0
+    for attachment_id in pending.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            if scan_queued(attachment_id=attachment_id):
+                continue
+            outbox_enqueue(topic=SCAN_TOPIC, payload={"attachment": str(attachment_id)})
+            queued += 1
+    return queued

@@ -1,0 +1,73 @@
+"""Paying the fee of a draft: start a payment for the current fee and link it to the draft.
+
+The amount is always the fee computed now from the draft's data (never taken from the
+request). A payment still open or pending for the draft is cancelled before a new one starts,
+so that a citizen who changes the payment method cannot pay twice.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.applications.drafts import DraftClosed, ensure_own_draft
+from rathaus.applications.fees import fee_quote
+from rathaus.applications.models import Draft, Submission
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError
+from rathaus.payments.models import Payment
+from rathaus.payments.selectors import payment_allows_submission
+from rathaus.payments.services import PaymentStart, payment_cancel, payment_start
+
+
+class NothingToPay(DomainError):
+    """The draft has no fee to pay online now (free, decided later, already paid)."""
+
+
+@transaction.atomic
+def draft_payment_start(
+    *, draft: Draft, provider: str, actor: Any, return_url: str, notify_url: str
+) -> PaymentStart:
+    """Start paying the fee of `draft` with `provider`; the payment becomes `draft.payment`.
+
+    Raises NothingToPay, DraftClosed, NotPermitted, or PaymentError (unknown provider)."""
+    draft = (
+        Draft.objects.select_for_update().select_related("offer__service", "form").get(pk=draft.pk)
+    )
+    ensure_own_draft(draft=draft, actor=actor)
+    if Submission.objects.filter(draft=draft).exists():
+        raise DraftClosed(_("This application has been submitted already."))
+    quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
+    if not quote.amount_cents:
+        raise NothingToPay(_("There is no fee to pay online for this application."))
+    previous = draft.payment
+    if previous is not None:
+        if (
+            payment_allows_submission(payment=previous, amount_cents=quote.amount_cents)
+            and previous.status == Payment.Status.PAID
+        ):
+            raise NothingToPay(_("The fee has been paid already."))
+        if previous.status in (Payment.Status.OPEN, Payment.Status.PENDING):
+            payment_cancel(payment=previous, actor=actor)
+    started = payment_start(
+        provider=provider,
+        amount_cents=quote.amount_cents,
+        description=_("Fee: %(service)s") % {"service": draft.offer.service.name_de},
+        payer=actor,
+        return_url=return_url,
+        notify_url=notify_url,
+    )
+    draft.payment = started.payment
+    draft.save(update_fields=["payment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="draft.payment_start",
+        obj=draft,
+        details={
+            "payment": str(started.payment.pk),
+            "provider": provider,
+            "amount_cents": quote.amount_cents,
+            "replaced": str(previous.pk) if previous is not None else "",
+        },
+    )
+    return started

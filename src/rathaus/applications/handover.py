@@ -1,0 +1,105 @@
+"""Hand-over of submissions to the authority's specialist systems.
+
+The staff inbox and the REST API are pull channels: nothing to do for them. Push channels
+(e.g. FIT-Connect, `rathaus.contrib.fitconnect`) are plugins: a `HandoverChannel` registered in
+`handover_channels`. After a submission, the outbox message `submission.handover` fans out to
+one message `submission.handover.channel` per channel that applies, so that a failing channel
+is retried on its own (the outbox retries a handler that raises) while a channel that has
+delivered is not called again: its `Handover` row is marked delivered in the same transaction
+that marks the message done.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.applications.models import Handover, Submission
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError
+from rathaus.core.outbox import outbox_enqueue, outbox_handlers
+from rathaus.core.registries import Registry
+
+
+class HandoverNotReady(DomainError):
+    """The submission cannot be handed over yet (e.g. an attachment awaits its virus scan);
+    the outbox tries again later."""
+
+
+class HandoverChannel:
+    """A push channel to specialist systems. `deliver` must raise on any failure and return
+    a reference the destination gave the submission (for the record)."""
+
+    key = ""
+    label = ""
+
+    def destination_for(self, submission: Submission) -> str | None:
+        """The destination `submission` goes to through this channel; None: not handed over
+        through this channel."""
+        raise NotImplementedError
+
+    def deliver(self, submission: Submission, *, destination: str) -> str:
+        raise NotImplementedError
+
+
+handover_channels: Registry[HandoverChannel] = Registry("hand-over channels")
+
+
+def handover_channels_for(submission: Submission) -> list[tuple[HandoverChannel, str]]:
+    """(channel, destination) for every registered channel that takes `submission`."""
+    found = []
+    for key in handover_channels:
+        channel = handover_channels.get(key)
+        destination = channel.destination_for(submission)
+        if destination is not None:
+            found.append((channel, destination))
+    return found
+
+
+@outbox_handlers.register("submission.handover")
+def submission_handover(payload: dict[str, Any]) -> None:
+    """Fan out: one pending `Handover` and one outbox message per channel that applies."""
+    submission = Submission.objects.select_related("service", "office").get(
+        pk=payload["submission"]
+    )
+    with transaction.atomic():
+        for channel, destination in handover_channels_for(submission):
+            handover, created = Handover.objects.get_or_create(
+                submission=submission,
+                channel=channel.key,
+                defaults={"destination": destination},
+            )
+            if created:
+                outbox_enqueue(
+                    topic="submission.handover.channel",
+                    payload={"handover": str(handover.pk)},
+                )
+
+
+@outbox_handlers.register("submission.handover.channel")
+def submission_handover_channel(payload: dict[str, Any]) -> None:
+    """Deliver one submission through one channel, once; raises (→ retry) on failure."""
+    with transaction.atomic():
+        handover = (
+            Handover.objects.select_for_update()
+            .select_related("submission__service", "submission__office")
+            .get(pk=payload["handover"])
+        )
+        if handover.status == Handover.Status.DELIVERED:
+            return
+        channel = handover_channels.get(handover.channel)
+        reference = channel.deliver(handover.submission, destination=handover.destination)
+        handover.status = Handover.Status.DELIVERED
+        handover.remote_reference = reference[:200]
+        handover.delivered_at = timezone.now()
+        handover.save(update_fields=["status", "remote_reference", "delivered_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action="submission.handover",
+            obj=handover.submission,
+            details={
+                "channel": handover.channel,
+                "destination": handover.destination,
+                "reference": handover.remote_reference,
+            },
+        )

@@ -1,0 +1,277 @@
+"""The receipt (Eingangsbestätigung) of a submission: a PDF/A-2b document rendered with
+WeasyPrint from `applications/receipt.html`, sealed with the installation's electronic seal
+(rathaus.seals) and stored with its SHA-256 in `Submission.receipt`.
+
+It lists what the authority received: the data entered (laid out by the form's steps, with
+the form's labels), computed values, fee and payment, declarations, attachments with their
+SHA-256, on whose behalf, the time of receipt and the responsible office. It is written in the
+applicant's language (`Submission.language`, German or English).
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import weasyprint
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from rathaus.applications.declarations import declarations_of
+from rathaus.applications.form_schema import condition_holds, schema_at
+from rathaus.applications.models import Submission
+from rathaus.catalog.fee_display import format_cents
+from rathaus.core.audit import audit_record
+from rathaus.core.outbox import outbox_handlers
+from rathaus.seals.services import pdf_seal
+
+BERLIN = ZoneInfo("Europe/Berlin")
+PDF_VARIANT = "pdf/a-2b"
+
+
+@dataclass
+class ReceiptRow:
+    label: str
+    value: str
+
+
+@dataclass
+class ReceiptSection:
+    title: str
+    rows: list[ReceiptRow] = field(default_factory=list)
+
+
+def _text(value: Any, language: str) -> str:
+    """A {"de": …, "en": …} text of the UI layer in `language`, German as fallback."""
+    if isinstance(value, Mapping):
+        return str(value.get(language) or value.get("de") or "")
+    return str(value or "")
+
+
+def _value_at(data: Any, pointer: str) -> tuple[bool, Any]:
+    node = data
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def _display(
+    value: Any, *, ui_field: Mapping[str, Any], schema: Mapping[str, Any] | None, language: str
+) -> str:
+    options = ui_field.get("options") or {}
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return ", ".join(
+            _display(v, ui_field=ui_field, schema=(schema or {}).get("items"), language=language)
+            for v in value
+        )
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{k}: {_display(v, ui_field={}, schema=None, language=language)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, str) and value in options:
+        return _text(options[value], language)
+    if isinstance(value, int | float):
+        return str(formats.localize(value, use_l10n=True))
+    if isinstance(value, str) and schema and schema.get("format") == "date":
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def receipt_data_sections(*, submission: Submission, language: str) -> list[ReceiptSection]:
+    """The data entered, one section per step of the form's UI layer; fields hidden by their
+    condition and fields left empty are left out."""
+    ui, schema, data = submission.form.ui, submission.form.schema, submission.data
+    sections = []
+    for step in ui.get("steps", []):
+        section = ReceiptSection(title=_text(step.get("title"), language))
+        for ui_field in step.get("fields", []):
+            if "visible_if" in ui_field and not condition_holds(ui_field["visible_if"], data):
+                continue
+            found, value = _value_at(data, ui_field["field"])
+            if not found or value in (None, "", []):
+                continue
+            section.rows.append(
+                ReceiptRow(
+                    label=_text(ui_field.get("label"), language),
+                    value=_display(
+                        value,
+                        ui_field=ui_field,
+                        schema=schema_at(schema, ui_field["field"]),
+                        language=language,
+                    ),
+                )
+            )
+        if section.rows:
+            sections.append(section)
+    return sections
+
+
+def _computed_rows(submission: Submission, language: str) -> list[ReceiptRow]:
+    labels = {
+        f["field"]: _text(f.get("label"), language)
+        for step in submission.form.ui.get("steps", [])
+        for f in step.get("fields", [])
+    }
+    rows = []
+    for computed in submission.form.ui.get("computed", []):
+        pointer = computed["field"]
+        value = submission.computed.get(pointer)
+        rows.append(
+            ReceiptRow(
+                label=labels.get(pointer)
+                or _text(computed.get("label"), language)
+                or pointer.rsplit("/", 1)[-1],
+                value="—" if value is None else str(value),
+            )
+        )
+    return rows
+
+
+def _local_time(value: dt.datetime | str | None) -> str:
+    if isinstance(value, str):
+        try:
+            moment: dt.datetime | None = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    else:
+        moment = value
+    if moment is None:
+        return ""
+    return str(formats.date_format(moment.astimezone(BERLIN), "DATETIME_FORMAT"))
+
+
+def receipt_context(*, submission: Submission) -> dict[str, Any]:
+    """Everything the receipt template shows, in the active language."""
+    language = "en" if submission.language == "en" else "de"
+    office = submission.office
+    declarations = [
+        {"text": d.text(language), "accepted_at": _local_time(submission.declarations[d.id])}
+        for d in declarations_of(submission.form.ui)
+        if d.id in submission.declarations
+    ]
+    attachments = [
+        {
+            "name": a.original_name,
+            "size": formats.localize(a.size, use_l10n=True),
+            "sha256": a.sha256,
+            "scan": a.get_scan_status_display(),
+        }
+        for a in submission.attachments.order_by("created_at")
+    ]
+    payment = submission.payment
+    on_behalf = ""
+    if submission.organisation_id is not None:
+        on_behalf = submission.organisation.name  # type: ignore[union-attr]
+    elif submission.principal_user_id is not None:
+        principal = submission.principal_user
+        on_behalf = principal.get_full_name() or principal.get_username()  # type: ignore[union-attr]
+    return {
+        "language": language,
+        "submission": submission,
+        "reference": submission.reference,
+        "received_at": _local_time(submission.submitted_at),
+        "service_name": submission.service.name,
+        "municipality_name": submission.municipality.name,
+        "office": {
+            "name": (office.name_en if language == "en" and office.name_en else office.name),
+            "street": office.street,
+            "postcode": office.postcode,
+            "city": office.city,
+            "room": office.room,
+            "phone": office.phone,
+            "email": office.email,
+        },
+        "applicant_name": submission.applicant.get_full_name()
+        or submission.applicant.get_username(),
+        "on_behalf": on_behalf,
+        "sections": receipt_data_sections(submission=submission, language=language),
+        "computed": _computed_rows(submission, language),
+        "fee": format_cents(submission.fee_cents, language) if submission.fee_cents else "",
+        "payment": (
+            {
+                "provider": payment.provider,
+                "status": payment.get_status_display(),
+                "reference": payment.reference,
+                "paid_at": _local_time(payment.paid_at),
+            }
+            if payment is not None
+            else None
+        ),
+        "declarations": declarations,
+        "attachments": attachments,
+        "form_version": submission.schema_version,
+    }
+
+
+def receipt_render(*, submission: Submission) -> bytes:
+    """The receipt of `submission` as an unsealed PDF/A-2b document (fonts embedded, sRGB
+    output intent, XMP metadata with pdfaid:part 2)."""
+    language = "en" if submission.language == "en" else "de"
+    with translation.override(language):
+        html = render_to_string("applications/receipt.html", receipt_context(submission=submission))
+    document = weasyprint.HTML(string=html, base_url=None)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf
+
+
+def receipt_create(*, submission_id: Any) -> None:
+    """Render, seal and store the receipt of a submission; does nothing when it exists.
+
+    Rendering and sealing take a second and happen before the row lock; the lock then makes
+    sure only one receipt is stored even when two workers run the same message.
+    """
+    submission = Submission.objects.select_related(
+        "form",
+        "service",
+        "municipality",
+        "office",
+        "applicant",
+        "organisation",
+        "principal_user",
+        "payment",
+    ).get(pk=submission_id)
+    if submission.receipt:
+        return
+    language = "en" if submission.language == "en" else "de"
+    with translation.override(language):
+        reason = _("Receipt of application %(reference)s") % {"reference": submission.reference}
+    pdf = pdf_seal(
+        pdf=receipt_render(submission=submission),
+        reason=reason,
+        location=submission.municipality.name,
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.receipt:  # another worker was faster
+            return
+        # Named after the submission's id, not its reference, like the attachments.
+        locked.receipt.save(f"{locked.pk}.pdf", ContentFile(pdf), save=False)
+        locked.receipt_sha256 = digest
+        locked.save(update_fields=["receipt", "receipt_sha256", "updated_at"])
+        audit_record(
+            actor=None,
+            action="submission.receipt",
+            obj=locked,
+            details={"sha256": digest, "size": len(pdf), "reference": locked.reference},
+        )
+
+
+@outbox_handlers.register("submission.receipt")
+def receipt_create_handler(payload: dict[str, Any]) -> None:
+    """Outbox handler of "submission.receipt": {"submission": "<uuid>"}."""
+    receipt_create(submission_id=payload["submission"])

@@ -1,0 +1,180 @@
+"""Virus scanning of uploads: the extension point and the scan service.
+
+A scanner plugin (`rathaus.contrib.clamav`) subclasses `VirusScanner` and registers itself in
+`virus_scanners`. The scan fails closed: when no scanner answers, the attachment stays pending
+(nobody can open it), `scan_attempts` grows and an `attachment.scan` outbox message retries
+later with backoff; `attachments.attachment_rescan_pending` (a periodic job) picks up anything
+that fell through (a crash between upload and scan, retries given up by the outbox).
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import IO, Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.applications.models import Attachment
+from rathaus.core.audit import audit_record
+from rathaus.core.models import OutboxMessage
+from rathaus.core.outbox import outbox_enqueue, outbox_handlers
+from rathaus.core.registries import Registry
+
+logger = logging.getLogger(__name__)
+
+SCAN_TOPIC = "attachment.scan"
+# The scanner used; plugins register under their key (tests may register their own).
+SCANNER_KEY = "clamav"
+# Retries after "scanner unavailable": 1, 2, 4 … minutes, at most one hour apart. After
+# AUTOMATIC_RETRIES the periodic rescan (attachment_rescan_pending) takes over.
+RETRY_BASE_SECONDS = 60
+RETRY_CAP_SECONDS = 3600
+AUTOMATIC_RETRIES = 12
+
+
+class ScannerUnavailable(Exception):
+    """The scanner could not give a verdict (not reachable, timeout, error): try again later."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    clean: bool
+    signature: str = ""  # the name of what was found (empty when clean)
+
+
+class VirusScanner:
+    """Base class of scanner plugins."""
+
+    key: str = ""
+
+    def scan(self, stream: IO[bytes]) -> ScanResult:
+        """Scan the content read from `stream`; raise ScannerUnavailable when no verdict."""
+        raise NotImplementedError
+
+
+virus_scanners: Registry[type[VirusScanner]] = Registry("virus scanners")
+
+
+def virus_scanner() -> VirusScanner:
+    """The configured scanner; ScannerUnavailable when no plugin is installed."""
+    if SCANNER_KEY not in virus_scanners:
+        raise ScannerUnavailable(f"no virus scanner registered under {SCANNER_KEY!r}")
+    return virus_scanners.get(SCANNER_KEY)()
+
+
+def scan_retry_delay(attempts: int) -> int:
+    """Seconds to wait before the next scan after `attempts` failed ones."""
+    return int(min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
+
+
+def scan_queued(*, attachment_id: UUID | str, future_only: bool = False) -> bool:
+    """Whether an `attachment.scan` message for the attachment is waiting in the outbox."""
+    messages = OutboxMessage.objects.filter(
+        topic=SCAN_TOPIC,
+        status=OutboxMessage.Status.PENDING,
+        payload__attachment=str(attachment_id),
+    )
+    if future_only:
+        messages = messages.filter(available_at__gt=timezone.now())
+    return messages.exists()
+
+
+def attachment_scan(*, attachment_id: UUID | str) -> Attachment | None:
+    """Scan a pending attachment's stored content and record the verdict.
+
+    Clean → `clean`; infected → `infected`, the signature in `scan_detail` and the content
+    deleted from storage (the row and its SHA-256 stay as evidence); no verdict → still
+    `pending`, `scan_attempts` + 1 and a retry queued with backoff. Idempotent: an attachment
+    that is no longer pending (or no longer exists) is left alone. The scan itself runs
+    outside the transaction, so that no row stays locked while the scanner works.
+    """
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None or attachment.scan_status != Attachment.ScanStatus.PENDING:
+        return attachment
+    result: ScanResult | None = None
+    error = ""
+    try:
+        scanner = virus_scanner()
+        with attachment.file.storage.open(attachment.file.name or "", "rb") as stream:
+            result = scanner.scan(stream)
+    except ScannerUnavailable as exc:
+        error = str(exc)[:200]
+        logger.warning("virus scan of attachment %s not possible: %s", attachment.pk, error)
+    attachment, infected_name = _scan_record(
+        attachment_id=attachment.pk, result=result, error=error
+    )
+    if infected_name:
+        # After the verdict is committed: should recording fail, the file is still there and
+        # pending, and the next scan finds it again.
+        attachment.file.storage.delete(infected_name)
+    return attachment
+
+
+@transaction.atomic
+def _scan_record(
+    *, attachment_id: UUID, result: ScanResult | None, error: str
+) -> tuple[Attachment, str]:
+    """Record the verdict; returns the attachment and the stored name of infected content."""
+    attachment = Attachment.objects.select_for_update().get(pk=attachment_id)
+    if attachment.scan_status != Attachment.ScanStatus.PENDING:  # a concurrent scan was first
+        return attachment, ""
+    attachment.scan_attempts += 1
+    if result is None:
+        attachment.save(update_fields=["scan_attempts", "updated_at"])
+        retry = attachment.scan_attempts <= AUTOMATIC_RETRIES and not scan_queued(
+            attachment_id=attachment.pk, future_only=True
+        )
+        delay = scan_retry_delay(attachment.scan_attempts)
+        if retry:
+            outbox_enqueue(
+                topic=SCAN_TOPIC, payload={"attachment": str(attachment.pk)}, delay_seconds=delay
+            )
+        audit_record(
+            actor=None,
+            action="attachment.scan",
+            obj=attachment,
+            details={
+                "result": "unavailable",
+                "error": error,
+                "attempts": attachment.scan_attempts,
+                "retry_in_seconds": delay if retry else None,
+            },
+        )
+        return attachment, ""
+    attachment.scanned_at = timezone.now()
+    attachment.scan_detail = result.signature[:200]
+    stored_name = attachment.file.name or ""
+    if result.clean:
+        attachment.scan_status = Attachment.ScanStatus.CLEAN
+    else:
+        attachment.scan_status = Attachment.ScanStatus.INFECTED
+        attachment.file.name = ""
+    attachment.save(
+        update_fields=[
+            "scan_status",
+            "scan_detail",
+            "scanned_at",
+            "scan_attempts",
+            "file",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=None,
+        action="attachment.scan",
+        obj=attachment,
+        details={
+            "result": attachment.scan_status,
+            "signature": attachment.scan_detail,
+            "attempts": attachment.scan_attempts,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment, "" if result.clean else stored_name
+
+
+@outbox_handlers.register(SCAN_TOPIC)
+def attachment_scan_handler(payload: dict[str, Any]) -> None:
+    """Outbox handler of `attachment.scan` (payload: {"attachment": "<uuid>"})."""
+    attachment_scan(attachment_id=payload["attachment"])

@@ -1,0 +1,279 @@
+"""The staff inbox of online applications under /intern/antraege/: list, detail, files,
+status change and Nachforderung. Only submissions of the clerk's offices exist here (404)."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from rathaus.applications.attachments import AttachmentNotReady, attachment_open
+from rathaus.applications.declarations import declarations_of
+from rathaus.applications.inbox import (
+    inbox_attachment_get,
+    inbox_submission_get,
+    inbox_submissions,
+)
+from rathaus.applications.models import DocumentRequest, Submission
+from rathaus.applications.receipts import receipt_data_sections
+from rathaus.applications.status import (
+    allowed_next_statuses,
+    document_request_cancel,
+    document_request_create,
+    submission_acknowledge,
+    submission_status_change,
+)
+from rathaus.core.errors import DomainError, NotFound
+from rathaus.core.forms import KernForm
+from rathaus.staff.permissions import StaffPermissionDenied
+
+PAGE_SIZE = 25
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("all")), *Submission.Status.choices],
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Reference number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "kern-form-input__input", "autocomplete": "off"}),
+    )
+
+
+class StatusChangeForm(KernForm):
+    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=())
+    note = forms.CharField(
+        label=gettext_lazy("Note for the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s, Submission.Status(s).label) for s in allowed_next_statuses(current)]
+
+
+class DocumentRequestForm(KernForm):
+    message = forms.CharField(
+        label=gettext_lazy("Which documents are missing?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    deadline = forms.DateField(
+        label=gettext_lazy("Deadline"),
+        help_text=gettext_lazy("For example 2026-12-31."),
+        # The browser's date picker sends and expects ISO dates; without JS a text box
+        # accepting 2026-12-31 remains.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission:
+    try:
+        return inbox_submission_get(user=request.user, submission_id=submission_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@require_safe
+def submission_list(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    status = query = ""
+    if form.is_valid():
+        status, query = form.cleaned_data["status"], form.cleaned_data["q"]
+    page = Paginator(
+        inbox_submissions(user=request.user, status=status or None, query=query or None),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "backoffice/submissions/list.html",
+        {"form": form, "page": page, "query_string": params.urlencode()},
+    )
+
+
+def _accepted_at(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
+    language = (get_language() or "de")[:2]
+    accepted = submission.declarations
+    return {
+        "submission": submission,
+        "sections": receipt_data_sections(submission=submission, language=language),
+        "declarations": [
+            (d.text(language), _accepted_at(accepted.get(d.id)))
+            for d in declarations_of(submission.form.ui)
+        ],
+        "fee_euros": Decimal(submission.fee_cents) / 100,
+        "open_requests": [
+            r for r in submission.document_requests.all() if r.status == DocumentRequest.Status.OPEN
+        ],
+    }
+
+
+@require_safe
+def submission_detail(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    return render(
+        request,
+        "backoffice/submissions/detail.html",
+        {
+            **_detail_context(request, submission),
+            "status_form": StatusChangeForm(current=submission.status),
+            "request_form": DocumentRequestForm(
+                initial={"deadline": timezone.localdate() + dt.timedelta(days=14)}
+            ),
+        },
+    )
+
+
+def _render_with_errors(
+    request: HttpRequest, submission: Submission, **forms_: KernForm
+) -> HttpResponse:
+    context = {
+        **_detail_context(request, submission),
+        "status_form": StatusChangeForm(current=submission.status),
+        "request_form": DocumentRequestForm(),
+        **forms_,
+    }
+    return render(request, "backoffice/submissions/detail.html", context, status=400)
+
+
+@require_POST
+def submission_status(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    form = StatusChangeForm(request.POST, current=submission.status)
+    if form.is_valid():
+        try:
+            submission_status_change(
+                submission=submission,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except StaffPermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error("status", exc.message)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("backoffice:submission-detail", submission_id=submission.pk)
+    return _render_with_errors(request, submission, status_form=form)
+
+
+@require_POST
+def submission_acknowledge_view(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    try:
+        submission_acknowledge(submission=submission, actor=request.user)
+    except StaffPermissionDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("The application has been acknowledged."))
+    return redirect("backoffice:submission-detail", submission_id=submission.pk)
+
+
+@require_POST
+def document_request_new(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    form = DocumentRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            document_request_create(
+                submission=submission,
+                message=form.cleaned_data["message"],
+                deadline=form.cleaned_data["deadline"],
+                actor=request.user,
+            )
+        except StaffPermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The applicant has been asked for the documents."))
+            return redirect("backoffice:submission-detail", submission_id=submission.pk)
+    return _render_with_errors(request, submission, request_form=form)
+
+
+@require_POST
+def document_request_withdraw(
+    request: HttpRequest, submission_id: uuid.UUID, request_id: uuid.UUID
+) -> HttpResponse:
+    submission = _submission(request, submission_id)
+    found = next((r for r in submission.document_requests.all() if r.pk == request_id), None)
+    if found is None:
+        raise Http404(_("No such request."))
+    try:
+        document_request_cancel(request=found, actor=request.user)
+    except StaffPermissionDenied as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request for documents has been withdrawn."))
+    return redirect("backoffice:submission-detail", submission_id=submission.pk)
+
+
+@require_http_methods(["GET", "HEAD"])
+def submission_attachment(
+    request: HttpRequest, submission_id: uuid.UUID, attachment_id: uuid.UUID
+) -> HttpResponseBase:
+    try:
+        attachment = inbox_attachment_get(
+            user=request.user, submission_id=submission_id, attachment_id=attachment_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        handle = attachment_open(attachment=attachment)
+    except AttachmentNotReady as exc:
+        return render(
+            request,
+            "backoffice/submissions/not_ready.html",
+            {"message": exc.message, "submission_id": submission_id},
+            status=409,
+        )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def submission_receipt(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponseBase:
+    submission = _submission(request, submission_id)
+    if not submission.receipt:
+        raise Http404(_("The receipt has not been made yet."))
+    return FileResponse(
+        submission.receipt.open("rb"),
+        as_attachment=True,
+        filename=f"{submission.reference}.pdf",
+        content_type="application/pdf",
+    )

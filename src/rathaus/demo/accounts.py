@@ -1,0 +1,185 @@
+"""Demo accounts for `make run` (demo only – never load the demo data into production):
+
+- a citizen with a verified e-mail address and a filled profile,
+- a clerk (Sachbearbeitung) of the Düren Steueramt, responsible for Hund anmelden, with a
+  password and a TOTP authenticator (the staff area needs a second factor),
+- an API client "Fachverfahren Hundesteuer (Demo)" of Düren with a token.
+
+Idempotent like the rest of the loader: existing accounts are left as they are (a password
+changed since is kept), nothing is written and no audit event recorded on a second run. The
+API token is printed only when it is issued; afterwards only its digest exists, and
+`manage.py apitoken_rotate <prefix>` issues a successor.
+"""
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt, encrypt
+from django.contrib.auth import get_user_model
+
+from rathaus.apitokens import services as apitoken_services
+from rathaus.apitokens.models import ApiClient, ApiToken
+from rathaus.core.audit import audit_record
+from rathaus.core.model_changes import instance_create
+from rathaus.municipalities.models import Municipality, Office
+from rathaus.staff.models import Role, RoleAssignment
+
+CITIZEN_EMAIL = "buerger@demo.rathaus.example"
+# Known on purpose: the demo is tried on a local machine with these log-ins (docs).
+CITIZEN_PASSWORD = "Demo-Buerger-2026"  # noqa: S105
+CITIZEN_PROFILE: dict[str, Any] = {
+    "first_name": "Erika",
+    "last_name": "Mustermann",
+    "street": "Kölnstraße 42",
+    "postal_code": "52351",
+    "city": "Düren",
+    "country": "Deutschland",
+    "date_of_birth": "1984-03-12",
+    "phone": "02421 123456",
+}
+
+CLERK_EMAIL = "steueramt@demo.rathaus.example"
+CLERK_PASSWORD = "Demo-Steueramt-2026"  # noqa: S105
+CLERK_NAME = ("Sabine", "Schmitz")
+# (municipality slug, office slug, role): the office responsible for Hund anmelden in Düren.
+CLERK_ROLE = ("dueren", "steueramt", Role.CASE_WORKER)
+
+API_CLIENT_NAME = "Fachverfahren Hundesteuer (Demo)"
+API_CLIENT_MUNICIPALITY = "dueren"
+# Submissions are read and their status changed through the "applications" scopes.
+API_CLIENT_SCOPES = ["applications:read", "applications:write"]
+
+
+@dataclass
+class DemoAccountsResult:
+    """Rows created (by kind) and the lines to show the person who ran the loader."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    credentials: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def _user(email: str, *, password: str, staff: bool, profile: dict[str, Any]) -> tuple[Any, bool]:
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, False
+    user = user_model(
+        username=email,
+        email=email,
+        kind=user_model.Kind.STAFF if staff else user_model.Kind.CITIZEN,
+        is_staff=staff,
+        **profile,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["id", "password"])
+    user.save(force_insert=True)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    audit_record(
+        actor=None,
+        action="demo.account.create",
+        obj=user,
+        details={"kind": user.kind, "email_verified": True},
+    )
+    return user, True
+
+
+def _totp_secret(user: Any, result: DemoAccountsResult) -> str:
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is not None:
+        return decrypt(authenticator.data["secret"])
+    secret = base64.b32encode(secrets.token_bytes(20)).decode()
+    authenticator = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
+    )
+    audit_record(actor=None, action="demo.account.totp", obj=user, details={"type": "totp"})
+    result.count("totp_authenticator")
+    return secret
+
+
+def _citizen(result: DemoAccountsResult) -> None:
+    _, created = _user(
+        CITIZEN_EMAIL, password=CITIZEN_PASSWORD, staff=False, profile=CITIZEN_PROFILE
+    )
+    if created:
+        result.count("citizen")
+    result.credentials.append(
+        f"Citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}"
+        + ("" if created else " (unless changed since)")
+        + " – log in at /konto/anmelden/"
+    )
+
+
+def _clerk(result: DemoAccountsResult) -> None:
+    first_name, last_name = CLERK_NAME
+    user, created = _user(
+        CLERK_EMAIL,
+        password=CLERK_PASSWORD,
+        staff=True,
+        profile={"first_name": first_name, "last_name": last_name},
+    )
+    if created:
+        result.count("clerk")
+    municipality_slug, office_slug, role = CLERK_ROLE
+    office = Office.objects.get(municipality__slug=municipality_slug, slug=office_slug)
+    if not RoleAssignment.objects.filter(user=user, office=office, role=role).exists():
+        assignment = instance_create(
+            RoleAssignment,
+            {"user": user, "office": office, "role": role, "source": RoleAssignment.Source.MANUAL},
+        )
+        audit_record(
+            actor=None,
+            action="staff.role.assign",
+            obj=assignment,
+            details={"office": str(office.pk), "role": role},
+        )
+        result.count("role_assignment")
+    secret = _totp_secret(user, result)
+    result.credentials.append(
+        f"Clerk ({office.name}, {role.label}): {CLERK_EMAIL} / {CLERK_PASSWORD}"
+        + ("" if created else " (unless changed since)")
+        + f" – TOTP secret {secret} (add it to an authenticator app) – staff area /intern/"
+    )
+
+
+def _api_client(result: DemoAccountsResult) -> None:
+    municipality = Municipality.objects.get(slug=API_CLIENT_MUNICIPALITY)
+    client = ApiClient.objects.filter(name=API_CLIENT_NAME, municipality=municipality).first()
+    if client is not None:
+        token = ApiToken.objects.filter(client=client).order_by("-created_at").first()
+        prefix = token.prefix if token is not None else "<prefix>"
+        result.credentials.append(
+            f"API client {API_CLIENT_NAME!r}: token issued earlier (only its digest is stored); "
+            f"issue a successor with `manage.py apitoken_rotate {prefix}`"
+        )
+        return
+    client = apitoken_services.client_create(
+        actor=None,
+        name=API_CLIENT_NAME,
+        municipality=municipality,
+        scopes=API_CLIENT_SCOPES,
+        description="Demo: the dog tax system of Düren fetches submitted applications.",
+    )
+    issued = apitoken_services.token_issue(actor=None, client=client)
+    result.count("api_client")
+    result.credentials.append(
+        f"API client {API_CLIENT_NAME!r} ({', '.join(client.scopes)}): token "
+        f"{issued.plaintext} – shown only now; send it as 'Authorization: Bearer <token>'; "
+        f"rotate with `manage.py apitoken_rotate {issued.token.prefix}`"
+    )
+
+
+def demo_accounts_load() -> DemoAccountsResult:
+    """Create the demo citizen, clerk and API client when missing (call inside the loader's
+    transaction); returns what was created and the credentials to print."""
+    result = DemoAccountsResult()
+    _citizen(result)
+    _clerk(result)
+    _api_client(result)
+    return result

@@ -1,0 +1,94 @@
+"""Admin for payments: a read-only, audit-friendly view; refunds go through the service.
+
+Nothing is edited here (status changes only through `payments.services`, which audit them);
+the class still derives from AuditedModelAdmin so that any change a later edit allows is
+audited.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.admin_audit import AuditedModelAdmin
+from rathaus.core.errors import DomainError
+from rathaus.payments.models import Payment, PaymentEvent
+from rathaus.payments.services import payment_refund
+
+
+class PaymentEventInline(admin.TabularInline):
+    model = PaymentEvent
+    fields = ["created_at", "event_id", "status", "occurred_at", "applied", "outcome"]
+    readonly_fields = ["created_at", "event_id", "status", "occurred_at", "applied", "outcome"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+PAYMENT_FIELDS = [
+    "reference",
+    "provider",
+    "status",
+    "amount_cents",
+    "currency",
+    "description",
+    "provider_reference",
+    "payer",
+    "return_url",
+    "created_at",
+    "status_changed_at",
+    "paid_at",
+]
+
+
+@admin.register(Payment)
+class PaymentAdmin(AuditedModelAdmin):
+    list_display = [
+        "reference",
+        "provider",
+        "status",
+        "amount_cents",
+        "currency",
+        "created_at",
+        "paid_at",
+    ]
+    list_filter = ["status", "provider"]
+    search_fields = ["reference", "provider_reference"]
+    date_hierarchy = "created_at"
+    readonly_fields = PAYMENT_FIELDS
+    fields = tuple(PAYMENT_FIELDS)
+    inlines = [PaymentEventInline]
+    actions = ["refund"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("payments.change_payment")
+
+    @admin.action(
+        description=_("Record refund of the selected paid payments"), permissions=["refund"]
+    )
+    def refund(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
+        for payment in queryset:
+            try:
+                payment_refund(payment=payment, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{payment.reference}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Refund recorded for %s.") % payment.reference, messages.SUCCESS
+                )

@@ -1,0 +1,234 @@
+"""Writes of payments: start, apply provider notifications, cancel, refund.
+
+Every status change goes through the state machine (`state_machine.py`), locks the payment
+row and is audited as ``payment.<status>`` in the same transaction. Notifications (webhook and
+browser return) are idempotent: the unique (provider, event_id) of `PaymentEvent` turns a
+replay into a no-op, and a notification the state machine does not allow (a late "failed"
+after "paid") is recorded with its outcome instead of being applied.
+"""
+
+import base64
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.payments.models import Payment, PaymentEvent
+from rathaus.payments.providers import Notification, payment_provider_get
+from rathaus.payments.state_machine import transition_allowed, transition_ensure
+
+REFERENCE_PREFIX = "RH-"
+
+
+class PaymentError(DomainError):
+    """A payment cannot be started or changed as asked."""
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """The created payment and where to send the browser (None: nothing to do online)."""
+
+    payment: Payment
+    redirect_url: str | None
+
+
+def is_local_path(url: str) -> bool:
+    """Whether `url` is a path on this site (no scheme, no host): the only allowed return
+    target, so that a payment can never be used as an open redirect."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc
+
+
+def payment_reference_new() -> str:
+    """A fresh reference (Verwendungszweck): "RH-" + 12 characters base32 (60 random bits)."""
+    while True:
+        reference = REFERENCE_PREFIX + base64.b32encode(secrets.token_bytes(10)).decode()[:12]
+        if not Payment.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _status_set(payment: Payment, target: str, *, actor: Any, details: dict[str, Any]) -> None:
+    """Change the (locked) payment's status and audit it; the caller holds the transaction."""
+    previous = payment.status
+    transition_ensure(previous, target)
+    now = timezone.now()
+    payment.status = target
+    payment.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    if target == Payment.Status.PAID:
+        payment.paid_at = details.pop("paid_at", None) or now
+        fields.append("paid_at")
+    payment.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=f"payment.{target}",
+        obj=payment,
+        details={"reference": payment.reference, "from": previous, "to": target, **details},
+    )
+
+
+def payment_start(
+    *,
+    provider: str,
+    amount_cents: int,
+    description: str,
+    payer: Any,
+    return_url: str,
+    notify_url: str,
+) -> PaymentStart:
+    """Create a payment of `amount_cents` with `provider` and start it.
+
+    `return_url` is the local path the citizen ends up on afterwards (anything else is
+    refused). `notify_url` is the absolute webhook URL for `provider`
+    (``payments:notify``); the provider's absolute return URL for this payment is derived
+    from it (same origin). A provider with a payment page moves the payment to ``pending``
+    and the answer carries the page's URL; the invoice provider leaves it ``open``.
+    """
+    try:
+        plugin = payment_provider_get(provider)
+    except KeyError:
+        raise PaymentError(_("This payment method is not available.")) from None
+    if amount_cents <= 0:
+        raise PaymentError(_("There is nothing to pay."))
+    if not is_local_path(return_url):
+        raise PaymentError(_("The return address must be a page of this site."))
+    if urlsplit(notify_url).scheme not in ("http", "https"):
+        raise PaymentError(_("The notification address must be an absolute URL."))
+    with transaction.atomic():
+        payment = Payment(
+            provider=provider,
+            amount_cents=amount_cents,
+            description=description[:200],
+            reference=payment_reference_new(),
+            payer=_user_or_none(payer),
+            return_url=return_url,
+        )
+        payment.full_clean()
+        payment.save()
+        audit_record(
+            actor=payer,
+            action="payment.create",
+            obj=payment,
+            details={
+                "reference": payment.reference,
+                "provider": provider,
+                "amount_cents": amount_cents,
+            },
+        )
+        provider_return = urljoin(notify_url, reverse("payments:return", args=[payment.pk]))
+        redirect_url = plugin.start(payment, return_url=provider_return, notify_url=notify_url)
+        if redirect_url:
+            _status_set(payment, Payment.Status.PENDING, actor=payer, details={"via": "start"})
+    return PaymentStart(payment=payment, redirect_url=redirect_url or None)
+
+
+@transaction.atomic
+def payment_notification_apply(*, provider: str, notification: Notification) -> PaymentEvent:
+    """Record a verified notification of `provider` and apply it if the state machine allows.
+
+    Returns the recorded event; for a replay (same provider and event id) the event recorded
+    first, with ``duplicate`` set and nothing changed. `outcome` says what happened:
+    "applied: pending→paid", "no change: already paid", "ignored: late notification
+    paid→failed" or "refused: …" (amount or currency differ from the payment's).
+    """
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(reference=notification.payment_reference, provider=provider)
+        .first()
+    )
+    if payment is None:
+        raise NotFound(_("No payment with this reference."))
+    # The payment lock serialises deliveries of the same payment: the check below sees the
+    # event of a concurrent first delivery once that has committed.
+    existing = PaymentEvent.objects.filter(
+        provider=provider, event_id=notification.event_id
+    ).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    current, target = payment.status, notification.status
+    applied = False
+    audit_action = ""
+    if notification.amount_cents != payment.amount_cents or (
+        notification.currency != payment.currency
+    ):
+        outcome = (
+            f"refused: amount {notification.amount_cents} {notification.currency} does not "
+            f"match {payment.amount_cents} {payment.currency}"
+        )
+        audit_action = "payment.notification_refused"
+    elif target == current:
+        outcome = f"no change: already {current}"
+    elif transition_allowed(current, target):
+        outcome = f"applied: {current}→{target}"
+        applied = True
+    else:
+        outcome = f"ignored: late notification {current}→{target}"
+        audit_action = "payment.notification_ignored"
+    event = PaymentEvent.objects.create(
+        payment=payment,
+        provider=provider,
+        event_id=notification.event_id,
+        status=target,
+        payload=notification.as_payload(),
+        occurred_at=notification.occurred_at,
+        applied=applied,
+        outcome=outcome,
+    )
+    details = {"reference": payment.reference, "provider": provider, "event_id": event.event_id}
+    if applied:
+        extra: dict[str, Any] = {"via": "notification", **details}
+        if target == Payment.Status.PAID:
+            extra["paid_at"] = notification.occurred_at
+        _status_set(payment, target, actor=None, details=extra)
+    elif audit_action:
+        audit_record(
+            actor=None, action=audit_action, obj=payment, details={**details, "outcome": outcome}
+        )
+    return event
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
+    """The payer (or staff) abandons an open or pending payment; cancelling twice is a no-op."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    is_payer = (
+        actor is not None
+        and payment.payer_id is not None
+        and payment.payer_id == getattr(actor, "pk", None)
+    )
+    if not (is_payer or getattr(actor, "is_staff", False)):
+        raise NotPermitted(_("You may not cancel this payment."))
+    if payment.status == Payment.Status.CANCELLED:
+        return payment
+    _status_set(payment, Payment.Status.CANCELLED, actor=actor, details={"via": "cancel"})
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment: Payment, actor: Any) -> Payment:
+    """Staff record that a paid fee was paid back (paid → refunded).
+
+    The money itself is returned outside rathaus (the provider's dashboard or the cash
+    office); this records it and audits who did.
+    """
+    if not getattr(actor, "is_staff", False):
+        raise NotPermitted(_("Only staff may refund payments."))
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    _status_set(payment, Payment.Status.REFUNDED, actor=actor, details={"via": "refund"})
+    return payment

@@ -1,0 +1,132 @@
+"""A demo CA and seal certificate for installations without a real one (`make run`).
+
+Never for production: the CA's key lies next to the seal's, unprotected, and nobody outside
+this installation trusts it. Production configures RATHAUS_SEAL_KEY_FILE / _CERT_FILE /
+_CHAIN_FILES with a seal certificate from a trust service provider.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+CA_NAME = "rathaus Demo-CA (nur Demo)"
+SEAL_NAME = "rathaus Demo-Siegel"
+ORGANISATION = "rathaus Demo"
+VALIDITY_DAYS = 5 * 365
+
+
+@dataclass(frozen=True)
+class DemoCaFiles:
+    ca_cert: Path
+    seal_cert: Path
+    seal_key: Path
+
+    def exist(self) -> bool:
+        return self.ca_cert.is_file() and self.seal_cert.is_file() and self.seal_key.is_file()
+
+
+def demo_ca_files(directory: Path | None = None) -> DemoCaFiles:
+    """Where the demo CA lives: `settings.VAR_DIR / "seal"` unless `directory` is given."""
+    base = Path(directory) if directory is not None else Path(settings.VAR_DIR) / "seal"
+    return DemoCaFiles(
+        ca_cert=base / "ca.pem", seal_cert=base / "seal.pem", seal_key=base / "seal.key"
+    )
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _key_usage(*, signing: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing,
+        content_commitment=signing,  # nonRepudiation
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=not signing,
+        crl_sign=not signing,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def _write(path: Path, data: bytes, *, private: bool = False) -> None:
+    path.write_bytes(data)
+    if private:
+        path.chmod(0o600)
+
+
+def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]:
+    """Create the demo CA and seal certificate (EC P-256) when missing.
+
+    Idempotent: existing files are kept (returns False as the second value); when only some
+    exist, all three are created anew so that key, certificate and CA belong together.
+    """
+    files = demo_ca_files(directory)
+    if files.exist():
+        return files, False
+    files.ca_cert.parent.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = _name(CA_NAME)
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=VALIDITY_DAYS + 365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(signing=False), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    seal_key = ec.generate_private_key(ec.SECP256R1())
+    seal_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(SEAL_NAME))
+        .issuer_name(ca_name)
+        .public_key(seal_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=VALIDITY_DAYS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(seal_key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    # The CA key is not kept: the demo CA issues exactly one certificate.
+    _write(
+        files.seal_key,
+        seal_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        private=True,
+    )
+    _write(files.seal_cert, seal_cert.public_bytes(serialization.Encoding.PEM))
+    _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM))
+    return files, True

@@ -1,0 +1,72 @@
+"""Checking the electronic seal of a PDF with pyHanko's validator (reads only)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.keys import load_certs_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko_certvalidator import ValidationContext
+
+from rathaus.seals.services import seal_material
+
+
+@dataclass(frozen=True)
+class SealValidation:
+    """`intact`: the sealed bytes are unchanged; `valid`: the signature is cryptographically
+    sound and covers the document; `trusted`: the seal certificate chains to a trust root."""
+
+    intact: bool
+    valid: bool
+    trusted: bool
+    signer_name: str
+    signed_at: datetime | None
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.valid and self.trusted
+
+
+NOT_SEALED = SealValidation(
+    intact=False, valid=False, trusted=False, signer_name="", signed_at=None
+)
+
+
+def seal_trust_roots() -> list[asn1_x509.Certificate]:
+    """The certificates the installation trusts for its own seals (its CA or chain)."""
+    files: tuple[Path, ...] = seal_material().trust_root_files
+    return [cert for f in files for cert in load_certs_from_pemder([str(f)])]
+
+
+def pdf_seal_validate(*, pdf: bytes, trust_roots: list[Any] | None = None) -> SealValidation:
+    """Validate the last seal of `pdf` against `trust_roots` (asn1crypto certificates; by
+    default the installation's own). A PDF without a seal, or one too damaged to read,
+    yields an all-false result."""
+    roots = seal_trust_roots() if trust_roots is None else trust_roots
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:
+        return NOT_SEALED
+    if not signatures:
+        return NOT_SEALED
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(signatures[-1], context)
+    except (SignatureValidationError, ValueError, KeyError):
+        return NOT_SEALED
+    cert = status.signing_cert
+    name = cert.subject.native.get("common_name", cert.subject.human_friendly) if cert else ""
+    covers_all = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    return SealValidation(
+        intact=bool(status.intact),
+        valid=bool(status.valid and covers_all),
+        trusted=bool(status.trusted),
+        signer_name=str(name),
+        signed_at=status.signer_reported_dt,
+    )

@@ -1,0 +1,309 @@
+"""The outbox runner: claim with a lease, retries with backoff, give up, sweep, admin retry."""
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rathaus.core.models import AuditEvent, OutboxMessage
+from rathaus.core.outbox import outbox_enqueue, outbox_handlers
+from rathaus.core.outbox_runner import (
+    BACKOFF_BASE_SECONDS,
+    outbox_backoff,
+    outbox_claim,
+    outbox_process,
+    outbox_retry,
+    outbox_sweep,
+)
+from tests.staff.people import login_with_mfa
+
+pytestmark = pytest.mark.django_db
+
+calls: list[dict[str, Any]] = []
+failures_left = {"count": 0}
+
+
+@outbox_handlers.register("test.record")
+def _record(payload: dict[str, Any]) -> None:
+    if failures_left["count"] > 0:
+        failures_left["count"] -= 1
+        raise ConnectionError(f"mail server down for message {payload.get('n')}")
+    calls.append(payload)
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    calls.clear()
+    failures_left["count"] = 0
+    yield
+
+
+def message(**kwargs: Any) -> OutboxMessage:
+    fields: dict[str, Any] = {"topic": "test.record", "payload": {"n": 1}}
+    fields.setdefault("available_at", timezone.now())
+    fields.update(kwargs)
+    return OutboxMessage.objects.create(**fields)
+
+
+def test_enqueue_dispatches_after_commit_only(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        m = outbox_enqueue(topic="test.record", payload={"n": 7})
+        assert calls == []
+    m.refresh_from_db()
+    assert calls == [{"n": 7}]
+    assert m.status == OutboxMessage.Status.DONE
+    assert m.attempts == 1
+    assert m.done_at is not None
+    assert m.locked_until is None
+
+
+def test_second_claim_loses_while_the_lease_holds():
+    m = message()
+    first = outbox_claim(message_id=m.pk)
+    second = outbox_claim(message_id=m.pk)
+    assert first is not None
+    assert second is None
+    m.refresh_from_db()
+    assert m.attempts == 1
+    assert m.locked_until == first.locked_until
+
+
+def test_claim_after_the_lease_expired_wins(settings):
+    settings.RATHAUS_OUTBOX_LEASE_SECONDS = 60
+    m = message()
+    assert outbox_claim(message_id=m.pk) is not None
+    later = timezone.now() + timedelta(seconds=61)
+    assert outbox_claim(message_id=m.pk, now=later) is not None
+    m.refresh_from_db()
+    assert m.attempts == 2
+
+
+def test_not_due_and_done_messages_are_not_claimed():
+    future = message(available_at=timezone.now() + timedelta(minutes=5))
+    done = message(status=OutboxMessage.Status.DONE)
+    assert outbox_claim(message_id=future.pk) is None
+    assert outbox_claim(message_id=done.pk) is None
+
+
+def test_done_message_is_not_run_again():
+    m = message()
+    assert outbox_process(message_id=m.pk) is True
+    assert outbox_process(message_id=m.pk) is False
+    assert calls == [{"n": 1}]
+
+
+@outbox_handlers.register("test.overrun")
+def _overrun(payload: dict[str, Any]) -> None:
+    # While this handler is busy its lease runs out and another worker claims the message.
+    OutboxMessage.objects.filter(pk=payload["id"]).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert outbox_claim(message_id=payload["id"]) is not None
+
+
+def test_a_worker_that_lost_its_lease_does_not_overwrite_the_outcome():
+    m = message(topic="test.overrun")
+    m.payload = {"id": m.pk}
+    m.save(update_fields=["payload"])
+    assert outbox_process(message_id=m.pk) is False
+    m.refresh_from_db()
+    # Still pending under the other worker's lease, which decides the outcome.
+    assert m.status == OutboxMessage.Status.PENDING
+    assert m.locked_until is not None and m.locked_until > timezone.now()
+    assert m.attempts == 2
+
+
+def test_failure_schedules_a_retry_with_backoff():
+    failures_left["count"] = 1
+    m = message()
+    before = timezone.now()
+    assert outbox_process(message_id=m.pk) is False
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.PENDING
+    assert m.attempts == 1
+    assert m.locked_until is None
+    assert m.last_error == "builtins.ConnectionError: mail server down for message 1"
+    delay = (m.available_at - before).total_seconds()
+    assert 2 * BACKOFF_BASE_SECONDS <= delay <= 2 * BACKOFF_BASE_SECONDS * 1.25 + 1
+    # Not due yet: neither a direct run nor the sweep takes it.
+    assert outbox_process(message_id=m.pk) is False
+    assert outbox_sweep() == 0
+    # After the backoff the sweep runs it (eagerly in tests).
+    OutboxMessage.objects.filter(pk=m.pk).update(available_at=timezone.now())
+    assert outbox_sweep() == 1
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.DONE
+    assert m.attempts == 2
+    assert calls == [{"n": 1}]
+
+
+def test_backoff_grows_exponentially_up_to_the_cap():
+    assert outbox_backoff(attempts=1) >= timedelta(seconds=2 * BACKOFF_BASE_SECONDS)
+    assert outbox_backoff(attempts=3) >= timedelta(seconds=8 * BACKOFF_BASE_SECONDS)
+    assert outbox_backoff(attempts=3) < timedelta(seconds=8 * BACKOFF_BASE_SECONDS * 1.26)
+    assert timedelta(hours=1) <= outbox_backoff(attempts=50) <= timedelta(hours=1.25)
+
+
+def test_after_max_attempts_the_message_fails_and_is_audited(settings, caplog):
+    settings.RATHAUS_OUTBOX_MAX_ATTEMPTS = 2
+    failures_left["count"] = 5
+    m = message()
+    assert outbox_process(message_id=m.pk) is False
+    OutboxMessage.objects.filter(pk=m.pk).update(available_at=timezone.now())
+    assert outbox_process(message_id=m.pk) is False
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.FAILED
+    assert m.attempts == 2
+    assert m.locked_until is None
+    event = AuditEvent.objects.get(action="outbox.failed")
+    assert event.actor_type == AuditEvent.ActorType.SYSTEM
+    assert event.object_id == str(m.pk)
+    assert event.details == {"topic": "test.record", "attempts": 2}
+    assert any(r.levelname == "ERROR" and "failed for good" in r.message for r in caplog.records)
+    assert outbox_sweep() == 0
+
+
+def test_unknown_topic_fails_at_once():
+    m = message(topic="test.nobody-handles-this")
+    assert outbox_process(message_id=m.pk) is False
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.FAILED
+    assert m.attempts == 1
+    assert "test.nobody-handles-this" in m.last_error
+    assert AuditEvent.objects.filter(action="outbox.failed", object_id=str(m.pk)).exists()
+
+
+def test_sweep_takes_due_and_expired_leases_but_not_held_ones(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    due = message(payload={"n": "due"})
+    expired = message(payload={"n": "expired"}, locked_until=now - timedelta(seconds=1))
+    held = message(payload={"n": "held"}, locked_until=now + timedelta(minutes=5))
+    message(payload={"n": "later"}, available_at=now + timedelta(minutes=5))
+    message(payload={"n": "done"}, status=OutboxMessage.Status.DONE)
+    message(payload={"n": "failed"}, status=OutboxMessage.Status.FAILED)
+    assert outbox_sweep() == 2
+    assert sorted(c["n"] for c in calls) == ["due", "expired"]
+    for m in (due, expired):
+        m.refresh_from_db()
+        assert m.status == OutboxMessage.Status.DONE
+    held.refresh_from_db()
+    assert held.status == OutboxMessage.Status.PENDING
+
+
+def test_retry_of_a_failed_message_is_audited_and_runs(
+    django_capture_on_commit_callbacks, django_user_model
+):
+    staff = django_user_model.objects.create_user(username="ops", password="x", is_staff=True)
+    m = message(status=OutboxMessage.Status.FAILED, attempts=10, last_error="boom")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_retry(message=m, actor=staff)
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.DONE
+    assert m.attempts == 1
+    event = AuditEvent.objects.get(action="outbox.retry")
+    assert event.actor_label == "ops"
+    assert event.details == {"topic": "test.record", "previous_status": "failed"}
+
+
+def test_retry_leaves_a_message_alone_while_a_worker_holds_it(django_capture_on_commit_callbacks):
+    held_until = timezone.now() + timedelta(minutes=5)
+    m = message(locked_until=held_until, attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_retry(message=m, actor=None)
+    m.refresh_from_db()
+    assert m.locked_until == held_until
+    assert calls == []
+
+
+def test_admin_retry_action(client, django_user_model, django_capture_on_commit_callbacks):
+    admin_user = django_user_model.objects.create_superuser(
+        username="root", password="pw-" * 6, email="root@example.org"
+    )
+    login_with_mfa(client, admin_user)  # /intern/ needs a second factor
+    failed = message(status=OutboxMessage.Status.FAILED, attempts=3)
+    done = message(status=OutboxMessage.Status.DONE)
+    url = "/intern/admin/core/outboxmessage/"
+    assert client.get(url + "?status__exact=failed").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"action": "retry_now", "_selected_action": [failed.pk, done.pk]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    failed.refresh_from_db()
+    assert failed.status == OutboxMessage.Status.DONE
+    assert AuditEvent.objects.filter(action="outbox.retry").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_claims_one_wins():
+    m = message()
+    barrier = threading.Barrier(4)
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def claim() -> None:
+        try:
+            barrier.wait()
+            won = outbox_claim(message_id=m.pk) is not None
+            with lock:
+                results.append(won)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, False, True]
+    m.refresh_from_db()
+    assert m.attempts == 1
+
+
+def test_every_periodic_job_names_a_registered_task(settings):
+    from rathaus.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "rathaus.core.outbox_sweep",
+        "rathaus.applications.drafts_expire",
+        "rathaus.applications.attachment_rescan_pending",
+        "rathaus.accounts.inactive_accounts_process",
+        "rathaus.federation.login_housekeeping",
+    } <= scheduled
+    assert scheduled <= set(app.tasks)
+
+
+def test_daily_jobs_run_as_tasks(django_user_model):
+    from rathaus.accounts.tasks import inactive_accounts_run
+    from rathaus.federation.tasks import login_housekeeping_run
+
+    assert inactive_accounts_run.delay().get() == {"warned": 0, "deleted": 0}
+    assert login_housekeeping_run.delay().get() == 0
+
+
+def test_unreachable_broker_leaves_the_message_to_the_sweep(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from rathaus.core import tasks
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(tasks.outbox_run, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        m = outbox_enqueue(topic="test.record", payload={"n": 2})
+    m.refresh_from_db()
+    assert m.status == OutboxMessage.Status.PENDING
+    assert "not dispatched" in caplog.text
+    monkeypatch.undo()
+    assert outbox_sweep() == 1
+    assert calls == [{"n": 2}]
