@@ -515,8 +515,13 @@ def _profile_submit(steps: Any) -> None:
                 f"POST submit (test client): {(time.perf_counter() - started) * 1000:.1f} ms, "
                 f"{len(queries)} queries, status {response.status_code}"
             )
+            if round_ == 5 and os.environ.get("BENCH_PROFILE_SQL"):
+                for query in queries.captured_queries:
+                    print("   ", query["sql"][:160])
     print("\n### cProfile: 20 × POST /absenden/ through the test client (tottime, top 30)\n\n```")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+    if os.environ.get("BENCH_PROFILE_SQL"):
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
     print("```")
 
 

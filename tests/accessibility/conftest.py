@@ -6,6 +6,7 @@ port, with its own SQLite file in a temporary directory: never the test database
 PostgreSQL database CI points DATABASE_URL at for the main suite.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -329,3 +330,26 @@ def browser(chromium: None, axe_source: str, demo_server: str) -> Iterator[AxeBr
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def seeded(demo_environment: dict[str, str], demo_server: str) -> dict[str, object]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(MANAGE_PY),
+            "shell",
+            "-c",
+            "from tests.accessibility.application_seed import seed; seed()",
+        ],
+        cwd=REPO_ROOT,
+        env=demo_environment,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"seed failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    data: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data

@@ -61,6 +61,10 @@ def seed() -> None:
     assert office is not None, f"the demo data has no office in {STAFF_MUNICIPALITY}"
     for role in (Role.SPECIALIST_ADMIN, Role.SYSTEM_ADMIN):
         RoleAssignment.objects.create(user=staff, office=office, role=role)
+    # Sachbearbeitung in the office that receives the demo's "Hund anmelden" applications, so
+    # that the crawl of /intern/ reaches the inbox with a submission and its detail page.
+    tax_office = Office.objects.get(municipality__slug=STAFF_MUNICIPALITY, slug="steueramt")
+    RoleAssignment.objects.create(user=staff, office=tax_office, role=Role.CASE_WORKER)
     _enrol_totp(staff)
 
 

@@ -10,109 +10,15 @@ application (written directly: filling the whole demo form in the browser is not
 here) with a status history and an open request for documents.
 """
 
-import json
-import subprocess
-import sys
-
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.accessibility.conftest import (
-    COMMAND_TIMEOUT,
-    MANAGE_PY,
-    REPO_ROOT,
-    AxeBrowser,
-    PageAudit,
-)
-from tests.accessibility.seed_accounts import CITIZEN_EMAIL
+from tests.accessibility.application_seed import SERVICE
+from tests.accessibility.conftest import AxeBrowser, PageAudit
 from tests.accessibility.test_axe import _problems, _report
 from tests.accessibility.test_axe_logged_in import _as_citizen
 
 pytestmark = pytest.mark.browser
-
-SERVICE = "hund-anmelden"
-
-
-def seed() -> None:
-    """Print the ids the browser test needs as JSON (idempotent per database)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from rathaus.accounts.models import User
-    from rathaus.applications.drafts import draft_start
-    from rathaus.applications.models import DocumentRequest, StatusChange, Submission
-    from rathaus.catalog.models import LocalService
-    from rathaus.organisations.selectors import Principal
-
-    citizen = User.objects.get(email=CITIZEN_EMAIL)
-    offer = (
-        LocalService.objects.select_related("municipality", "responsible_office")
-        .filter(service__slug=SERVICE, online_available=True)
-        .order_by("municipality__slug")
-        .first()
-    )
-    assert offer is not None, f"the demo data has no offer of {SERVICE}"
-    draft = draft_start(offer=offer, principal=Principal(user=citizen))
-    now = timezone.now()
-    submission = Submission.objects.create(
-        reference=f"A11Y-{now:%H%M%S%f}",
-        form=draft.form,
-        schema_version=draft.form.version,
-        service=offer.service,
-        municipality=offer.municipality,
-        office=offer.responsible_office,
-        applicant=citizen,
-        data={},
-        submitted_at=now,
-        status=Submission.Status.QUERY,
-        status_changed_at=now,
-    )
-    StatusChange.objects.create(submission=submission, status=Submission.Status.SUBMITTED)
-    StatusChange.objects.create(
-        submission=submission,
-        status=Submission.Status.QUERY,
-        note="Bitte reichen Sie den Nachweis der Haftpflichtversicherung nach.",
-    )
-    DocumentRequest.objects.create(
-        submission=submission,
-        message="Nachweis der Hundehaftpflichtversicherung",
-        deadline=timezone.localdate() + dt.timedelta(days=14),
-    )
-    steps = [step["id"] for step in draft.form.ui["steps"]]
-    print(
-        json.dumps(
-            {
-                "draft": str(draft.pk),
-                "steps": steps,
-                "submission": str(submission.pk),
-                "municipality": offer.municipality.slug,
-            }
-        )
-    )
-
-
-@pytest.fixture(scope="module")
-def seeded(demo_environment: dict[str, str], demo_server: str) -> dict[str, object]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(MANAGE_PY),
-            "shell",
-            "-c",
-            "from tests.accessibility.test_axe_applications import seed; seed()",
-        ],
-        cwd=REPO_ROOT,
-        env=demo_environment,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"seed failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    data: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
-    return data
 
 
 def _click(browser: AxeBrowser, selector: str) -> None:

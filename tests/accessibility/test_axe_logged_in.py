@@ -102,6 +102,8 @@ STAFF_ROUTES = {
     "backoffice:service-offers",
     "backoffice:office-detail",
     "backoffice:roles",
+    "backoffice:submission-list",
+    "backoffice:submission-detail",
 }
 
 
@@ -491,15 +493,21 @@ def test_login_with_a_wrong_password(browser: AxeBrowser, accounts: str, languag
 
 
 @pytest.fixture(scope="module")
-def staff_audits(browser: AxeBrowser, accounts: str) -> tuple[list[PageAudit], list[str]]:
-    """The code form and every staff page in German; the staff pages' paths."""
+def staff_audits(
+    browser: AxeBrowser,
+    accounts: str,
+    seeded: dict[str, object],
+) -> tuple[list[PageAudit], list[str]]:
+    """The code form and every staff page in German (the inbox with the submission `seeded`
+    by the application pages' test); the staff pages' paths."""
     code_forms = _log_in_staff(browser)
     audits = _crawl_in_browser(
         browser,
         start=("/intern/",),
         prefix="/intern/",
         skip=("/intern/admin/",),
-        skip_routes=set(),
+        # Files, not pages.
+        skip_routes={"backoffice:submission-attachment", "backoffice:submission-receipt"},
         language="de",
     )
     return [*code_forms, *audits.values()], list(audits)

@@ -79,7 +79,7 @@ def test_content_types_with_a_dtd_are_not_parsed():
 
 def test_executable_and_text_are_refused_and_described():
     exe = detect(samples.exe())
-    assert not exe.known and "program" in exe.label
+    assert not exe.known and "Programm" in exe.label
     text = detect(samples.eicar())
     assert not text.known and "text" in text.label
     empty = detect(b"")

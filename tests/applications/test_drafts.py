@@ -109,7 +109,7 @@ def test_only_the_applicant_may_change_a_draft_and_others_get_not_found():
 
 def test_unknown_step_is_refused():
     draft = DraftFactory()
-    with pytest.raises(Exception, match="Unknown step"):
+    with pytest.raises(Exception, match="Unbekannter Schritt"):
         draft_save_step(draft=draft, step="nope", values={}, actor=draft.applicant)
 
 

@@ -67,7 +67,7 @@ def test_fee_needs_payment_before_submission():
 def test_someone_else_cannot_submit_a_draft():
     draft = DraftFactory()
     other = DraftFactory().applicant
-    with pytest.raises(Exception, match="someone else"):
+    with pytest.raises(Exception, match="anderen Person"):
         submission_create(draft=draft, actor=other)
 
 

@@ -168,7 +168,7 @@ def test_document_request_through_the_form_and_withdraw(client, clerk, office_a)
     url = reverse("backoffice:submission-document-request", args=[submission.pk])
     past = client.post(url, {"message": "Nachweis", "deadline": "2020-01-01"})
     assert past.status_code == 400
-    assert "The deadline must lie in the future." in past.content.decode()
+    assert "Die Frist muss in der Zukunft liegen." in past.content.decode()
     deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     response = client.post(url, {"message": "Bitte Meldebescheinigung", "deadline": deadline})
     assert response.status_code == 302

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from rathaus.accounts.models import User
@@ -18,7 +19,7 @@ from rathaus.apitokens.models import ApiClient, ApiToken
 from rathaus.applications.drafts import draft_accept_declarations, draft_save_step, draft_start
 from rathaus.applications.fees import fee_quote
 from rathaus.applications.form_schema import definition_errors, form_data_validate
-from rathaus.applications.models import FormDefinition
+from rathaus.applications.models import FormDefinition, Submission
 from rathaus.applications.submissions import submission_problems
 from rathaus.catalog.models import LocalService, Service
 from rathaus.core.models import AuditEvent
@@ -31,6 +32,15 @@ from rathaus.staff.models import Role, RoleAssignment
 
 REPO = Path(__file__).resolve().parents[2]
 STANDARDS_DIR = Path(os.environ.get("RATHAUS_STANDARDS_DIR", REPO.parent / "shared" / "standards"))
+
+
+# A minimal valid PDF for the proof upload.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def definition(module):
@@ -243,3 +253,39 @@ def test_command_shows_the_demo_log_ins_when_created_or_asked(db):
     assert accounts.CITIZEN_PASSWORD not in second.getvalue()
     assert accounts.CLERK_PASSWORD in asked.getvalue() and "TOTP secret" in asked.getvalue()
     assert "rth_" not in asked.getvalue()
+
+
+def test_the_demo_citizen_applies_for_hund_anmelden_through_the_portal(demo_data, client):
+    """The portal pages with the demo form: steps, proof upload, declarations, fee, submit."""
+    citizen = User.objects.get(email=accounts.CITIZEN_EMAIL)
+    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/antraege/neu/dueren/hund-anmelden/")
+    assert response.status_code == 302 and response["Location"].endswith("/schritt/halter/")
+    draft_path = response["Location"].split("schritt/")[0]
+    page = client.get(response["Location"]).content.decode()
+    assert "Mustermann" in page  # prefilled from the profile
+    for step, values in hund_anmelden.EXAMPLE.items():
+        data = {pointer: str(value) for pointer, value in values.items()} | {"action": "next"}
+        response = client.post(f"{draft_path}schritt/{step}/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].endswith("/nachweise/")
+    document = offer("hund-anmelden").service.required_documents.get(electronic_accepted=True)
+    pdf = SimpleUploadedFile("versicherung.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        f"{draft_path}nachweise/", {"action": "next", f"file-{document.pk}": pdf}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/pruefen/")
+    response = client.post(
+        f"{draft_path}erklaerungen/",
+        {"declaration": ["truthful", "privacy", "dog_tag", "no_dangerous_dog"]},
+    )
+    assert response["Location"].endswith("/gebuehr/")
+    assert "228,00" in client.get(response["Location"]).content.decode()  # two dogs
+    client.post(f"{draft_path}gebuehr/", {"provider": "invoice"})
+    response = client.post(f"{draft_path}absenden/")
+    assert response.status_code == 302 and "/eingereicht/" in response["Location"]
+    submission = Submission.objects.get(applicant=citizen)
+    assert submission.fee_cents == 22800
+    assert submission.office == offer("hund-anmelden").responsible_office
+    assert submission.attachments.count() == 1
+    assert submission.computed == {"/dogs": "2"}

@@ -47,7 +47,7 @@ def test_refund_action_goes_through_the_service(staff_client, payer, superuser):
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert f"Refund recorded for {paid.reference}." in content
+    assert f"Erstattung erfasst für {paid.reference}." in content
     assert f"{pending.reference}: " in content
     assert Payment.objects.get(pk=paid.pk).status == Payment.Status.REFUNDED
     assert Payment.objects.get(pk=pending.pk).status == Payment.Status.PENDING

@@ -224,3 +224,33 @@ def test_staff_refund_a_paid_payment(sandbox_payment, payer):
     audit = AuditEvent.objects.filter(object_id=str(sandbox_payment.pk)).latest("occurred_at")
     assert audit.action == "payment.refunded"
     assert audit.actor_id == str(staff.pk)
+
+
+def test_cash_office_records_an_invoice_as_paid_and_only_staff_and_only_invoices():
+    from rathaus.payments.services import PaymentError, payment_mark_received, payment_start
+
+    citizen = UserFactory()
+    invoice = payment_start(
+        provider="invoice",
+        amount_cents=2500,
+        description="Hundesteuer",
+        payer=citizen,
+        return_url="/antraege/",
+        notify_url="http://testserver/zahlung/benachrichtigung/invoice/",
+    ).payment
+    with pytest.raises(NotPermitted):
+        payment_mark_received(payment=invoice, actor=citizen)
+    clerk = UserFactory(is_staff=True)
+    paid = payment_mark_received(payment=invoice, actor=clerk)
+    assert paid.status == Payment.Status.PAID and paid.paid_at is not None
+    assert AuditEvent.objects.filter(action="payment.paid", object_id=str(invoice.pk)).exists()
+    sandbox = payment_start(
+        provider="sandbox",
+        amount_cents=2500,
+        description="Hundesteuer",
+        payer=citizen,
+        return_url="/antraege/",
+        notify_url="http://testserver/zahlung/benachrichtigung/sandbox/",
+    ).payment
+    with pytest.raises(PaymentError):
+        payment_mark_received(payment=sandbox, actor=clerk)

@@ -117,7 +117,7 @@ def test_unreadable_key_is_reported(settings, tmp_path, pdf):
     settings.RATHAUS_SEAL_KEY_PASSPHRASE = ""
     files.seal_key.write_text("garbage")
     _signer_load.cache_clear()
-    with pytest.raises(SealNotConfigured, match="could not be loaded"):
+    with pytest.raises(SealNotConfigured, match="nicht geladen werden"):
         pdf_seal(pdf=pdf, reason="r", location="l")
 
 

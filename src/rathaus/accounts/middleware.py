@@ -12,6 +12,9 @@ from rathaus.accounts.services import session_timeout_record
 
 SESSION_STARTED_KEY = "rathaus_session_started"
 SESSION_SEEN_KEY = "rathaus_session_seen"
+# The last activity is written back at most this often: a session write per request would
+# cost every page a database UPDATE; the idle limit (30 minutes) is exact to within this.
+SEEN_RESOLUTION_SECONDS = 30
 
 
 class SessionTimeoutMiddleware:
@@ -39,5 +42,6 @@ class SessionTimeoutMiddleware:
                 session_timeout_record(user=user, reason=reason)
                 messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect(settings.LOGIN_URL)
-            request.session[SESSION_SEEN_KEY] = now
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN_KEY not in request.session:
+                request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)

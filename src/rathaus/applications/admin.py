@@ -15,6 +15,7 @@ from rathaus.applications.models import (
     DocumentRequest,
     Draft,
     FormDefinition,
+    Handover,
     ReferenceCounter,
     StatusChange,
     Submission,
@@ -216,6 +217,17 @@ class AttachmentInline(ReadOnlyInline):
     )
 
 
+class HandoverInline(ReadOnlyInline):
+    model = Handover
+    fields = readonly_fields = (
+        "channel",
+        "status",
+        "destination",
+        "remote_reference",
+        "delivered_at",
+    )
+
+
 class DocumentRequestInline(ReadOnlyInline):
     model = DocumentRequest
     fields = readonly_fields = ("created_at", "deadline", "status", "message", "closed_at")
@@ -228,7 +240,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
     search_fields = ["reference"]
     list_select_related = ["service", "office"]
     date_hierarchy = "submitted_at"
-    inlines = [StatusChangeInline, DocumentRequestInline, AttachmentInline]
+    inlines = [StatusChangeInline, DocumentRequestInline, AttachmentInline, HandoverInline]
     exclude = ["data", "computed", "declarations"]
     readonly_fields = ["data_json"]
 

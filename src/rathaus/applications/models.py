@@ -398,7 +398,8 @@ class Attachment(BaseModel):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not the file name: it can carry personal data and __str__ ends up in the audit trail.
+        return f"{self.content_type} ({self.sha256[:12]})"
 
 
 class Handover(BaseModel):

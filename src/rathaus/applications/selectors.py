@@ -15,11 +15,27 @@ def draft_get_own(*, actor: Any, draft_id: UUID | str) -> Draft:
     draft = (
         Draft.objects.select_related("form", "offer__service", "offer__municipality", "payment")
         .filter(pk=draft_id, applicant_id=getattr(actor, "pk", None), submission__isnull=True)
+        .order_by()[:1]
+    )
+    if not draft:
+        raise NotFound(_("No such application."))
+    return draft[0]
+
+
+def draft_own_trust_level(*, actor: Any, draft_id: UUID | str) -> str:
+    """The level of assurance the service of `actor`'s open draft `draft_id` needs (one small
+    query, for the submit request, whose service loads the draft itself under a lock);
+    NotFound for anyone else's or a submitted draft."""
+    level = (
+        Draft.objects.filter(
+            pk=draft_id, applicant_id=getattr(actor, "pk", None), submission__isnull=True
+        )
+        .values_list("offer__service__min_trust_level", flat=True)
         .first()
     )
-    if draft is None:
+    if level is None:
         raise NotFound(_("No such application."))
-    return draft
+    return level
 
 
 def drafts_of(*, actor: Any) -> QuerySet[Draft]:

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
 from rathaus.applications.drafts import ensure_own_draft
-from rathaus.applications.fees import fee_quote
+from rathaus.applications.fees import FeeQuote, fee_quote
 from rathaus.applications.form_schema import FormError, form_computed_values, form_data_validate
 from rathaus.applications.models import Attachment, Draft, StatusChange, Submission
 from rathaus.applications.reference_numbers import reference_number_next
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
-from rathaus.core.outbox import outbox_enqueue
+from rathaus.core.outbox import outbox_enqueue_many
 from rathaus.organisations.services import proxy_use
 from rathaus.payments.selectors import payment_allows_submission
 
@@ -57,8 +57,9 @@ class SubmissionIncomplete(DomainError):
         self.problems = problems
 
 
-def submission_problems(*, draft: Draft) -> SubmissionProblems:
-    """Everything missing before `draft` can be submitted (empty = ready)."""
+def submission_problems(*, draft: Draft, quote: FeeQuote | None = None) -> SubmissionProblems:
+    """Everything missing before `draft` can be submitted (empty = ready). `quote`: the fee
+    for the draft's data when the caller has computed it already."""
     problems = SubmissionProblems()
     problems.form_errors = form_data_validate(draft.form, draft.data)
     attachments = list(draft.attachments.all())
@@ -78,7 +79,8 @@ def submission_problems(*, draft: Draft) -> SubmissionProblems:
     problems.missing_declarations = [
         d.id for d in declarations_of(draft.form.ui) if d.id not in draft.declarations
     ]
-    quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
+    if quote is None:
+        quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
     if quote.problem and not problems.form_errors:
         problems.fee_problem = quote.problem
     elif quote.amount_cents:
@@ -92,12 +94,17 @@ def submission_problems(*, draft: Draft) -> SubmissionProblems:
 def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Submission:
     """Turn a complete draft into its submission exactly once; raises SubmissionIncomplete
     with the problems otherwise."""
-    draft = Draft.objects.select_for_update().select_related("form", "offer").get(pk=draft.pk)
-    existing = Submission.objects.filter(draft=draft).first()
-    if existing is not None:  # second click, second tab, concurrent request
-        return existing
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("form", "offer__service", "offer__municipality", "payment")
+        .get(pk=draft.pk)
+    )
+    existing = Submission.objects.filter(draft_id=draft.pk).order_by()[:1]
+    if existing:  # second click, second tab, concurrent request
+        return existing[0]
     ensure_own_draft(draft=draft, actor=actor)
-    problems = submission_problems(draft=draft)
+    quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
+    problems = submission_problems(draft=draft, quote=quote)
     if problems:
         raise SubmissionIncomplete(problems)
     offer = draft.offer
@@ -108,7 +115,6 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
             service=offer.service,
             action="proxy.use.submission",
         )
-    quote = fee_quote(offer=offer, definition=draft.form, data=draft.data)
     now = timezone.now()
     submission = Submission.objects.create(
         reference=reference_number_next(municipality=offer.municipality),
@@ -117,10 +123,11 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
         schema_version=draft.form.version,
         service=offer.service,
         municipality=offer.municipality,
-        office=offer.responsible_office,
-        applicant=draft.applicant,
-        organisation=draft.organisation,
-        principal_user=draft.principal_user,
+        # Ids, not objects: the rows are not needed here, loading them would cost queries.
+        office_id=offer.responsible_office_id,
+        applicant_id=draft.applicant_id,
+        organisation_id=draft.organisation_id,
+        principal_user_id=draft.principal_user_id,
         data=draft.data,
         computed={
             k: (str(v) if v is not None else None)
@@ -134,7 +141,7 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
         status=Submission.Status.SUBMITTED,
         status_changed_at=now,
     )
-    draft.attachments.update(submission=submission)
+    attachments = draft.attachments.update(submission=submission)
     StatusChange.objects.create(submission=submission, status=Submission.Status.SUBMITTED)
     audit_record(
         actor=actor,
@@ -146,10 +153,11 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
             "office": str(offer.responsible_office_id),
             "form_version": submission.schema_version,
             "fee_cents": submission.fee_cents,
-            "attachments": draft.attachments.count(),
+            "attachments": attachments,
             "proxy": str(draft.proxy_id) if draft.proxy_id else "",
         },
     )
-    for topic in FOLLOW_UP_TOPICS:
-        outbox_enqueue(topic=topic, payload={"submission": str(submission.pk)})
+    outbox_enqueue_many(
+        messages=[(topic, {"submission": str(submission.pk)}) for topic in FOLLOW_UP_TOPICS]
+    )
     return submission

@@ -378,6 +378,9 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
         "control_folder": str(_celery_control_dir),
         "processed_folder": str(_celery_processed_dir),
         "store_processed": False,
+        # Seconds between looks into the queue folder (kombu default 1 s: one message per
+        # second and pool process).
+        "polling_interval": 0.1,
     }
 # A task is acknowledged after it ran, and a worker takes one message at a time: a worker that
 # dies leaves its message to another (broker redelivery where supported, else the outbox sweep).

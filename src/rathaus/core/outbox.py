@@ -37,6 +37,27 @@ def outbox_enqueue(*, topic: str, payload: dict[str, Any], delay_seconds: int = 
     return message
 
 
+def outbox_enqueue_many(*, messages: list[tuple[str, dict[str, Any]]]) -> list[OutboxMessage]:
+    """Several side effects (topic, payload) in one INSERT; each is dispatched after commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the change")
+    now = timezone.now()
+    created = OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(topic=topic, payload=payload, available_at=now)
+            for topic, payload in messages
+        ]
+    )
+    ids = [message.pk for message in created]
+
+    def dispatch_all() -> None:
+        for message_id in ids:
+            outbox_dispatch(message_id=message_id)
+
+    transaction.on_commit(dispatch_all)
+    return created
+
+
 def outbox_dispatch(*, message_id: int) -> None:
     """Hand one message to the background workers (Celery).
 

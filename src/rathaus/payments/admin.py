@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.admin_audit import AuditedModelAdmin
 from rathaus.core.errors import DomainError
 from rathaus.payments.models import Payment, PaymentEvent
-from rathaus.payments.services import payment_refund
+from rathaus.payments.services import payment_mark_received, payment_refund
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -65,7 +65,7 @@ class PaymentAdmin(AuditedModelAdmin):
     readonly_fields = PAYMENT_FIELDS
     fields = tuple(PAYMENT_FIELDS)
     inlines = [PaymentEventInline]
-    actions = ["refund"]
+    actions = ["mark_received", "refund"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -78,6 +78,21 @@ class PaymentAdmin(AuditedModelAdmin):
 
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("payments.change_payment")
+
+    @admin.action(
+        description=_("Record the selected invoices as paid (money received)"),
+        permissions=["refund"],
+    )
+    def mark_received(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
+        for payment in queryset:
+            try:
+                payment_mark_received(payment=payment, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{payment.reference}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Payment recorded for %s.") % payment.reference, messages.SUCCESS
+                )
 
     @admin.action(
         description=_("Record refund of the selected paid payments"), permissions=["refund"]

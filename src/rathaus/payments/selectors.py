@@ -1,10 +1,7 @@
 """Reads of payments."""
 
 from rathaus.payments.models import Payment
-
-# Providers whose payment is settled after submission (invoice, pay later): an open payment
-# of theirs does not hold up a submission.
-SETTLED_LATER_PROVIDERS = frozenset({"invoice"})
+from rathaus.payments.providers import payment_providers
 
 
 def payment_allows_submission(*, payment: Payment | None, amount_cents: int) -> bool:
@@ -15,4 +12,8 @@ def payment_allows_submission(*, payment: Payment | None, amount_cents: int) -> 
         return False
     if payment.status == Payment.Status.PAID:
         return True
-    return payment.provider in SETTLED_LATER_PROVIDERS and payment.status == Payment.Status.OPEN
+    # Providers settled after submission (invoice, pay later): their open payment does not
+    # hold up a submission.
+    if payment.status != Payment.Status.OPEN or payment.provider not in payment_providers:
+        return False
+    return payment_providers.get(payment.provider).settled_later

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError, NotFound, NotPermitted
 from rathaus.payments.models import Payment, PaymentEvent
-from rathaus.payments.providers import Notification, payment_provider_get
+from rathaus.payments.providers import Notification, payment_provider_get, payment_providers
 from rathaus.payments.state_machine import transition_allowed, transition_ensure
 
 REFERENCE_PREFIX = "RH-"
@@ -231,4 +231,19 @@ def payment_refund(*, payment: Payment, actor: Any) -> Payment:
         raise NotPermitted(_("Only staff may refund payments."))
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     _status_set(payment, Payment.Status.REFUNDED, actor=actor, details={"via": "refund"})
+    return payment
+
+
+@transaction.atomic
+def payment_mark_received(*, payment: Payment, actor: Any) -> Payment:
+    """Staff (cash office) record that an invoice was paid (open → paid): the money arrived
+    by bank transfer or at the counter, outside any provider that could notify rathaus."""
+    if not getattr(actor, "is_staff", False):
+        raise NotPermitted(_("Only staff may record payments."))
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if not payment_providers.get(payment.provider).settled_later:
+        raise PaymentError(
+            _("This payment is settled by its provider; it reports the payment itself.")
+        )
+    _status_set(payment, Payment.Status.PAID, actor=actor, details={"via": "received"})
     return payment

@@ -553,7 +553,8 @@ def fee(request: HttpRequest, draft_id: str) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, draft_id: str) -> HttpResponse:
     try:
-        draft = _own_draft(request, draft_id)
+        # Only the level needed: the service loads the draft itself, under a lock.
+        level = application_selectors.draft_own_trust_level(actor=request.user, draft_id=draft_id)
     except NotFound:
         # A second click after the first one went through: show the first one's result.
         done = application_selectors.submissions_of(actor=request.user).filter(draft_id=draft_id)
@@ -561,12 +562,15 @@ def submit(request: HttpRequest, draft_id: str) -> HttpResponse:
         if submission is None:
             raise
         return redirect("apply:confirmation", submission.pk)
-    step_up = _trust_redirect(request, draft.offer.service)
+    step_up = _trust_redirect(request, Service(min_trust_level=level))
     if step_up is not None:
         return step_up
     try:
-        submission = submission_create(draft=draft, actor=request.user, language=_language())
+        submission = submission_create(
+            draft=Draft(pk=draft_id), actor=request.user, language=_language()
+        )
     except SubmissionIncomplete as exc:
+        draft = _own_draft(request, draft_id)
         return render(
             request,
             "portal/application/check.html",
