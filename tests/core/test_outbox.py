@@ -307,3 +307,34 @@ def test_unreachable_broker_leaves_the_message_to_the_sweep(
     monkeypatch.undo()
     assert outbox_sweep() == 1
     assert calls == [{"n": 2}]
+
+
+def test_messages_of_one_transaction_run_as_one_task_each_on_its_own(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from rathaus.core import tasks
+    from rathaus.core.outbox import outbox_enqueue_many
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first, second = outbox_enqueue_many(
+            messages=[("test.record", {"n": 10}), ("test.record", {"n": 11})]
+        )
+    assert calls[-2:] == [{"n": 10}, {"n": 11}]
+    assert {m.status for m in OutboxMessage.objects.filter(pk__in=[first.pk, second.pk])} == {
+        OutboxMessage.Status.DONE
+    }
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(tasks.outbox_run_many, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        later = outbox_enqueue_many(messages=[("test.record", {"n": 12})])
+    assert "not dispatched" in caplog.text
+    later[0].refresh_from_db()
+    assert later[0].status == OutboxMessage.Status.PENDING
+    monkeypatch.undo()
+    assert outbox_sweep() == 1
+    assert calls[-1] == {"n": 12}

@@ -49,13 +49,18 @@ def outbox_enqueue_many(*, messages: list[tuple[str, dict[str, Any]]]) -> list[O
         ]
     )
     ids = [message.pk for message in created]
-
-    def dispatch_all() -> None:
-        for message_id in ids:
-            outbox_dispatch(message_id=message_id)
-
-    transaction.on_commit(dispatch_all)
+    transaction.on_commit(lambda: outbox_dispatch_many(message_ids=ids))
     return created
+
+
+def outbox_dispatch_many(*, message_ids: list[int]) -> None:
+    """Hand several messages to the workers as one broker message (see outbox_dispatch)."""
+    from rathaus.core.tasks import outbox_run_many
+
+    try:
+        outbox_run_many.delay(message_ids)
+    except Exception:
+        logger.exception("Outbox messages %s not dispatched; the sweep will retry", message_ids)
 
 
 def outbox_dispatch(*, message_id: int) -> None:

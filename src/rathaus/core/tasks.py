@@ -11,6 +11,14 @@ def outbox_run(message_id: int) -> None:
     outbox_process(message_id=message_id)
 
 
+@shared_task(name="rathaus.core.outbox_run_many", ignore_result=True)
+def outbox_run_many(message_ids: list[int]) -> None:
+    """Run the outbox messages of one transaction, one after the other (one broker message
+    instead of several; each is still claimed, retried and marked on its own)."""
+    for message_id in message_ids:
+        outbox_process(message_id=message_id)
+
+
 @shared_task(name="rathaus.core.outbox_sweep", ignore_result=True)
 def outbox_sweep_run() -> int:
     """Dispatch due messages whose broker message got lost, retries and expired leases."""
