@@ -183,3 +183,22 @@ def test_declarations_and_prefill_in_the_ui_layer_are_checked():
         "/ui/declarations/1/text",
         "/ui/steps/0/fields/0/prefill",
     }
+
+
+def test_a_paid_draft_is_neither_deleted_nor_expired():
+    from rathaus.applications.drafts import DraftPaid
+    from rathaus.applications.expiry import drafts_expire
+    from rathaus.payments.models import Payment
+
+    payment = Payment.objects.create(
+        provider="sandbox",
+        status=Payment.Status.PAID,
+        amount_cents=2500,
+        description="Gebühr",
+        reference="RH-TESTPAID0001",
+    )
+    draft = DraftFactory(payment=payment, expires_at=timezone.now() - dt.timedelta(days=1))
+    with pytest.raises(DraftPaid):
+        draft_delete(draft=draft, actor=draft.applicant)
+    assert drafts_expire().deleted == 0
+    assert Draft.objects.filter(pk=draft.pk).exists()

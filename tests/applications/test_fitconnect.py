@@ -1,6 +1,7 @@
 """FIT-Connect hand-over against a local receiving endpoint that decrypts every JWE with the
 destination's private key and validates the metadata against the official schema."""
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jwcrypto import jwe, jwk
 
@@ -20,6 +22,7 @@ from rathaus.applications.handover import (
     submission_handover_channel,
 )
 from rathaus.applications.models import Attachment, Handover
+from rathaus.contrib.fitconnect.channel import FitConnectChannel
 from rathaus.core.models import AuditEvent, OutboxMessage
 from tests.applications.inbox_data import add_attachment, make_submission
 
@@ -261,9 +264,15 @@ def test_failure_raises_for_a_retry_and_success_is_recorded_once(configured, rec
 def test_pending_scan_waits_and_other_offices_are_not_handed_over(configured, receiver):
     submission = configured
     add_attachment(submission, scan_status=Attachment.ScanStatus.PENDING)
-    with pytest.raises(HandoverNotReady):
-        run_handover(submission)
+    handover = run_handover(submission)
     assert receiver.announced == []
+    assert handover.status == Handover.Status.PENDING
+    # Not a failure: a fresh message later, so a long scanner outage uses up no retries.
+    later = OutboxMessage.objects.filter(topic="submission.handover.channel").latest("id")
+    assert later.payload == {"handover": str(handover.pk)}
+    assert later.available_at > timezone.now() + dt.timedelta(minutes=5)
+    with pytest.raises(HandoverNotReady):
+        FitConnectChannel().deliver(submission, destination=handover.destination)
 
     elsewhere = make_submission()
     OutboxMessage.objects.all().delete()

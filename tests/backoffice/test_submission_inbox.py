@@ -183,3 +183,16 @@ def test_document_request_through_the_form_and_withdraw(client, clerk, office_a)
     assert client.post(cancel).status_code == 302
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.CANCELLED
+
+
+def test_roles_without_case_handling_see_no_applications(client, office_a):
+    submission = make_submission(office=office_a)
+    admin = make_staff(
+        "fachadmin-a", (office_a, Role.SPECIALIST_ADMIN), (office_a, Role.DATA_PROTECTION)
+    )
+    login_with_mfa(client, admin)
+    assert (
+        detail_url(submission)
+        not in client.get(reverse("backoffice:submission-list")).content.decode()
+    )
+    assert client.get(detail_url(submission)).status_code == 404

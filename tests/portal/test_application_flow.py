@@ -328,3 +328,16 @@ def test_proxy_not_covering_the_service_gets_a_clear_page(client, citizen):
     assert response.status_code == 403
     assert reverse("organisations:acting-as") in _html(response)
     assert not Submission.objects.exists()
+
+
+def test_submitted_application_pages_need_the_trust_level_too(client, citizen):
+    draft = DraftFactory(applicant=citizen, form__service__min_trust_level="substantial")
+    submission = submission_create(draft=draft, actor=citizen)
+    for url in (
+        reverse("apply:detail", args=[submission.pk]),
+        reverse("apply:receipt", args=[submission.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(
+            reverse("federation:step-up")
+        ), url

@@ -180,7 +180,14 @@ class FormDefinitionAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Applications are changed through their services (portal, inbox, API), never here:
-    the admin shows them for support and supervision only."""
+    the admin shows them to superusers for support only (clerks use the inbox, which keeps
+    need to know per office)."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -209,7 +209,10 @@ def _attachment_store(
         assert document_request is not None
         document_request = DocumentRequest.objects.get(pk=document_request.pk)
         submission = Submission.objects.select_for_update().get(pk=document_request.submission_id)
-        if actor is None or submission.applicant_id != getattr(actor, "pk", None):
+        if actor is None or getattr(actor, "pk", None) not in (
+            submission.applicant_id,
+            submission.principal_user_id,
+        ):
             raise NotPermitted(_("This application belongs to someone else."))
         if document_request.status != DocumentRequest.Status.OPEN:
             raise UploadRefused(_("This request for documents is closed."))

@@ -19,6 +19,7 @@ from rathaus.applications.prefill import prefill_data
 from rathaus.catalog.models import LocalService, Service
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError, NotPermitted
+from rathaus.payments.models import Payment
 
 
 class NotAvailableOnline(DomainError):
@@ -27,6 +28,10 @@ class NotAvailableOnline(DomainError):
 
 class DraftClosed(DomainError):
     """The draft has been submitted already."""
+
+
+class DraftPaid(DomainError):
+    """The draft's fee has been paid; it is not deleted (nor does it expire)."""
 
 
 def ensure_own_draft(*, draft: Draft, actor: Any) -> None:
@@ -168,10 +173,18 @@ def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -
 @transaction.atomic
 def draft_delete(*, draft: Draft, actor: Any) -> None:
     """Delete an unsubmitted draft with its uploads (applicant's choice or expiry)."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft = Draft.objects.select_for_update().select_related("payment").get(pk=draft.pk)
     if actor is not None:
         ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
+    if draft.payment is not None and draft.payment.status == Payment.Status.PAID:
+        # Money received for it: deleting would leave a payment nobody refunds.
+        raise DraftPaid(
+            _(
+                "The fee for this application has been paid, so it cannot be deleted. Please "
+                "submit it, or ask the responsible office to refund the fee."
+            )
+        )
     files = [a.file for a in draft.attachments.all()]
     audit_record(
         actor=actor,

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from rathaus.applications.drafts import draft_delete
+from rathaus.applications.drafts import DraftPaid, draft_delete
 from rathaus.applications.models import Draft, Submission
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
@@ -71,7 +71,12 @@ def _draft_expire_one(*, draft_id: Any, now: datetime) -> bool:
         draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
         if draft is None or draft.expires_at > now or _submitted(draft):
             return False
-        draft_delete(draft=draft, actor=None)
+        try:
+            draft_delete(draft=draft, actor=None)
+        except DraftPaid:
+            # A paid draft stays (the applicant can still submit it; the office sees the
+            # payment in the admin); deleting it would lose track of the money.
+            return False
     return True
 
 

@@ -20,6 +20,9 @@ from rathaus.core.errors import DomainError
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 from rathaus.core.registries import Registry
 
+# How long a hand-over waits when the submission is not ready (attachments being scanned).
+NOT_READY_RETRY_SECONDS = 600
+
 
 class HandoverNotReady(DomainError):
     """The submission cannot be handed over yet (e.g. an attachment awaits its virus scan);
@@ -81,14 +84,24 @@ def submission_handover_channel(payload: dict[str, Any]) -> None:
     """Deliver one submission through one channel, once; raises (→ retry) on failure."""
     with transaction.atomic():
         handover = (
-            Handover.objects.select_for_update()
+            Handover.objects.select_for_update(of=("self",))
             .select_related("submission__service", "submission__office")
             .get(pk=payload["handover"])
         )
         if handover.status == Handover.Status.DELIVERED:
             return
         channel = handover_channels.get(handover.channel)
-        reference = channel.deliver(handover.submission, destination=handover.destination)
+        try:
+            reference = channel.deliver(handover.submission, destination=handover.destination)
+        except HandoverNotReady:
+            # Not a failure (an attachment awaits its virus scan): try again later with a
+            # fresh message, so that a long scanner outage does not use up the retries.
+            outbox_enqueue(
+                topic="submission.handover.channel",
+                payload=payload,
+                delay_seconds=NOT_READY_RETRY_SECONDS,
+            )
+            return
         handover.status = Handover.Status.DELIVERED
         handover.remote_reference = reference[:200]
         handover.delivered_at = timezone.now()

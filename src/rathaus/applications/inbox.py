@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from rathaus.apitokens.models import ApiClient
 from rathaus.applications.models import Attachment, DocumentRequest, StatusChange, Submission
 from rathaus.core.errors import NotFound
+from rathaus.staff.models import Role
 from rathaus.staff.permissions import restrict_to_offices
 
 _LIST_RELATED = ("service", "office", "municipality", "applicant", "organisation", "principal_user")
+
+# Need to know: who handles applications of an office (Fachadministration, Systemadministration
+# and Datenschutz see no application data through the inbox).
+HANDLING_ROLES = (Role.CASE_WORKER, Role.TEAM_LEAD, Role.REGISTRY)
 
 
 def inbox_submissions(
@@ -22,7 +27,10 @@ def inbox_submissions(
     """Submissions to the offices of `user`, newest first; `status` filters, `query` searches
     the reference number (case-insensitive, part of it)."""
     qs = restrict_to_offices(
-        Submission.objects.select_related(*_LIST_RELATED), user=user, office_field="office"
+        Submission.objects.select_related(*_LIST_RELATED),
+        user=user,
+        office_field="office",
+        roles=HANDLING_ROLES,
     )
     if status:
         qs = qs.filter(status=status)
@@ -49,7 +57,9 @@ def inbox_submission_get(*, user: Any, submission_id: UUID | str) -> Submission:
     NotFound for submissions of other offices (they are treated as not existing)."""
     submission = (
         _with_details(
-            restrict_to_offices(Submission.objects.all(), user=user, office_field="office")
+            restrict_to_offices(
+                Submission.objects.all(), user=user, office_field="office", roles=HANDLING_ROLES
+            )
         )
         .filter(pk=submission_id)
         .first()
@@ -70,7 +80,7 @@ def inbox_attachment_get(
             pk=attachment_id,
             submission_id=submission_id,
             submission__in=restrict_to_offices(
-                Submission.objects.all(), user=user, office_field="office"
+                Submission.objects.all(), user=user, office_field="office", roles=HANDLING_ROLES
             ),
         )
         .first()

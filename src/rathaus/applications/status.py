@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.apitokens.models import ApiClient
+from rathaus.applications.inbox import HANDLING_ROLES
 from rathaus.applications.models import Attachment, DocumentRequest, StatusChange, Submission
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError, NotPermitted
@@ -70,7 +71,7 @@ def ensure_can_handle(*, actor: Any, submission: Submission, write: bool = True)
         if actor.municipality_id != submission.municipality_id or scope not in actor.scopes:
             raise NotPermitted(_("This client may not handle this application."))
         return
-    ensure_office_access(user=actor, office=submission.office)
+    ensure_office_access(user=actor, office=submission.office, roles=HANDLING_ROLES)
 
 
 def actor_label(actor: Any) -> str:

@@ -340,7 +340,7 @@ RATHAUS_SEAL_KEY_PASSPHRASE = env_str("RATHAUS_SEAL_KEY_PASSPHRASE", "")
 
 # --- Payments (§4 EGovG): enabled provider plugins, and the sandbox provider's shared secret
 # for signed notifications (the sandbox runs inside rathaus; never enable it in production).
-RATHAUS_PAYMENT_PROVIDERS = env_list("RATHAUS_PAYMENT_PROVIDERS", ["invoice", "sandbox"])
+RATHAUS_PAYMENT_PROVIDERS = env_list("RATHAUS_PAYMENT_PROVIDERS", ["invoice"])
 RATHAUS_PAYMENT_SANDBOX_SECRET = env_str("RATHAUS_PAYMENT_SANDBOX_SECRET", "")
 RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = env_int(
     "RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300

@@ -7,5 +7,7 @@ os.environ.setdefault("RATHAUS_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("RATHAUS_SECURE_COOKIES", "false")
 os.environ.setdefault("RATHAUS_HSTS_SECONDS", "0")
 os.environ.setdefault("RATHAUS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The built-in sandbox payment provider (never in production: base enables only "invoice").
+os.environ.setdefault("RATHAUS_PAYMENT_PROVIDERS", "invoice,sandbox")
 
 from rathaus.conf.base import *  # noqa: F403

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("RATHAUS_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("RATHAUS_SECURE_SSL_REDIRECT", "false")
+# The built-in sandbox payment provider (never in production: base enables only "invoice").
+os.environ.setdefault("RATHAUS_PAYMENT_PROVIDERS", "invoice,sandbox")
 
 from rathaus.conf.base import *  # noqa: F403
 

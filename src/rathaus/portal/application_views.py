@@ -633,6 +633,9 @@ def detail(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = application_selectors.submission_get_own(
         actor=request.user, submission_id=submission_id
     )
+    step_up = _trust_redirect(request, submission.service)
+    if step_up is not None:
+        return step_up
     return render(request, "portal/application/detail.html", _detail_context(submission))
 
 
@@ -642,6 +645,9 @@ def receipt(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = application_selectors.submission_get_own(
         actor=request.user, submission_id=submission_id
     )
+    step_up = _trust_redirect(request, submission.service)
+    if step_up is not None:
+        return step_up
     if not submission.receipt:
         raise Http404(_("The receipt is being prepared."))
     with submission.receipt.open("rb") as receipt_file:
@@ -660,6 +666,9 @@ def document_request(request: HttpRequest, submission_id: str, request_id: str) 
     submission = application_selectors.submission_get_own(
         actor=request.user, submission_id=submission_id
     )
+    step_up = _trust_redirect(request, submission.service)
+    if step_up is not None:
+        return step_up
     requested = submission.document_requests.filter(
         pk=request_id, status=DocumentRequest.Status.OPEN
     ).first()
