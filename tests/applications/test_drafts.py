@@ -202,3 +202,35 @@ def test_a_paid_draft_is_neither_deleted_nor_expired():
         draft_delete(draft=draft, actor=draft.applicant)
     assert drafts_expire().deleted == 0
     assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_paid_fee_is_never_charged_twice_after_answers_change():
+    from rathaus.applications.draft_payments import NothingToPay, draft_payment_start
+    from rathaus.payments.models import Payment
+
+    draft = DraftFactory(
+        form__service__fee_rule={
+            "kind": "formula",
+            "expression": "2500 * dogs",
+            "parameters": [{"name": "dogs", "label_de": "Hunde", "min": 1, "max": 5}],
+        }
+    )
+    paid = Payment.objects.create(
+        provider="sandbox",
+        status=Payment.Status.PAID,
+        amount_cents=2500,
+        description="Gebühr",
+        reference="RH-TESTPAID0002",
+    )
+    draft.payment = paid
+    draft.save()
+    draft_save_step(draft=draft, step="dogs", values={"/dogs": 2}, actor=draft.applicant)
+    with pytest.raises(NothingToPay, match="25,00 €"):
+        draft_payment_start(
+            draft=draft,
+            provider="sandbox",
+            actor=draft.applicant,
+            return_url="/antraege/",
+            notify_url="http://testserver/zahlung/benachrichtigung/sandbox/",
+        )
+    assert Payment.objects.count() == 1

@@ -24,6 +24,10 @@ class NothingToPay(DomainError):
     """The draft has no fee to pay online now (free, decided later, already paid)."""
 
 
+def _euros(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d} €"
+
+
 @transaction.atomic
 def draft_payment_start(
     *, draft: Draft, provider: str, actor: Any, return_url: str, notify_url: str
@@ -47,6 +51,15 @@ def draft_payment_start(
             and previous.status == Payment.Status.PAID
         ):
             raise NothingToPay(_("The fee has been paid already."))
+        if previous.status == Payment.Status.PAID:
+            # Paid, but the answers changed the fee since: a second payment would charge twice.
+            raise NothingToPay(
+                _(
+                    "You have paid %(paid)s already; with your changed answers the fee would be "
+                    "%(fee)s. Please change your answers back, or contact the responsible office."
+                )
+                % {"paid": _euros(previous.amount_cents), "fee": _euros(quote.amount_cents)}
+            )
         if previous.status in (Payment.Status.OPEN, Payment.Status.PENDING):
             payment_cancel(payment=previous, actor=actor)
     started = payment_start(
