@@ -199,7 +199,9 @@ def _attachment_store(
     submission: Submission | None = None
     if draft is not None:
         # The draft row lock serialises concurrent uploads (the total below stays true).
-        draft = Draft.objects.select_for_update().select_related("offer").get(pk=draft.pk)
+        draft = (
+            Draft.objects.select_for_update(of=("self",)).select_related("offer").get(pk=draft.pk)
+        )
         ensure_own_draft(draft=draft, actor=actor)
         if Submission.objects.filter(draft=draft).exists():
             raise DraftClosed(_("This application has been submitted already."))

@@ -36,7 +36,9 @@ def draft_payment_start(
 
     Raises NothingToPay, DraftClosed, NotPermitted, or PaymentError (unknown provider)."""
     draft = (
-        Draft.objects.select_for_update().select_related("offer__service", "form").get(pk=draft.pk)
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("offer__service", "form")
+        .get(pk=draft.pk)
     )
     ensure_own_draft(draft=draft, actor=actor)
     if Submission.objects.filter(draft=draft).exists():

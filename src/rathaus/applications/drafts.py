@@ -173,7 +173,7 @@ def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -
 @transaction.atomic
 def draft_delete(*, draft: Draft, actor: Any) -> None:
     """Delete an unsubmitted draft with its uploads (applicant's choice or expiry)."""
-    draft = Draft.objects.select_for_update().select_related("payment").get(pk=draft.pk)
+    draft = Draft.objects.select_for_update(of=("self",)).select_related("payment").get(pk=draft.pk)
     if actor is not None:
         ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)

@@ -94,7 +94,7 @@ def _audit(*, actor: Any, action: str, obj: Any, details: dict[str, Any]) -> Non
 
 def _lock(submission: Submission) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("office", "municipality")
         .get(pk=submission.pk)
     )
