@@ -627,27 +627,38 @@ def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
     }
 
 
+def own_submission_page(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """The view gets the applicant's own submission instead of its id, after the check of
+    the service's level of assurance (step-up when the session is below it)."""
+
+    @functools.wraps(view)
+    def wrapper(
+        request: HttpRequest, submission_id: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        submission = application_selectors.submission_get_own(
+            actor=request.user, submission_id=submission_id
+        )
+        step_up = _trust_redirect(request, submission.service)
+        if step_up is not None:
+            return step_up
+        return view(request, submission, *args, **kwargs)
+
+    return wrapper
+
+
 @applicant_page
 @require_safe
-def detail(request: HttpRequest, submission_id: str) -> HttpResponse:
-    submission = application_selectors.submission_get_own(
-        actor=request.user, submission_id=submission_id
-    )
-    step_up = _trust_redirect(request, submission.service)
-    if step_up is not None:
-        return step_up
+@own_submission_page
+def detail(request: HttpRequest, submission: Submission) -> HttpResponse:
     return render(request, "portal/application/detail.html", _detail_context(submission))
 
 
 @applicant_page
 @require_safe
-def receipt(request: HttpRequest, submission_id: str) -> HttpResponse:
-    submission = application_selectors.submission_get_own(
-        actor=request.user, submission_id=submission_id
-    )
-    step_up = _trust_redirect(request, submission.service)
-    if step_up is not None:
-        return step_up
+@own_submission_page
+def receipt(request: HttpRequest, submission: Submission) -> HttpResponse:
     if not submission.receipt:
         raise Http404(_("The receipt is being prepared."))
     with submission.receipt.open("rb") as receipt_file:
@@ -661,14 +672,9 @@ def receipt(request: HttpRequest, submission_id: str) -> HttpResponse:
 
 @applicant_page
 @require_POST
-def document_request(request: HttpRequest, submission_id: str, request_id: str) -> HttpResponse:
+@own_submission_page
+def document_request(request: HttpRequest, submission: Submission, request_id: str) -> HttpResponse:
     """Nachforderung: upload a requested document, or send what was uploaded (closes it)."""
-    submission = application_selectors.submission_get_own(
-        actor=request.user, submission_id=submission_id
-    )
-    step_up = _trust_redirect(request, submission.service)
-    if step_up is not None:
-        return step_up
     requested = submission.document_requests.filter(
         pk=request_id, status=DocumentRequest.Status.OPEN
     ).first()
