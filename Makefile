@@ -8,18 +8,19 @@ STATIC_BUILD := build/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install assets migrate demo seal messages clean format
+.PHONY: run test lint install ldap system-packages-run system-packages-test assets migrate demo seal messages clean format
 
-run: install assets migrate demo seal ## install, build, migrate, load demo data, serve on :8000 (+ worker, clamd)
+run: system-packages-run install assets migrate demo seal ## install, build, migrate, load demo data, serve on :8000 (+ worker, clamd, demo eID)
 	@echo ""
 	@echo "  rathaus is running: http://$(HOST):$(PORT)/"
 	@echo "  Portals: /dueren/  /guetersloh/  /cochem-zell/   API docs: /api/docs/"
 	@echo "  Staff admin: /intern/admin/ (create a user: $(MANAGE) createsuperuser)"
+	@echo "  Demo eID (BundID stand-in, levels substantial/high): http://$(HOST):$$(( $(PORT) + 1 ))/"
 	@echo "  Background: a Celery worker (+ beat) and, when clamav-daemon is installed, a local clamd."
 	@echo ""
 	bin/run-local $(HOST):$(PORT)
 
-test: install assets ## the whole suite (SQLite unless DATABASE_URL is set)
+test: system-packages-test install assets ## the whole suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff, formatting, mypy, import-linter, missing migrations
@@ -33,7 +34,14 @@ format: install
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
 
-install: $(VENV)/.installed ## virtualenv with the locked dependencies
+# The Debian packages (bin/system-packages: installs them as root, otherwise names what is missing).
+system-packages-run:
+	bin/system-packages run
+
+system-packages-test:
+	bin/system-packages test
+
+install: $(VENV)/.installed ldap ## virtualenv with the locked dependencies
 
 $(VENV)/.installed: requirements.lock requirements-ldap.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "rathaus needs Python >= 3.11"'
@@ -41,10 +49,17 @@ $(VENV)/.installed: requirements.lock requirements-ldap.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
-	@# Directory login (python-ldap) builds only with the OpenLDAP headers; optional for the demo.
-	$(PY) -m pip install --quiet --require-hashes -r requirements-ldap.lock \
-		|| echo "NOTE: LDAP login not installed (apt-get install libldap2-dev libsasl2-dev, then make install)"
+	@# A relocked python-ldap that is already built (headers present) is upgraded here.
+	! $(PY) -c 'import ldap' 2>/dev/null || $(PY) -m pip install --quiet --require-hashes -r requirements-ldap.lock
 	touch $@
+
+# Directory login (python-ldap) builds only with the OpenLDAP headers; optional for the demo.
+# Tried on every run until it is there, so installing the headers later is enough.
+ldap: $(VENV)/.installed
+	@$(PY) -c 'import ldap, django_auth_ldap' 2>/dev/null \
+		|| { echo '#include <ldap.h>' | cpp >/dev/null 2>&1 \
+			&& $(PY) -m pip install --quiet --require-hashes -r requirements-ldap.lock; } \
+		|| echo "NOTE: staff directory login (python-ldap) not installed: it needs libldap2-dev libsasl2-dev (bin/system-packages)"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

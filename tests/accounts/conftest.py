@@ -3,7 +3,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from rathaus.accounts.adapter import new_pseudonym
@@ -11,14 +10,6 @@ from rathaus.accounts.models import User
 
 PASSWORD = "Lindenblüte-Kamin-73"
 USER_AGENT = "pytest-browser/1.0"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth's rate limits and used TOTP codes live in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -107,3 +107,13 @@ def test_staff_without_fachadministration_get_an_error_not_a_row(client, service
     assert response.status_code == 200
     assert "Nur die Fachadministration einer zuständigen Stelle" in response.content.decode()
     assert not FormDefinition.objects.exists()
+
+
+def test_deeply_nested_upload_is_a_form_error_not_a_500(staff_client, service):
+    upload = SimpleUploadedFile("form.json", b"[" * 5000 + b"]" * 5000)
+    response = staff_client.post(
+        URL + "add/", {"service": service.pk, "schema": "{}", "ui": "{}", "upload": upload}
+    )
+    assert response.status_code == 200
+    assert "64" in response.content.decode()
+    assert not FormDefinition.objects.exists()

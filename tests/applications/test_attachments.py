@@ -1,10 +1,12 @@
 import hashlib
+import os
 import re
+import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.applications import attachments, scanning
 from rathaus.applications.attachments import (
@@ -15,6 +17,7 @@ from rathaus.applications.attachments import (
     attachment_remove,
     attachment_rescan_pending,
     attachment_status_text,
+    upload_rules,
 )
 from rathaus.applications.drafts import DraftClosed
 from rathaus.applications.models import Attachment, DocumentRequest
@@ -90,7 +93,7 @@ def test_large_upload_from_a_temporary_file_is_hashed_while_stored(
         raise AssertionError("the file was read a second time for its hash")
 
     monkeypatch.setattr(attachments, "_sha256_of", no_second_pass)
-    content = samples.pdf() + b"%" + bytes(range(256)) * 12000  # ~3 MB, on disk
+    content = samples.pdf(padding=bytes(range(256)) * 12000)  # ~3 MB, on disk
     temporary = TemporaryUploadedFile("gross.pdf", "application/pdf", len(content), None)
     temporary.write(content)
     temporary.seek(0)
@@ -156,21 +159,49 @@ def test_allowed_types_come_from_the_settings(clamav, draft, settings):
     assert attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
 
 
-def test_oversized_file_is_refused_naming_the_limit(clamav, draft):
-    content = samples.pdf() + bytes(10 * MB)
-    with pytest.raises(UploadRefused, match="larger than 10 MB"):
-        attachment_add(upload=upload(content), actor=draft.applicant, draft=draft)
+def test_oversized_file_is_refused_naming_the_file_its_size_and_the_limit(clamav, draft, settings):
+    settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 2 * MB
+    content = samples.pdf(padding=bytes(int(2.25 * MB)))
+    with pytest.raises(UploadRefused) as refused:
+        attachment_add(upload=upload(content, "x.pdf"), actor=draft.applicant, draft=draft)
+    assert refused.value.message.startswith(
+        "The file “x.pdf” is 2.3 MB. A file may be at most 2 MB. Please upload a smaller file"
+    )
+    with translation.override("de"), pytest.raises(UploadRefused) as refused:
+        attachment_add(upload=upload(content, "x.pdf"), actor=draft.applicant, draft=draft)
+    assert refused.value.message.startswith(
+        "Die Datei „x.pdf“ ist 2,3 MB groß. Eine Datei darf höchstens 2 MB groß sein. Bitte "
+    )
     assert not Attachment.objects.exists()
+
+
+def test_a_file_just_over_the_limit_never_reads_as_large_as_the_limit(clamav, draft):
+    # 10 MB and a few bytes used to read "larger than 10 MB (10 MB)".
+    content = samples.pdf(padding=bytes(10 * MB))
+    with pytest.raises(UploadRefused) as refused:
+        attachment_add(upload=upload(content, "scan.pdf"), actor=draft.applicant, draft=draft)
+    assert "is 10.1 MB. A file may be at most 10 MB." in refused.value.message
 
 
 def test_total_per_application_is_limited(clamav, draft, settings):
     settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 2 * MB
     settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES = 3 * MB
-    big = samples.pdf() + b"%" + bytes(int(1.4 * MB))
+    big = samples.pdf(padding=bytes(int(1.4 * MB)))
     attachment_add(upload=upload(big, "a.pdf"), actor=draft.applicant, draft=draft)
     attachment_add(upload=upload(big, "b.pdf"), actor=draft.applicant, draft=draft)
-    with pytest.raises(UploadRefused, match=r"may not exceed 3 MB; 2\.8 MB are uploaded already"):
+    with pytest.raises(UploadRefused) as refused:
         attachment_add(upload=upload(big, "c.pdf"), actor=draft.applicant, draft=draft)
+    assert refused.value.message.startswith(
+        "The file “c.pdf” is 1.5 MB; together with the files uploaded already (2.8 MB) that "
+        "makes 4.3 MB. All files of one application together may be at most 3 MB."
+    )
+    with translation.override("de"), pytest.raises(UploadRefused) as refused:
+        attachment_add(upload=upload(big, "c.pdf"), actor=draft.applicant, draft=draft)
+    assert refused.value.message.startswith(
+        "Die Datei „c.pdf“ ist 1,5 MB groß. Zusammen mit den bereits hochgeladenen Dateien "
+        "(2,8 MB) wären es 4,3 MB. Alle Dateien eines Antrags zusammen dürfen höchstens 3 MB "
+        "groß sein."
+    )
     assert Attachment.objects.count() == 2
     # Another application has its own total.
     other = DraftFactory(applicant=draft.applicant)
@@ -353,3 +384,87 @@ def test_open_uses_the_current_verdict_not_a_stale_object(clamav, draft):
     assert attachment.scan_status == Attachment.ScanStatus.CLEAN  # stale in memory
     with pytest.raises(AttachmentNotReady):
         attachment_open(attachment=attachment)
+
+
+# --- Hardening: what the scanner could not read is refused before it is stored ---
+
+
+@pytest.mark.parametrize(
+    ("sample", "name", "message"),
+    [
+        (
+            lambda: samples.docx_with("word/media/image1.bin", samples.eicar(), zipfile.ZIP_LZMA),
+            "brief.docx",
+            "The file “brief.docx” is packed in an unusual way",
+        ),
+        (
+            samples.docx_encrypted_member,
+            "brief.docx",
+            "The file “brief.docx” contains encrypted parts, so it cannot be checked for viruses. "
+            "Please save the document again without a password",
+        ),
+        (
+            samples.docx_bomb,
+            "gross.docx",
+            "The file “gross.docx” takes up more than 50 MB once unpacked",
+        ),
+        (
+            samples.pdf_with_zip_appended,
+            "bescheid.pdf",
+            "The file “bescheid.pdf” is a PDF with other data attached after its end.",
+        ),
+    ],
+)
+def test_content_the_scanner_cannot_read_is_refused_before_storing(
+    clamav, draft, media_root, sample, name, message
+):
+    with pytest.raises(UploadRefused) as refused:
+        attachment_add(upload=upload(sample(), name), actor=draft.applicant, draft=draft)
+    assert refused.value.message.startswith(message)
+    assert refused.value.field == "file"
+    assert not Attachment.objects.exists()
+    assert not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def test_refusals_are_told_in_german(clamav, draft):
+    expected = {
+        samples.docx_encrypted_member: "Die Datei „a.docx“ enthält verschlüsselte Teile",
+        samples.docx_bomb: "Die Datei „a.docx“ ist entpackt größer als 50 MB",
+        samples.pdf_with_zip_appended: "Die Datei „a.docx“ ist eine PDF-Datei, an deren Ende",
+    }
+    for sample, start in expected.items():
+        with translation.override("de"), pytest.raises(UploadRefused) as refused:
+            attachment_add(upload=upload(sample(), "a.docx"), actor=draft.applicant, draft=draft)
+        assert refused.value.message.startswith(start), refused.value.message
+        assert "Sie" in refused.value.message  # says what to do
+
+
+def test_unpacked_limits_come_from_the_settings(clamav, draft, settings):
+    settings.RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES = 1 * MB
+    content = samples.docx_with("word/media/a.bin", os.urandom(MB + 1))
+    with pytest.raises(UploadRefused, match="more than 1 MB once unpacked"):
+        attachment_add(upload=upload(content, "a.docx"), actor=draft.applicant, draft=draft)
+    settings.RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES = 2 * MB
+    assert attachment_add(upload=upload(content, "a.docx"), actor=draft.applicant, draft=draft)
+
+
+@pytest.mark.parametrize(
+    ("signature", "text"),
+    [
+        ("Eicar-Test-Signature", "virus found – removed"),
+        ("Heuristics.Encrypted.Zip", "encrypted, so it could not be checked – removed"),
+        ("Heuristics.Limits.Exceeded.MaxFiles", "too large or too complex to check – removed"),
+    ],
+)
+def test_status_text_tells_unreadable_from_virus(signature, text):
+    attachment = Attachment(scan_status=Attachment.ScanStatus.INFECTED, scan_detail=signature)
+    assert attachment_status_text(attachment) == text
+
+
+def test_upload_rules_name_types_and_both_limits(settings):
+    settings.RATHAUS_UPLOAD_ALLOWED_TYPES = ["pdf", "jpeg"]
+    settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 10 * MB
+    settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES = 50 * MB + 100_000  # shown rounded down
+    rules = upload_rules()
+    assert (rules.types, rules.max_file, rules.max_total) == ("PDF or JPEG", "10 MB", "50 MB")
+    assert rules.accept == ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"

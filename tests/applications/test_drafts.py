@@ -68,7 +68,7 @@ def test_start_refuses_services_without_published_online_form():
 def test_save_step_keeps_invalid_values_and_completes_only_valid_steps():
     draft = DraftFactory(data={}, completed_steps=[])
     errors = draft_save_step(draft=draft, step="dogs", values={"/dogs": 9}, actor=draft.applicant)
-    assert errors == [("/dogs", "Der Wert darf höchstens 5 sein.")]
+    assert errors == [("/dogs", "„Anzahl Hunde“ muss zwischen 1 und 5 liegen.")]
     draft.refresh_from_db()
     assert draft.data == {"dogs": 9}  # kept, so the citizen sees what was typed
     assert draft.completed_steps == []

@@ -5,7 +5,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import threading
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,13 @@ from rathaus.applications.handover import (
     submission_handover_channel,
 )
 from rathaus.applications.models import Attachment, Handover
-from rathaus.contrib.fitconnect.channel import FitConnectChannel
+from rathaus.contrib.fitconnect.channel import (
+    FitConnectChannel,
+    FitConnectKeyRejected,
+    euros,
+    json_bytes,
+    submission_metadata,
+)
 from rathaus.core.models import AuditEvent, OutboxMessage
 from tests.applications.inbox_data import add_attachment, make_submission
 
@@ -44,6 +52,7 @@ class Receiver(ThreadingHTTPServer):
         self.attachments: dict[str, tuple[str, bytes]] = {}
         self.submitted: dict[str, Any] = {}
         self.fail_submit = False
+        self.requests = 0
 
     @property
     def url(self) -> str:
@@ -57,6 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _body(self) -> bytes:
+        self.server.requests += 1
         return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
     def _answer(self, status: int, body: dict[str, Any] | None = None) -> None:
@@ -106,18 +116,28 @@ def receiver():
     server.server_close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def private_key():
+    # A destination key as FIT-Connect issues them: RSA 4096, RSA-OAEP-256, for key wrapping.
     return jwk.JWK.generate(
-        kty="RSA", size=2048, kid="destination-key-1", use="enc", alg="RSA-OAEP-256"
+        kty="RSA",
+        size=4096,
+        kid="destination-key-1",
+        alg="RSA-OAEP-256",
+        key_ops=["wrapKey", "unwrapKey"],
     )
+
+
+def public_jwk(key: jwk.JWK, **changes: Any) -> str:
+    public = {**json.loads(key.export_public()), "key_ops": ["wrapKey"], **changes}
+    return json.dumps({k: v for k, v in public.items() if v is not None})
 
 
 @pytest.fixture
 def configured(settings, tmp_path, receiver, private_key):
     settings.MEDIA_ROOT = tmp_path / "media"
     key_file = tmp_path / "destination.jwk.json"
-    key_file.write_text(private_key.export_public())
+    key_file.write_text(public_jwk(private_key))
     submission = make_submission()
     settings.RATHAUS_FITCONNECT_DESTINATIONS = json.dumps(
         [
@@ -218,7 +238,6 @@ def test_metadata_of_a_paid_submission_is_valid(configured, receiver, private_ke
         pytest.skip(
             f"FIT-Connect metadata schema not found at {METADATA_SCHEMA} (set RATHAUS_STANDARDS_DIR)"
         )
-    from rathaus.contrib.fitconnect.channel import submission_metadata
     from rathaus.payments.models import Payment
 
     submission = configured
@@ -231,10 +250,13 @@ def test_metadata_of_a_paid_submission_is_valid(configured, receiver, private_ke
     )
     metadata = submission_metadata(submission, data=b"{}", attachments=[])
     assert metadata["paymentInformation"]["status"] == "BOOKED"
-    assert metadata["paymentInformation"]["grossAmount"] == 27.7
-    schema = json.loads(METADATA_SCHEMA.read_text())
+    assert metadata["paymentInformation"]["grossAmount"] == Decimal("27.70")
+    assert b'"grossAmount": 27.70' in json_bytes(metadata)
+    # Numbers are read as exact decimals, as FIT-Connect's reference clients (BigDecimal) do.
+    schema = json.loads(METADATA_SCHEMA.read_text(), parse_float=Decimal)
+    on_the_wire = json.loads(json_bytes(metadata), parse_float=Decimal)
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
-        metadata
+        on_the_wire
     )
 
 
@@ -250,6 +272,10 @@ def test_failure_raises_for_a_retry_and_success_is_recorded_once(configured, rec
     handover = Handover.objects.get(submission=submission)
     assert handover.status == Handover.Status.PENDING
 
+    # The announced submission is on record before the failure, so the retry resumes it.
+    first_id = "00000000-0000-4000-8000-000000000001"
+    assert handover.remote_reference == first_id
+
     receiver.fail_submit = False
     submission_handover_channel(message.payload)
     submission_handover_channel(message.payload)  # the message again (worker died): no-op
@@ -257,8 +283,138 @@ def test_failure_raises_for_a_retry_and_success_is_recorded_once(configured, rec
     assert OutboxMessage.objects.filter(topic="submission.handover.channel").count() == 1
     handover.refresh_from_db()
     assert handover.status == Handover.Status.DELIVERED
-    assert len(receiver.submitted) == 1
+    assert len(receiver.announced) == 1  # one submission at the destination, not two
+    assert list(receiver.submitted) == [first_id] == [handover.remote_reference]
     assert AuditEvent.objects.filter(action="submission.handover").count() == 1
+    assert AuditEvent.objects.filter(action="submission.handover.start").count() == 1
+
+
+class WorkerDied(BaseException):
+    """Stands for the worker process being killed in the middle of a delivery."""
+
+
+def test_a_worker_crash_after_the_announcement_does_not_announce_twice(
+    configured, receiver, monkeypatch
+):
+    submission = configured
+    OutboxMessage.objects.all().delete()
+    submission_handover({"submission": str(submission.pk)})
+    message = OutboxMessage.objects.get(topic="submission.handover.channel")
+
+    import requests
+
+    real_put = requests.Session.put
+
+    def dying_put(self, url, *args, **kwargs):
+        raise WorkerDied
+
+    monkeypatch.setattr(requests.Session, "put", dying_put)
+    with pytest.raises(WorkerDied):
+        submission_handover_channel(message.payload)
+    monkeypatch.setattr(requests.Session, "put", real_put)
+
+    submission_handover_channel(message.payload)
+    handover = Handover.objects.get(submission=submission)
+    assert handover.status == Handover.Status.DELIVERED
+    assert len(receiver.announced) == 1
+    assert list(receiver.submitted) == [handover.remote_reference]
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"size": 2048}, "the RSA key has 2048 bits, FIT-Connect requires 4096"),
+        ({"alg": None}, "alg is None, FIT-Connect requires 'RSA-OAEP-256'"),
+        ({"alg": "RSA-OAEP"}, "alg is 'RSA-OAEP', FIT-Connect requires 'RSA-OAEP-256'"),
+        ({"key_ops": None}, "key_ops is None, FIT-Connect requires ['wrapKey']"),
+        ({"key_ops": ["encrypt"]}, "key_ops is ['encrypt'], FIT-Connect requires"),
+        ({"use": "sig", "key_ops": None}, "use is 'sig', an encryption key has 'enc'"),
+        ({"use": "sig"}, "cannot be read: Incompatible"),
+        ({"kty": "EC"}, "key type (kty) is 'EC', FIT-Connect requires 'RSA'"),
+    ],
+)
+def test_keys_fit_connect_refuses_are_refused_before_any_request(
+    configured, receiver, private_key, settings, tmp_path, changes, problem
+):
+    submission = configured
+    if changes.get("size"):
+        weak = jwk.JWK.generate(kty="RSA", size=changes["size"], alg="RSA-OAEP-256")
+        text = public_jwk(weak)
+    elif changes.get("kty") == "EC":
+        text = json.dumps({**json.loads(jwk.JWK.generate(kty="EC").export_public())})
+    else:
+        text = public_jwk(private_key, **changes)
+    (tmp_path / "destination.jwk.json").write_text(text)
+    handover = run_handover_expecting(submission, FitConnectKeyRejected, problem)
+    assert receiver.requests == 0
+    assert handover.status == Handover.Status.PENDING
+    assert handover.remote_reference == ""
+
+
+def run_handover_expecting(submission, error, message) -> Handover:
+    OutboxMessage.objects.all().delete()
+    submission_handover({"submission": str(submission.pk)})
+    outbox = OutboxMessage.objects.get(topic="submission.handover.channel")
+    with pytest.raises(error, match=re.escape(message)):
+        submission_handover_channel(outbox.payload)
+    return Handover.objects.get(submission=submission)
+
+
+def test_every_amount_up_to_1000_euros_is_an_exact_multiple_of_a_cent():
+    if not METADATA_SCHEMA.is_file():
+        pytest.skip(
+            f"FIT-Connect metadata schema not found at {METADATA_SCHEMA} (set RATHAUS_STANDARDS_DIR)"
+        )
+    text = METADATA_SCHEMA.read_text()
+    gross = json.loads(text, parse_float=Decimal)["properties"]["paymentInformation"]["properties"][
+        "grossAmount"
+    ]
+    assert set(gross) - {"description", "examples"} == {"type", "minimum", "multipleOf"}
+    # The schema's own keywords, applied as a decimal-exact reader (BigDecimal) applies them;
+    # jsonschema itself is too slow for 100,000 numbers (a sample goes through it below).
+    wrong = []
+    for cents in range(1, 100_001):
+        literal = json_bytes(euros(cents)).decode()
+        number = json.loads(literal, parse_float=Decimal)
+        if (
+            literal != f"{cents // 100}.{cents % 100:02d}"
+            or number % gross["multipleOf"] != 0
+            or number < gross["minimum"]
+        ):
+            wrong.append(literal)
+    assert wrong == []
+    # The check itself can fail: amounts held as binary floats miss multipleOf 0.01.
+    as_float = Draft202012Validator(
+        json.loads(text)["properties"]["paymentInformation"]["properties"]["grossAmount"]
+    )
+    assert not as_float.is_valid(115 / 100)
+    assert Draft202012Validator(gross).is_valid(
+        json.loads(json_bytes(euros(115)), parse_float=Decimal)
+    )
+
+
+@pytest.mark.parametrize("cents", [1, 115, 2770, 99_999, 100_000])
+def test_metadata_with_a_sample_of_amounts_is_valid_on_the_wire(configured, cents):
+    if not METADATA_SCHEMA.is_file():
+        pytest.skip(
+            f"FIT-Connect metadata schema not found at {METADATA_SCHEMA} (set RATHAUS_STANDARDS_DIR)"
+        )
+    from rathaus.payments.models import Payment
+
+    submission = configured
+    submission.payment = Payment.objects.create(
+        provider="sandbox",
+        status=Payment.Status.PAID,
+        amount_cents=cents,
+        description="Gebühr",
+        reference="RTH-2026-000002",
+    )
+    wire = json_bytes(submission_metadata(submission, data=b"{}", attachments=[]))
+    assert f'"grossAmount": {cents // 100}.{cents % 100:02d}'.encode() in wire
+    schema = json.loads(METADATA_SCHEMA.read_text(), parse_float=Decimal)
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
+        json.loads(wire, parse_float=Decimal)
+    )
 
 
 def test_pending_scan_waits_and_other_offices_are_not_handed_over(configured, receiver):

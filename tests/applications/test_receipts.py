@@ -17,6 +17,7 @@ from rathaus.payments.models import Payment
 from rathaus.seals.demo_ca import SEAL_NAME, demo_ca_create
 from rathaus.seals.validation import pdf_seal_validate
 from tests.factories import DraftFactory
+from tests.pdf_conformance import pdfa2_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,15 @@ UI = {
             "fields": [{"field": "/dogs", "label": {"de": "Anzahl Hunde", "en": "Number of dogs"}}],
         },
     ],
-    "computed": [{"field": "/double", "expression": "dogs * 2"}],
+    "computed": [
+        {
+            "field": "/double",
+            "expression": "dogs * 2",
+            "label": {"de": "Doppelte Hundezahl", "en": "Twice the dogs"},
+        },
+        # No label: a helper of the fee, never shown by its property name.
+        {"field": "/fee_units", "expression": "dogs + 1"},
+    ],
 }
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -58,6 +67,7 @@ SCHEMA = {
         "company": {"type": "string"},
         "dogs": {"type": "integer"},
         "double": {"type": "number"},
+        "fee_units": {"type": "number"},
     },
     "required": ["name", "dogs"],
 }
@@ -152,22 +162,15 @@ def _submission(*, language="de", attachments=True, **draft_kwargs) -> Submissio
     return submission_create(draft=draft, actor=draft.applicant, language=language)
 
 
-def test_receipt_is_pdfa_with_the_submission_in_german():
+def test_receipt_is_tagged_pdfa2_with_the_submission_in_german():
     submission = _submission()
     pdf = receipt_render(submission=submission)
+    # PDF/A-2 is based on PDF 1.7; fonts embedded, sRGB output intent, XMP identification,
+    # structure tree, language and title (tests/pdf_conformance.py).
+    assert pdf.startswith(b"%PDF-1.7\n")
+    assert pdfa2_problems(pdf) == []
     root = PdfFileReader(BytesIO(pdf), strict=False).root
-    xmp = root["/Metadata"].data.decode()
-    assert 'pdfaid:part="2"' in xmp or "<pdfaid:part>2</pdfaid:part>" in xmp
-    assert "pdfaid:conformance" in xmp
-    intent = root["/OutputIntents"][0]
-    assert intent["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent
-    # PDF/A: every font is embedded.
-    for page in root["/Pages"]["/Kids"]:
-        fonts = page.get_object()["/Resources"]["/Font"]
-        assert fonts
-        for name in fonts:
-            descendant = fonts[name]["/DescendantFonts"][0]
-            assert "/FontFile2" in descendant["/FontDescriptor"]
+    assert root["/Lang"] == "de"
     text = pdf_text(pdf)
     flat = " ".join(text.split())
     assert submission.reference in flat
@@ -178,8 +181,13 @@ def test_receipt_is_pdfa_with_the_submission_in_german():
     assert "privat" in flat  # enum value shown by its option label
     assert "Firmenname" not in flat  # hidden by its condition
     assert "Anzahl Hunde" in flat
-    # Computed value (dogs * 2) and the standard declarations in German.
-    assert "4" in flat and "wahrheitsgemäß" in flat
+    # The computed value with its label; the unlabelled helper and no JSON pointer or
+    # property name reaches the applicant.
+    assert "Berechnete Werte Doppelte Hundezahl 4" in flat
+    assert "fee_units" not in flat and "double" not in flat
+    assert not re.search(r"(^|\s)/[a-z]", flat)
+    # The standard declarations in German.
+    assert "wahrheitsgemäß" in flat
     attachment = submission.attachments.get()
     assert "meldebescheinigung.pdf" in flat
     assert attachment.sha256 in text.replace("\n", "").replace(" ", "")
@@ -226,7 +234,27 @@ def test_receipt_shows_fee_and_payment():
     assert submission.fee_cents == 3750
     flat = " ".join(pdf_text(receipt_render(submission=submission)).split())
     assert "37,50 €" in flat
-    assert "PAY-RECEIPT-1" in flat and "sandbox" in flat
+    assert "PAY-RECEIPT-1" in flat
+    # The state in plain words and the provider by its name, not by its internal key.
+    assert "Zahlung bezahlt" in flat and "Zahlungsart Testzahlung (Sandbox)" in flat
+    assert "sandbox" not in flat and "paid" not in flat
+
+
+def test_receipt_names_a_provider_no_longer_offered_in_plain_words():
+    payment = Payment.objects.create(
+        provider="epay-retired",
+        status=Payment.Status.PAID,
+        amount_cents=3750,
+        description="Hundesteuer",
+        reference="PAY-RECEIPT-2",
+    )
+    submission = _submission(
+        attachments=False,
+        form__service__fee_rule={"kind": "fixed", "amount": 3750},
+        payment=payment,
+    )
+    flat = " ".join(pdf_text(receipt_render(submission=submission)).split())
+    assert "Zahlungsart Online-Zahlung" in flat and "epay" not in flat
 
 
 def test_receipt_create_seals_stores_and_is_idempotent():
@@ -239,9 +267,10 @@ def test_receipt_create_seals_stores_and_is_idempotent():
     assert hashlib.sha256(stored).hexdigest() == submission.receipt_sha256
     result = pdf_seal_validate(pdf=stored)
     assert result.ok and result.signer_name == SEAL_NAME
-    # The seal's incremental update keeps the PDF/A identification.
-    xmp = PdfFileReader(BytesIO(stored), strict=False).root["/Metadata"].data.decode()
-    assert 'pdfaid:part="2"' in xmp
+    # The seal's incremental update keeps the document PDF/A-2 and PDF 1.7 (no /Version 2.0,
+    # Info and XMP metadata still agree, the structure tree is still there).
+    assert stored.startswith(b"%PDF-1.7\n")
+    assert pdfa2_problems(stored) == []
     event = AuditEvent.objects.get(action="submission.receipt", object_id=str(submission.pk))
     assert event.details["sha256"] == submission.receipt_sha256
     assert "Erika" not in str(event.details)

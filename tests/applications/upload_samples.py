@@ -2,16 +2,19 @@
 
 import gzip
 import io
+import struct
 import tarfile
 import zipfile
+import zlib
 
 from PIL import Image
 
 from rathaus.contrib.clamav.local import EICAR
 
 
-def pdf(*, javascript: bool = False) -> bytes:
-    """A one-page PDF 1.4 with a correct cross-reference table."""
+def pdf(*, javascript: bool = False, padding: bytes = b"") -> bytes:
+    """A one-page PDF 1.4 with a correct cross-reference table; `padding` is carried in a
+    comment after the header (to make it larger, or to carry a test string inside)."""
     action = b" /OpenAction 4 0 R" if javascript else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R" + action + b" >>",
@@ -22,6 +25,8 @@ def pdf(*, javascript: bool = False) -> bytes:
         objects.append(b"<< /S /JavaScript /JS (app.alert\\('Hallo'\\);) >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    if padding:
+        out.write(b"%" + padding + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())
@@ -185,4 +190,178 @@ def eicar() -> bytes:
 
 def eicar_in_pdf() -> bytes:
     """A PDF that carries the EICAR string (detected by the scanner, not by the type check)."""
-    return pdf() + EICAR
+    return pdf(padding=EICAR)
+
+
+# --- Containers built to get past a type check (hardening tests) ---
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+def raw_zip(members: list[tuple[str, bytes, int, int, int, int]]) -> bytes:
+    """A ZIP written by hand from members given as (name, stored bytes, method, flags, CRC-32,
+    unpacked size): what zipfile cannot write (encrypted members, precompressed data)."""
+    out = io.BytesIO()
+    central = io.BytesIO()
+    for name, data, method, flags, crc, size in members:
+        encoded = name.encode()
+        offset = out.tell()
+        out.write(
+            struct.pack(
+                "<4sHHHHHLLLHH",
+                b"PK\x03\x04",
+                20,
+                flags,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+            )
+            + encoded
+            + data
+        )
+        central.write(
+            struct.pack(
+                "<4sHHHHHHLLLHHHHHLL",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
+    start = out.tell()
+    out.write(central.getvalue())
+    out.write(
+        struct.pack(
+            "<4sHHHHLLH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(members),
+            len(members),
+            len(central.getvalue()),
+            start,
+            0,
+        )
+    )
+    return out.getvalue()
+
+
+def _docx_members() -> list[tuple[str, bytes, int, int, int, int]]:
+    source = zipfile.ZipFile(io.BytesIO(docx()))
+    members = []
+    for info in source.infolist():
+        content = source.read(info)
+        members.append(
+            (
+                info.filename,
+                _deflate(content),
+                zipfile.ZIP_DEFLATED,
+                0,
+                zlib.crc32(content),
+                len(content),
+            )
+        )
+    return members
+
+
+def docx_with(name: str, content: bytes, compress_type: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A valid DOCX with one more member, compressed with `compress_type` (e.g. ZIP_LZMA)."""
+    out = io.BytesIO()
+    source = zipfile.ZipFile(io.BytesIO(docx()))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+        archive.writestr(name, content, compress_type=compress_type)
+    return out.getvalue()
+
+
+def _zipcrypto(data: bytes, *, password: bytes, check: int) -> bytes:
+    """`data` encrypted with the traditional PKWARE cipher ("ZipCrypto"), after its 12-byte
+    header whose last byte is `check` (the high byte of the plaintext's CRC-32)."""
+
+    def crc_byte(crc: int, byte: int) -> int:
+        return zlib.crc32(bytes([byte]), crc ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def update(byte: int) -> None:
+        keys[0] = crc_byte(keys[0], byte)
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = crc_byte(keys[2], keys[1] >> 24)
+
+    for byte in password:
+        update(byte)
+    out = bytearray()
+    for byte in bytes(range(11)) + bytes([check]) + data:
+        temp = (keys[2] | 2) & 0xFFFF
+        out.append(byte ^ (((temp * (temp ^ 1)) >> 8) & 0xFF))
+        update(byte)
+    return bytes(out)
+
+
+def docx_encrypted_member(content: bytes = EICAR, password: bytes = b"geheim") -> bytes:
+    """A DOCX one of whose members is ZipCrypto-encrypted (general purpose flag bit 0 in the
+    local and the central header): without the password nobody can read it, no scanner
+    either. zipfile cannot write encryption, so the member is written by hand."""
+    crc = zlib.crc32(content)
+    data = _zipcrypto(content, password=password, check=crc >> 24)
+    return raw_zip(
+        [
+            *_docx_members(),
+            ("word/media/image1.png", data, zipfile.ZIP_STORED, 0x1, crc, len(content)),
+        ]
+    )
+
+
+def docx_bomb(unpacked: int = 1024**3, *, declared: int | None = None) -> bytes:
+    """A DOCX with a member of `unpacked` zero bytes, deflated (1 GiB → about 1 MB), built
+    without ever holding the unpacked bytes: after a full flush deflate output repeats, so one
+    compressed MiB is repeated. `declared` puts another unpacked size into the headers."""
+    mib = bytes(1024 * 1024)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = compressor.compress(mib) + compressor.flush(zlib.Z_FULL_FLUSH)
+    blocks, rest = divmod(unpacked, len(mib))
+    tail = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    data = block * blocks + tail.compress(bytes(rest)) + tail.flush()
+    crc = 0
+    for _ in range(blocks):
+        crc = zlib.crc32(mib, crc)
+    crc = zlib.crc32(bytes(rest), crc)
+    size = unpacked if declared is None else declared
+    return raw_zip(
+        [*_docx_members(), ("word/media/image1.bmp", data, zipfile.ZIP_DEFLATED, 0, crc, size)]
+    )
+
+
+def pdf_with_zip_appended(*, eof_comment: bool = False) -> bytes:
+    """A PDF followed by a ZIP holding an HTML page and a program (a PDF/ZIP polyglot); with
+    `eof_comment` the ZIP's comment ends in `%%EOF`, so that the file ends like a PDF."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.html", "<html><script>alert(1)</script></html>")
+        archive.writestr("setup.exe", exe())
+        if eof_comment:
+            archive.comment = b"\n%%EOF\n"
+    return pdf() + out.getvalue()

@@ -212,3 +212,31 @@ def test_limit_and_no_candidates() -> None:
     assert (
         rank(query=query, documents=nothing.documents, statistics=nothing.statistics, limit=9) == []
     )
+
+
+def test_search_boost_orders_equal_matches_but_never_lifts_a_worse_tier() -> None:
+    # As in the demo data: by text alone the deregistration wins by a hair (its keywords
+    # repeat "Hund"); the registration's search boost puts it first.
+    register = document("hund anmeld", "hund welp", "hund halt", key="a")
+    deregister = document("hund abmeld", "hund verstorb hund abgegeb", "hund stirbt", key="b")
+    query = query_parse(text="Hund", language="de")
+    found = reference_candidates(query, [register, deregister, *FILLER])
+
+    def order(boosts: dict[UUID, int]) -> list[str]:
+        hits = rank(
+            query=query,
+            documents=found.documents,
+            statistics=found.statistics,
+            limit=9,
+            boosts=boosts,
+        )
+        return [
+            next(d.fields[0] for d in found.documents if d.service_id == h.service_id) for h in hits
+        ]
+
+    assert order({}) == ["hund abmeld", "hund anmeld"]
+    assert order({register.service_id: 1}) == ["hund anmeld", "hund abmeld"]
+    # A boosted match in the description stays below any match in a name.
+    in_description = document("steu bescheid", description="hund", key="c")
+    found = reference_candidates(query, [register, in_description, *FILLER])
+    assert order({in_description.service_id: 10}) == ["hund anmeld", "steu bescheid"]

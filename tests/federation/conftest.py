@@ -2,6 +2,7 @@
 
 import base64
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -153,7 +154,12 @@ def saml_setup(tmp_path_factory: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
 
     from rathaus.contrib.saml.provider import SamlProvider
     from tests.federation.saml_idp import start_idp, write_key_and_cert
+    from tests.optional_dependencies import HOW_TO_INSTALL, unavailable
 
+    if shutil.which("xmlsec1") is None:
+        unavailable(
+            f"SAML tests need the xmlsec1 program: the Debian package xmlsec1 – {HOW_TO_INSTALL}"
+        )
     directory = tmp_path_factory.mktemp("saml")
     idp, server, thread = start_idp(directory)
     sp_key, sp_cert = write_key_and_cert(directory, "sp")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rathaus.payments.providers import Notification
 from rathaus.payments.services import payment_start
 from rathaus.payments.signatures import signature_create
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 
 SECRET = "test-sandbox-secret"
 
@@ -25,12 +25,23 @@ def payer(db):
     return UserFactory()
 
 
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory()
+
+
 def notify_url(base: str = "http://testserver") -> str:
     return base + reverse("payments:notify", args=["sandbox"])
 
 
-def start_sandbox(payer: Any, amount_cents: int = 1250, base: str = "http://testserver") -> Any:
+def start_sandbox(
+    payer: Any,
+    amount_cents: int = 1250,
+    base: str = "http://testserver",
+    municipality: Any = None,
+) -> Any:
     return payment_start(
+        municipality=municipality or MunicipalityFactory(),
         provider="sandbox",
         amount_cents=amount_cents,
         description="Hundesteuer",

@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 
@@ -11,11 +11,10 @@ from rathaus.payments.services import (
     is_local_path,
     payment_cancel,
     payment_notification_apply,
-    payment_refund,
     payment_start,
 )
 from rathaus.payments.state_machine import PaymentTransitionError
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 from tests.payments.conftest import notification, notify_url, start_sandbox
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +41,13 @@ def test_sandbox_start_moves_to_pending_and_returns_the_sandbox_page(payer):
         "reference": payment.reference,
         "provider": "sandbox",
         "amount_cents": 1250,
+        "municipality": payment.municipality.slug,
     }
 
 
 def test_invoice_provider_keeps_the_payment_open_without_redirect(payer):
     started = payment_start(
+        municipality=MunicipalityFactory(),
         provider="invoice",
         amount_cents=5000,
         description="Gebühr",
@@ -79,6 +80,7 @@ def test_references_are_unique(payer):
 def test_start_refuses_return_urls_that_leave_the_site(payer, return_url):
     with pytest.raises(PaymentError):
         payment_start(
+            municipality=MunicipalityFactory(),
             provider="sandbox",
             amount_cents=100,
             description="x",
@@ -101,6 +103,7 @@ def test_start_refuses_disabled_provider_and_nothing_to_pay(payer, settings):
     settings.RATHAUS_PAYMENT_PROVIDERS = ["invoice", "sandbox", "unregistered"]
     with pytest.raises(PaymentError):
         payment_start(
+            municipality=MunicipalityFactory(),
             provider="unregistered",
             amount_cents=100,
             description="x",
@@ -114,7 +117,7 @@ def test_start_refuses_disabled_provider_and_nothing_to_pay(payer, settings):
 
 
 def test_paid_notification_is_applied_and_audited(sandbox_payment):
-    occurred = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    occurred = sandbox_payment.created_at + timedelta(seconds=5)
     event = payment_notification_apply(
         provider="sandbox", notification=notification(sandbox_payment, occurred_at=occurred)
     )
@@ -209,48 +212,3 @@ def test_paid_payment_cannot_be_cancelled(sandbox_payment, payer):
     payment_notification_apply(provider="sandbox", notification=notification(sandbox_payment))
     with pytest.raises(PaymentTransitionError):
         payment_cancel(payment=sandbox_payment, actor=payer)
-
-
-def test_staff_refund_a_paid_payment(sandbox_payment, payer):
-    staff = UserFactory(is_staff=True)
-    with pytest.raises(PaymentTransitionError):
-        payment_refund(payment=sandbox_payment, actor=staff)  # still pending
-    payment_notification_apply(provider="sandbox", notification=notification(sandbox_payment))
-    with pytest.raises(NotPermitted):
-        payment_refund(payment=sandbox_payment, actor=payer)
-    payment_refund(payment=sandbox_payment, actor=staff)
-    sandbox_payment.refresh_from_db()
-    assert sandbox_payment.status == Payment.Status.REFUNDED
-    audit = AuditEvent.objects.filter(object_id=str(sandbox_payment.pk)).latest("occurred_at")
-    assert audit.action == "payment.refunded"
-    assert audit.actor_id == str(staff.pk)
-
-
-def test_cash_office_records_an_invoice_as_paid_and_only_staff_and_only_invoices():
-    from rathaus.payments.services import PaymentError, payment_mark_received, payment_start
-
-    citizen = UserFactory()
-    invoice = payment_start(
-        provider="invoice",
-        amount_cents=2500,
-        description="Hundesteuer",
-        payer=citizen,
-        return_url="/antraege/",
-        notify_url="http://testserver/zahlung/benachrichtigung/invoice/",
-    ).payment
-    with pytest.raises(NotPermitted):
-        payment_mark_received(payment=invoice, actor=citizen)
-    clerk = UserFactory(is_staff=True)
-    paid = payment_mark_received(payment=invoice, actor=clerk)
-    assert paid.status == Payment.Status.PAID and paid.paid_at is not None
-    assert AuditEvent.objects.filter(action="payment.paid", object_id=str(invoice.pk)).exists()
-    sandbox = payment_start(
-        provider="sandbox",
-        amount_cents=2500,
-        description="Hundesteuer",
-        payer=citizen,
-        return_url="/antraege/",
-        notify_url="http://testserver/zahlung/benachrichtigung/sandbox/",
-    ).payment
-    with pytest.raises(PaymentError):
-        payment_mark_received(payment=sandbox, actor=clerk)

@@ -298,6 +298,28 @@ def test_delete_draft(client, citizen):
     assert not Draft.objects.filter(pk=draft.pk).exists()
 
 
+def test_a_paid_draft_cannot_be_deleted_and_the_page_says_why(client, citizen):
+    from rathaus.payments.models import Payment
+
+    paid = Payment.objects.create(
+        provider="sandbox",
+        status=Payment.Status.PAID,
+        amount_cents=2500,
+        description="Gebühr",
+        reference="RH-TESTDELPAID1",
+    )
+    draft = DraftFactory(applicant=citizen, payment=paid)
+    url = reverse("apply:delete", args=[draft.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "bereits bezahlt" in _html(page)
+    assert 'kern-label">Antrag löschen</span></button>' not in _html(page)
+    refused = client.post(url)  # a stale tab still offering the button
+    assert refused.status_code == 409
+    assert "Gebühr für diesen Antrag ist bereits bezahlt" in _html(refused)
+    assert Draft.objects.filter(pk=draft.pk).exists()
+
+
 def test_service_page_and_service_start_lead_to_the_start_page(client, citizen):
     offer = _offer()
     municipality = offer.municipality

@@ -1,23 +1,28 @@
+import importlib.util
 import json
-import os
 import shutil
 
 import pytest
 
+from tests.optional_dependencies import HOW_TO_INSTALL, unavailable
 from tests.staff import directory_server as ds
+
+PYTHON_LDAP_MISSING = (
+    "Staff directory tests need python-ldap, which builds only with the Debian packages "
+    "libldap2-dev and libsasl2-dev"
+)
+SLAPD_MISSING = (
+    "Staff directory tests need a real OpenLDAP server: the Debian packages slapd and ldap-utils"
+)
 
 
 @pytest.fixture(scope="session")
 def directory_server(tmp_path_factory):
-    """A real slapd with staff accounts and groups (skipped without slapd, except in CI)."""
-    try:
-        import ldap
-    except ImportError:
-        ldap = None
-    if ds.slapd_binary() is None or ldap is None or not shutil.which("ldapsearch"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("slapd, ldap-utils and python-ldap are required in CI (see .ci/run)")
-        pytest.skip("slapd / python-ldap not installed")
+    """A real slapd with staff accounts and groups (skipped without it, failing in CI)."""
+    if importlib.util.find_spec("ldap") is None:
+        unavailable(f"{PYTHON_LDAP_MISSING} – {HOW_TO_INSTALL}")
+    if ds.slapd_binary() is None or not shutil.which("ldapsearch"):
+        unavailable(f"{SLAPD_MISSING} – {HOW_TO_INSTALL}")
     server = ds.start(tmp_path_factory.mktemp("slapd"))
     try:
         ds.load(

@@ -1,6 +1,5 @@
 """Staff login against a real OpenLDAP server (slapd) with group → role mapping."""
 
-import ldap
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
@@ -9,8 +8,11 @@ from django.test import RequestFactory
 from rathaus.accounts.models import User
 from rathaus.core.models import AuditEvent
 from rathaus.staff.models import Role, RoleAssignment
+from tests.optional_dependencies import import_optional
 from tests.staff import directory_server as ds
-from tests.staff.conftest import apply_directory_environment
+from tests.staff.conftest import PYTHON_LDAP_MISSING, apply_directory_environment
+
+ldap = import_optional("ldap", reason=PYTHON_LDAP_MISSING)
 
 pytestmark = pytest.mark.django_db
 

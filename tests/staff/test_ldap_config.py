@@ -2,6 +2,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from rathaus.staff.ldap_config import directory_settings, parse_group_roles
+from tests.optional_dependencies import import_optional
+from tests.staff.conftest import PYTHON_LDAP_MISSING
 
 
 def test_directory_login_is_off_without_a_server_uri(monkeypatch):
@@ -31,7 +33,7 @@ def test_malformed_group_roles_are_refused_at_start_up(raw):
 
 
 def test_a_server_without_search_bases_or_mapping_is_refused(monkeypatch):
-    pytest.importorskip("django_auth_ldap")
+    import_optional("django_auth_ldap", reason=PYTHON_LDAP_MISSING)
     monkeypatch.setenv("RATHAUS_LDAP_SERVER_URI", "ldap://127.0.0.1:1/")
     monkeypatch.delenv("RATHAUS_LDAP_USER_SEARCH_BASE", raising=False)
     with pytest.raises(ImproperlyConfigured, match="SEARCH_BASE"):

@@ -134,6 +134,9 @@ def on_mfa_failed(
     sender: Any, request: Any, user: Any, authenticator: Any = None, **kwargs: Any
 ) -> None:
     details = _mfa_details(authenticator) if authenticator is not None else {}
+    if kwargs.get("reason"):
+        # Refused without checking the code: too many wrong codes (see mfa_forms.py).
+        details["reason"] = kwargs["reason"]
     _record(actor=None, action="mfa.authenticate_failed", obj=user, details=details)
 
 

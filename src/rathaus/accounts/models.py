@@ -57,6 +57,18 @@ class User(AbstractUser):
             )
         ]
 
+    @property
+    def display_name(self) -> str:
+        """How the person is named to others and in mails: the name, else the e-mail address.
+
+        A citizen's user name is an internal pseudonym and never shown; a staff member's is
+        their login name and may stand in when nothing else is known.
+        """
+        name = self.get_full_name() or self.email
+        if not name and self.kind == self.Kind.STAFF:
+            name = self.get_username()
+        return name or str(_("Citizen account"))
+
 
 class ConsentText(BaseModel):
     """One version of a consent text. Never edited once published: a change is a new version."""

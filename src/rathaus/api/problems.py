@@ -8,6 +8,7 @@ responsibility) have their own type URI under ``urn:rathaus:problem:``.
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
@@ -90,6 +91,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     instance = request.get_full_path() if request is not None else ""
     if isinstance(exc, PlaceNotFound | PlaceAmbiguous):
         exc = place_problem(exc)
+    if isinstance(exc, RequestDataTooBig):  # larger than DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem_response(
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            detail=str(_("The request body is too large.")),
+            instance=instance,
+        )
     if isinstance(exc, Problem):
         return problem_response(
             status_code=exc.status_code,

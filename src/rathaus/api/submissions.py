@@ -28,6 +28,7 @@ from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSe
 from rathaus.apitokens.models import ApiClient, ApiToken
 from rathaus.applications import inbox
 from rathaus.applications.attachments import AttachmentNotReady, attachment_open
+from rathaus.applications.download_names import download_response
 from rathaus.applications.models import Submission
 from rathaus.applications.status import (
     API_READ_SCOPE,
@@ -361,11 +362,8 @@ class SubmissionAttachmentView(_SubmissionView):
                 detail=exc.message,
                 scan_status=attachment.scan_status,
             ) from exc
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return download_response(
+            handle, original_name=attachment.original_name, content_type=attachment.content_type
         )
 
 

@@ -27,6 +27,7 @@ from rathaus.applications.services import (
     form_definition_update,
 )
 from rathaus.core.errors import DomainError
+from rathaus.core.json_input import json_parse
 from rathaus.staff.permissions import StaffPermissionDenied
 
 
@@ -64,8 +65,8 @@ class FormDefinitionForm(forms.ModelForm):
         upload = cleaned.get("upload")
         if upload:
             try:
-                document = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
+                document = json_parse(upload.read())  # bounded nesting: no RecursionError
+            except ValueError as exc:
                 raise forms.ValidationError(_("The upload is not JSON: %s") % exc) from exc
             if not isinstance(document, dict):
                 raise forms.ValidationError(_("The upload must be a JSON object."))

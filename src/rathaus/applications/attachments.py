@@ -12,6 +12,9 @@ clean.
 """
 
 import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from django.conf import settings
@@ -24,7 +27,9 @@ from django.utils.translation import gettext as _
 
 from rathaus.applications.content_types import (
     HEAD_BYTES,
+    TYPE_EXTENSIONS,
     TYPE_LABELS,
+    TYPE_MIMES,
     Refusal,
     content_type_detect,
 )
@@ -47,12 +52,23 @@ class AttachmentNotReady(DomainError):
     """The attachment cannot be opened: not scanned yet, or a virus was found."""
 
 
-def _size_text(size: int) -> str:
+_ROUNDING: dict[str, Callable[[float], int]] = {
+    "up": math.ceil,
+    "down": math.floor,
+    "nearest": lambda value: math.floor(value + 0.5),
+}
+
+
+def size_text(size: int, *, rounding: str = "nearest") -> str:
+    """`size` in words for the citizen ("12,3 MB", "800 KB"). Sizes compared with a limit
+    are rounded "up" and the limit "down", so that a file over the limit never reads as large
+    as the limit ("10 MB (10 MB)")."""
+    rounding_function = _ROUNDING[rounding]
     if size >= _MB // 10:
-        value = round(size / _MB, 1)
+        value = rounding_function(size * 10 / _MB) / 10
         number = str(int(value)) if value == int(value) else formats.number_format(value, 1)
         return f"{number} MB"
-    return f"{max(1, round(size / 1024))} KB"
+    return f"{max(1, rounding_function(size / 1024))} KB"
 
 
 def allowed_types_text() -> str:
@@ -65,6 +81,30 @@ def allowed_types_text() -> str:
 
 def _allowed_keys() -> set[str]:
     return {key.strip().lower() for key in settings.RATHAUS_UPLOAD_ALLOWED_TYPES}
+
+
+@dataclass(frozen=True)
+class UploadRules:
+    """What the citizen is told before uploading: types and limits in words, and the value
+    of the file input's `accept` attribute (a hint for the file chooser, never a check)."""
+
+    types: str
+    max_file: str
+    max_total: str
+    accept: str
+
+
+def upload_rules() -> UploadRules:
+    """The upload rules in force (RATHAUS_UPLOAD_ALLOWED_TYPES, _MAX_FILE_BYTES and
+    _MAX_TOTAL_BYTES)."""
+    keys = [key for key in TYPE_LABELS if key in _allowed_keys()]
+    accept = [f".{ext}" for key in keys for ext in TYPE_EXTENSIONS[key]]
+    return UploadRules(
+        types=allowed_types_text(),
+        max_file=size_text(settings.RATHAUS_UPLOAD_MAX_FILE_BYTES, rounding="down"),
+        max_total=size_text(settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES, rounding="down"),
+        accept=",".join(accept + [TYPE_MIMES[key] for key in keys]),
+    )
 
 
 class _HashingReader:
@@ -121,12 +161,50 @@ def _clean_name(name: str | None) -> str:
     return name or _("file")
 
 
-def _check_type(upload: UploadedFile) -> str:
+def _check_type(upload: UploadedFile, name: str) -> str:
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     detected = content_type_detect(head, upload)
     upload.seek(0)
     accepted = allowed_types_text()
+    if detected.refusal == Refusal.ENCRYPTED:
+        raise UploadRefused(
+            _(
+                "The file “{name}” contains encrypted parts, so it cannot be checked for "
+                "viruses. Please save the document again without a password, or save it as "
+                "PDF, and upload it again."
+            ).format(name=name),
+            field="file",
+        )
+    if detected.refusal in (Refusal.COMPRESSION, Refusal.PACKING):
+        raise UploadRefused(
+            _(
+                "The file “{name}” is packed in an unusual way (compressed with an uncommon "
+                "method, extremely strongly or in very many parts), so it cannot be checked for "
+                "viruses. Please open it in your word processor and save it again, or save it "
+                "as PDF, and upload it again."
+            ).format(name=name),
+            field="file",
+        )
+    if detected.refusal == Refusal.UNPACKED_SIZE:
+        raise UploadRefused(
+            _(
+                "The file “{name}” takes up more than {limit} once unpacked (documents of this "
+                "type are compressed), so it cannot be checked for viruses. Please make it "
+                "smaller, for example by inserting smaller pictures or saving it as PDF, and "
+                "upload it again."
+            ).format(name=name, limit=size_text(detected.limit, rounding="down")),
+            field="file",
+        )
+    if detected.refusal == Refusal.ATTACHED_DATA:
+        raise UploadRefused(
+            _(
+                "The file “{name}” is a PDF with other data attached after its end. Such files "
+                "are not accepted, because the attached data could be harmful. Please save or "
+                "print the document as a new PDF and upload it again."
+            ).format(name=name),
+            field="file",
+        )
     if detected.refusal == Refusal.ARCHIVE:
         raise UploadRefused(
             _(
@@ -224,13 +302,19 @@ def _attachment_store(
         raise UploadRefused(_("This document is not asked for in this application."))
 
     size = upload.size or 0
+    name = _clean_name(upload.name)
     if size == 0:
         raise UploadRefused(_("The file is empty."), field="file")
     max_file = settings.RATHAUS_UPLOAD_MAX_FILE_BYTES
     if size > max_file:
         raise UploadRefused(
-            _("The file is larger than {limit} ({size}). Please upload a smaller file.").format(
-                limit=_size_text(max_file), size=_size_text(size)
+            _(
+                "The file “{name}” is {size}. A file may be at most {limit}. Please upload a "
+                "smaller file, for example scanned at a lower resolution."
+            ).format(
+                name=name,
+                size=size_text(size, rounding="up"),
+                limit=size_text(max_file, rounding="down"),
             ),
             field="file",
         )
@@ -244,12 +328,19 @@ def _attachment_store(
     if used + size > max_total:
         raise UploadRefused(
             _(
-                "All files of one application together may not exceed {limit}; {used} are "
-                "uploaded already. Please upload a smaller file or remove another one."
-            ).format(limit=_size_text(max_total), used=_size_text(used)),
+                "The file “{name}” is {size}; together with the files uploaded already "
+                "({used}) that makes {total}. All files of one application together may be at "
+                "most {limit}. Please upload a smaller file or remove another one."
+            ).format(
+                name=name,
+                size=size_text(size, rounding="up"),
+                used=size_text(used),
+                total=size_text(used + size, rounding="up"),
+                limit=size_text(max_total, rounding="down"),
+            ),
             field="file",
         )
-    content_type = _check_type(upload)
+    content_type = _check_type(upload, name)
 
     attachment = Attachment(
         draft=draft,
@@ -257,7 +348,7 @@ def _attachment_store(
         document_request=document_request,
         required_document=required_document,
         uploaded_by=actor,
-        original_name=_clean_name(upload.name),
+        original_name=name,
         content_type=content_type,
         size=size,
         sha256="",
@@ -341,11 +432,21 @@ def attachment_open(*, attachment: Attachment) -> File:
     return current.file.storage.open(current.file.name or "", "rb")
 
 
+# clamd's names for content it could not read (AlertEncrypted…, AlertExceedsMax): not a virus,
+# but not known to be clean either, so treated like one.
+_UNREADABLE_ENCRYPTED = "Heuristics.Encrypted."
+_UNREADABLE_LIMITS = "Heuristics.Limits.Exceeded."
+
+
 def attachment_status_text(attachment: Attachment) -> str:
     """The scan status in words for the citizen."""
     if attachment.scan_status == Attachment.ScanStatus.CLEAN:
         return _("checked")
     if attachment.scan_status == Attachment.ScanStatus.INFECTED:
+        if attachment.scan_detail.startswith(_UNREADABLE_ENCRYPTED):
+            return _("encrypted, so it could not be checked – removed")
+        if attachment.scan_detail.startswith(_UNREADABLE_LIMITS):
+            return _("too large or too complex to check – removed")
         return _("virus found – removed")
     return _("waiting for virus scan")
 

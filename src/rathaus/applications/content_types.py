@@ -10,22 +10,33 @@ DOCX, ODT, a plain ZIP and a macro-carrying DOCM all start with the same bytes:
   or `Scripts/` folders (LibreOffice macros).
 - Every other ZIP, and RAR, 7z, tar, gzip, bzip2, xz …, is refused: archives are not accepted
   (their content would escape this check).
+- A DOCX or ODT must be packed as word processors pack it, so that the virus scanner can read
+  every member: no encrypted member, no compression other than stored or deflate (the ones
+  every reader unpacks; ClamAV reported an LZMA member holding EICAR clean), and within
+  `ContainerLimits` (unpacked size in total and per member, compression ratio, number of
+  members). The sizes are not taken from the ZIP directory, which the sender writes, but
+  counted while inflating each member, stopping at the limit: a ZIP bomb is never unpacked.
+- A PDF must end with its last `%%EOF` (only PDF whitespace may follow) and must not also be a
+  ZIP archive: a ZIP appended to a PDF (a polyglot) is refused.
 
 PDF documents with JavaScript, launch actions or forms are accepted on purpose: official forms
 of other authorities (XFA/AcroForm) routinely carry JavaScript, so refusing them would refuse
 the very proofs citizens are asked for. The protection is elsewhere: every file is virus-scanned
-(ClamAV has PDF heuristics), staff open proofs only after a clean scan, and the portal serves
-them as downloads (`Content-Disposition: attachment`), never rendered inline in the browser.
+(ClamAV has PDF heuristics), staff open proofs only after a clean scan, and they are served as
+downloads named after their detected type (`download_names`), never rendered inline.
 """
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
 
 import magic
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 # How many bytes callers should read for `head` (libmagic needs a few KiB for OOXML/TIFF).
@@ -47,6 +58,15 @@ TYPE_MIMES: dict[str, str] = {
     "tiff": "image/tiff",
     "odt": "application/vnd.oasis.opendocument.text",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# The file name extensions of each type; the first one is given to downloads.
+TYPE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "pdf": ("pdf",),
+    "jpeg": ("jpg", "jpeg"),
+    "png": ("png",),
+    "tiff": ("tif", "tiff"),
+    "odt": ("odt",),
+    "docx": ("docx",),
 }
 _SIMPLE = {mime: key for key, mime in TYPE_MIMES.items() if key not in ("odt", "docx")}
 
@@ -98,6 +118,14 @@ _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 _ODT_MIME = "application/vnd.oasis.opendocument.text"
 # Members larger than this are not read for inspection (a ZIP bomb stays compressed).
 _MAX_INSPECTED_MEMBER = 1024 * 1024
+# ZIP compression methods every reader (and ClamAV) unpacks.
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# The compression ratio is judged only for members at least this large unpacked: a small XML
+# part of spaces compresses 200:1 and is harmless.
+_RATIO_FROM_BYTES = 1024 * 1024
+# PDF white-space characters (ISO 32000-1, 7.2.2): NUL, tab, line feed, form feed, CR, space.
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+_PDF_EOF = b"%%EOF"
 
 
 class Refusal:
@@ -106,6 +134,30 @@ class Refusal:
     ARCHIVE = "archive"
     MACRO = "macro"
     UNKNOWN = "unknown"
+    ENCRYPTED = "encrypted"  # an encrypted member: the scanner cannot read it
+    COMPRESSION = "compression"  # a member compressed other than stored/deflate
+    UNPACKED_SIZE = "unpacked_size"  # larger than ContainerLimits allow once unpacked
+    PACKING = "packing"  # too strongly compressed, too many members, sizes that lie
+    ATTACHED_DATA = "attached_data"  # a PDF with data after its end (e.g. an appended ZIP)
+
+
+@dataclass(frozen=True)
+class ContainerLimits:
+    """Limits for DOCX/ODT containers (ZIP files), in bytes unpacked."""
+
+    unpacked_total: int
+    unpacked_member: int
+    ratio: int
+    members: int = 2000
+
+
+def container_limits() -> ContainerLimits:
+    """The limits from the settings (RATHAUS_UPLOAD_MAX_UNPACKED_* and _COMPRESSION_RATIO)."""
+    return ContainerLimits(
+        unpacked_total=settings.RATHAUS_UPLOAD_MAX_UNPACKED_BYTES,
+        unpacked_member=settings.RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES,
+        ratio=settings.RATHAUS_UPLOAD_MAX_COMPRESSION_RATIO,
+    )
 
 
 @dataclass(frozen=True)
@@ -114,22 +166,27 @@ class DetectedType:
 
     `key` is one of TYPE_LABELS ("" when the content is none of them), `mime` the content type
     stored with the attachment, `label` what the content is in words (for the citizen),
-    `refusal` a Refusal value when the content is never acceptable (archive, macros).
+    `refusal` a Refusal value when the content is never acceptable (archive, macros …),
+    `limit` the limit exceeded (bytes, for Refusal.UNPACKED_SIZE).
     """
 
     key: str
     mime: str
     label: str
     refusal: str = ""
+    limit: int = 0
 
     @property
     def known(self) -> bool:
         return bool(self.key) and not self.refusal
 
 
-def content_type_detect(head: bytes, file: IO[bytes]) -> DetectedType:
+def content_type_detect(
+    head: bytes, file: IO[bytes], limits: ContainerLimits | None = None
+) -> DetectedType:
     """Detect the type of an upload from its first bytes (`head`, HEAD_BYTES of them) and,
-    for ZIP containers, from the container's members (`file`: seekable, binary)."""
+    for ZIP containers and PDF, from the whole content (`file`: seekable, binary).
+    `limits` for DOCX/ODT default to the settings (`container_limits`)."""
     if not head:
         return DetectedType("", "application/x-empty", _("an empty file"), Refusal.UNKNOWN)
     mime = magic.from_buffer(head, mime=True)
@@ -138,7 +195,11 @@ def content_type_detect(head: bytes, file: IO[bytes]) -> DetectedType:
         TYPE_MIMES["docx"],
         _ODT_MIME,
     ):
-        return _zip_container(file)
+        return _zip_container(file, limits or container_limits())
+    if mime == TYPE_MIMES["pdf"] and _pdf_has_attached_data(file):
+        return DetectedType(
+            "pdf", mime, _("a PDF file with other data attached"), Refusal.ATTACHED_DATA
+        )
     if mime in _SIMPLE:
         key = _SIMPLE[mime]
         return DetectedType(key, mime, TYPE_LABELS[key])
@@ -163,16 +224,28 @@ def _describe(head: bytes, mime: str) -> str:
     return _("of type “{description}”").format(description=description or mime)
 
 
-def _zip_container(file: IO[bytes]) -> DetectedType:
+def _zip_container(file: IO[bytes], limits: ContainerLimits) -> DetectedType:
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             infos = {info.filename: info for info in archive.infolist()}
+            if "[Content_Types].xml" in infos or "mimetype" in infos:
+                # Before anything is read: the members must be readable by the scanner too.
+                refused = _packing_refusal(file, archive.infolist(), limits)
+                if refused is not None:
+                    return refused
             if "[Content_Types].xml" in infos:
                 return _ooxml(archive, infos)
             if "mimetype" in infos:
                 return _odf(archive, infos)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ):
         return DetectedType("", "application/zip", _("a damaged ZIP archive"), Refusal.ARCHIVE)
     finally:
         file.seek(0)
@@ -238,3 +311,100 @@ def _odf(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> Detecte
             "", mimetype, _("an OpenDocument file of kind “{kind}”").format(kind=kind)
         )
     return DetectedType("", "application/zip", _("a ZIP archive"), Refusal.ARCHIVE)
+
+
+def _packing_refusal(
+    file: IO[bytes], infos: list[zipfile.ZipInfo], limits: ContainerLimits
+) -> DetectedType | None:
+    """A refusal when a document container is not packed as word processors pack it."""
+    document = _("a document that cannot be checked")
+    if len(infos) > limits.members:
+        return DetectedType("", "application/zip", document, Refusal.PACKING)
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return DetectedType("", "application/zip", document, Refusal.ENCRYPTED)
+        if info.compress_type not in _ZIP_METHODS:
+            return DetectedType("", "application/zip", document, Refusal.COMPRESSION)
+    total = 0
+    for info in infos:
+        # The directory's sizes are the sender's claim: count what really comes out, and stop
+        # as soon as a limit is passed (a bomb is never unpacked further than the limit).
+        allowed = min(limits.unpacked_member, limits.unpacked_total - total)
+        size, encrypted = _unpacked_size(file, info, stop_after=allowed)
+        if encrypted:
+            return DetectedType("", "application/zip", document, Refusal.ENCRYPTED)
+        if size > limits.unpacked_member:
+            return DetectedType(
+                "", "application/zip", document, Refusal.UNPACKED_SIZE, limits.unpacked_member
+            )
+        total += size
+        if total > limits.unpacked_total:
+            return DetectedType(
+                "", "application/zip", document, Refusal.UNPACKED_SIZE, limits.unpacked_total
+            )
+        if size != info.file_size:
+            return DetectedType("", "application/zip", document, Refusal.PACKING)
+        if size >= _RATIO_FROM_BYTES and size > limits.ratio * max(info.compress_size, 1):
+            return DetectedType("", "application/zip", document, Refusal.PACKING)
+    return None
+
+
+def _unpacked_size(file: IO[bytes], info: zipfile.ZipInfo, *, stop_after: int) -> tuple[int, bool]:
+    """How many bytes `info` really unpacks to (counting stops past `stop_after`), and whether
+    its local header marks it encrypted (the central directory may say otherwise)."""
+    file.seek(info.header_offset)
+    header = file.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
+    flags, method = struct.unpack("<HH", header[6:10])
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    if flags & 0x1:
+        return 0, True
+    if method != info.compress_type:
+        raise zipfile.BadZipFile(f"compression methods differ for {info.filename!r}")
+    file.seek(info.header_offset + 30 + name_length + extra_length)
+    remaining = info.compress_size
+    if method == zipfile.ZIP_STORED:
+        return remaining, False
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 0
+    while remaining > 0 and not inflater.eof:
+        data = file.read(min(remaining, 64 * 1024))
+        if not data:
+            raise zipfile.BadZipFile(f"{info.filename!r} is cut short")
+        remaining -= len(data)
+        while data and not inflater.eof:
+            size += len(inflater.decompress(data, 1024 * 1024))
+            if size > stop_after:
+                return size, False
+            data = inflater.unconsumed_tail
+    # Output held back by the max_length above once all input is in (at most one match).
+    size += len(inflater.flush())
+    return size, False
+
+
+def _pdf_has_attached_data(file: IO[bytes]) -> bool:
+    """Whether anything but white space follows the last `%%EOF`, or a ZIP archive is hidden
+    in the PDF (its end record may itself end with `%%EOF`, so the first test alone is not
+    enough). Incremental updates append whole revisions, each ending with its own `%%EOF`:
+    only the last one counts, so the content must end with `%%EOF` and white space."""
+    file.seek(0, io.SEEK_END)
+    position = file.tell()
+    end = b""
+    while position > 0 and len(end) < len(_PDF_EOF):
+        start = max(0, position - 64 * 1024)
+        file.seek(start)
+        chunk = file.read(position - start)
+        end = (chunk + end) if end else chunk.rstrip(_PDF_WHITESPACE)
+        position = start
+    if not end.endswith(_PDF_EOF):
+        file.seek(0)
+        return True
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            return bool(archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return False
+    finally:
+        file.seek(0)

@@ -37,7 +37,7 @@ def draft_payment_start(
     Raises NothingToPay, DraftClosed, NotPermitted, or PaymentError (unknown provider)."""
     draft = (
         Draft.objects.select_for_update(of=("self",))
-        .select_related("offer__service", "form")
+        .select_related("offer__service", "offer__municipality", "form")
         .get(pk=draft.pk)
     )
     ensure_own_draft(draft=draft, actor=actor)
@@ -65,6 +65,7 @@ def draft_payment_start(
         if previous.status in (Payment.Status.OPEN, Payment.Status.PENDING):
             payment_cancel(payment=previous, actor=actor)
     started = payment_start(
+        municipality=draft.offer.municipality,
         provider=provider,
         amount_cents=quote.amount_cents,
         description=_("Fee: %(service)s") % {"service": draft.offer.service.name_de},

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
-from rathaus.applications.form_schema import FormError, form_data_validate
+from rathaus.applications.form_schema import FormError, data_without_hidden, form_data_validate
 from rathaus.applications.models import Draft, FormDefinition
 from rathaus.applications.prefill import prefill_data
 from rathaus.catalog.models import LocalService, Service
@@ -70,7 +70,9 @@ def draft_start(*, offer: LocalService, principal: Any) -> Draft:
         organisation=principal.organisation,
         principal_user=principal.principal_user,
         proxy=principal.proxy,
-        data=prefill_data(definition=form, person=person) if principal.organisation is None else {},
+        data=data_without_hidden(form, prefill_data(definition=form, person=person))
+        if principal.organisation is None
+        else {},
     )
     audit_record(
         actor=principal.user,
@@ -102,15 +104,11 @@ def _set_pointer(data: dict[str, Any], pointer: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
-def _prune_empty(data: dict[str, Any]) -> dict[str, Any]:
-    pruned = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            value = _prune_empty(value)
-            if not value:
-                continue
-        pruned[key] = value
-    return pruned
+def _pointers(data: Any, prefix: str = "") -> set[str]:
+    """The pointers of every answer (leaf value) in `data`."""
+    if not isinstance(data, dict):
+        return {prefix} if prefix else set()
+    return {p for key, value in data.items() for p in _pointers(value, f"{prefix}/{key}")}
 
 
 @transaction.atomic
@@ -119,7 +117,9 @@ def draft_save_step(
 ) -> list[FormError]:
     """Store the values of one step (JSON pointer → typed value, None = empty) and validate
     that step. The values are kept even when invalid, so nothing typed is lost; the step
-    counts as completed only without errors. Returns the errors."""
+    counts as completed only without errors. Answers to questions that no longer apply
+    (their `visible_if` condition does not hold any more, on any step) are removed, so
+    they never reach the check page, the receipt or the submitted data. Returns the errors."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
@@ -130,11 +130,18 @@ def draft_save_step(
     data = dict(draft.data)
     for pointer in fields:
         _set_pointer(data, pointer, values.get(pointer))
-    data = _prune_empty(data)
+    visible_data = data_without_hidden(draft.form, data)
+    removed = _pointers(data) - _pointers(visible_data)
+    data = visible_data
     errors = form_data_validate(draft.form, data, step=step)
     completed = [s for s in draft.completed_steps if s != step]
     if not errors:
         completed.append(step)
+    # A changed answer can make questions of another step apply (a second dog): that step
+    # is not complete any more, so the citizen is led there instead of the check page.
+    completed = [
+        s for s in completed if s == step or not form_data_validate(draft.form, data, step=s)
+    ]
     draft.data = data
     draft.completed_steps = [s for s in step_ids if s in completed]
     draft.expires_at = timezone.now() + timedelta(days=settings.RATHAUS_DRAFT_EXPIRY_DAYS)
@@ -146,7 +153,7 @@ def draft_save_step(
         actor=actor,
         action="draft.save_step",
         obj=draft,
-        details={"step": step, "errors": len(errors)},
+        details={"step": step, "errors": len(errors), "removed_answers": sorted(removed)},
     )
     return errors
 
@@ -170,6 +177,19 @@ def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -
     return [d for d in known if d not in draft.declarations]
 
 
+def draft_delete_refusal(*, draft: Draft) -> str:
+    """Why `draft` cannot be deleted ("" when it can): money was received for it, and
+    deleting would leave a payment nobody refunds."""
+    if draft.payment is not None and draft.payment.status == Payment.Status.PAID:
+        return str(
+            _(
+                "The fee for this application has been paid, so it cannot be deleted. Please "
+                "submit it, or ask the responsible office to refund the fee."
+            )
+        )
+    return ""
+
+
 @transaction.atomic
 def draft_delete(*, draft: Draft, actor: Any) -> None:
     """Delete an unsubmitted draft with its uploads (applicant's choice or expiry)."""
@@ -177,14 +197,9 @@ def draft_delete(*, draft: Draft, actor: Any) -> None:
     if actor is not None:
         ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
-    if draft.payment is not None and draft.payment.status == Payment.Status.PAID:
-        # Money received for it: deleting would leave a payment nobody refunds.
-        raise DraftPaid(
-            _(
-                "The fee for this application has been paid, so it cannot be deleted. Please "
-                "submit it, or ask the responsible office to refund the fee."
-            )
-        )
+    refusal = draft_delete_refusal(draft=draft)
+    if refusal:
+        raise DraftPaid(refusal)
     files = [a.file for a in draft.attachments.all()]
     audit_record(
         actor=actor,

@@ -24,6 +24,7 @@ from rathaus.applications.drafts import DraftPaid, draft_delete
 from rathaus.applications.models import Draft, Submission
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
+from rathaus.core.public_urls import public_url
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +110,6 @@ def draft_remind(*, draft_id: Any, now: datetime | None = None) -> bool:
     return True
 
 
-def _public_url(path: str) -> str:
-    return f"{settings.RATHAUS_PUBLIC_URL.rstrip('/')}{path}"
-
-
 def draft_continue_path(draft: Draft) -> str:
     """Where the applicant continues: the first step not completed, else the check page."""
     steps = [s["id"] for s in (draft.form.ui or {}).get("steps", [])]
@@ -143,7 +140,7 @@ def draft_reminder_send(payload: dict[str, Any]) -> None:
         context = {
             "service_name": str(draft.form.service.name),
             "expires_at": timezone.localtime(draft.expires_at),
-            "link": _public_url(draft_continue_path(draft)),
+            "link": public_url(draft_continue_path(draft)),
         }
         subject = render_to_string("applications/email/draft_reminder_subject.txt", context)
         body = render_to_string("applications/email/draft_reminder_message.txt", context)

@@ -7,8 +7,15 @@ one message `submission.handover.channel` per channel that applies, so that a fa
 is retried on its own (the outbox retries a handler that raises) while a channel that has
 delivered is not called again: its `Handover` row is marked delivered in the same transaction
 that marks the message done.
+
+No row is locked while a channel talks to its destination (a slow destination would hold the
+lock for the length of its timeout). A channel that gets a reference from the destination
+before it has finished (FIT-Connect: the announced submission) passes it to `remember`, which
+commits it to the `Handover` row at once; a retry after a failure or a crashed worker gets it
+back as `resume` and continues that delivery instead of starting a second one.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +38,11 @@ class HandoverNotReady(DomainError):
 
 class HandoverChannel:
     """A push channel to specialist systems. `deliver` must raise on any failure and return
-    a reference the destination gave the submission (for the record)."""
+    a reference the destination gave the submission (for the record).
+
+    `resume` is the reference an earlier, interrupted attempt passed to `remember` ("" on the
+    first attempt): the channel continues that delivery rather than starting another one.
+    """
 
     key = ""
     label = ""
@@ -41,7 +52,14 @@ class HandoverChannel:
         through this channel."""
         raise NotImplementedError
 
-    def deliver(self, submission: Submission, *, destination: str) -> str:
+    def deliver(
+        self,
+        submission: Submission,
+        *,
+        destination: str,
+        resume: str = "",
+        remember: Callable[[str], None] | None = None,
+    ) -> str:
         raise NotImplementedError
 
 
@@ -79,29 +97,61 @@ def submission_handover(payload: dict[str, Any]) -> None:
                 )
 
 
+def _remember(handover: Handover) -> Callable[[str], None]:
+    """Commit a reference the destination gave mid-delivery to `handover` right away, so
+    that a retry resumes it even when the rest of this attempt fails or the worker dies."""
+
+    def remember(reference: str) -> None:
+        with transaction.atomic():
+            updated = Handover.objects.filter(
+                pk=handover.pk, status=Handover.Status.PENDING
+            ).update(remote_reference=reference[:200], updated_at=timezone.now())
+            if updated:
+                audit_record(
+                    actor=None,
+                    action="submission.handover.start",
+                    obj=handover.submission,
+                    details={
+                        "channel": handover.channel,
+                        "destination": handover.destination,
+                        "reference": reference[:200],
+                    },
+                )
+        handover.remote_reference = reference[:200]
+
+    return remember
+
+
 @outbox_handlers.register("submission.handover.channel")
 def submission_handover_channel(payload: dict[str, Any]) -> None:
     """Deliver one submission through one channel, once; raises (→ retry) on failure."""
-    with transaction.atomic():
-        handover = (
-            Handover.objects.select_for_update(of=("self",))
-            .select_related("submission__service", "submission__office")
-            .get(pk=payload["handover"])
+    handover = Handover.objects.select_related("submission__service", "submission__office").get(
+        pk=payload["handover"]
+    )
+    if handover.status == Handover.Status.DELIVERED:
+        return
+    channel = handover_channels.get(handover.channel)
+    try:
+        reference = channel.deliver(
+            handover.submission,
+            destination=handover.destination,
+            resume=handover.remote_reference,
+            remember=_remember(handover),
         )
-        if handover.status == Handover.Status.DELIVERED:
-            return
-        channel = handover_channels.get(handover.channel)
-        try:
-            reference = channel.deliver(handover.submission, destination=handover.destination)
-        except HandoverNotReady:
-            # Not a failure (an attachment awaits its virus scan): try again later with a
-            # fresh message, so that a long scanner outage does not use up the retries.
+    except HandoverNotReady:
+        # Not a failure (an attachment awaits its virus scan): try again later with a
+        # fresh message, so that a long scanner outage does not use up the retries.
+        with transaction.atomic():
             outbox_enqueue(
                 topic="submission.handover.channel",
                 payload=payload,
                 delay_seconds=NOT_READY_RETRY_SECONDS,
             )
-            return
+        return
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update(of=("self",)).get(pk=handover.pk)
+        if handover.status == Handover.Status.DELIVERED:
+            return  # a second worker (expired lease) finished first
         handover.status = Handover.Status.DELIVERED
         handover.remote_reference = reference[:200]
         handover.delivered_at = timezone.now()

@@ -16,7 +16,6 @@ server accepted the mail but before its transaction committed sends the mail aga
 
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from django.utils import formats, timezone, translation
 from rathaus.applications.models import DocumentRequest, NotificationSent, StatusChange, Submission
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_handlers
+from rathaus.core.public_urls import public_url
 
 # The citizen's overview of their applications (portal "Mein Bereich").
 MY_AREA_PATH = "/antraege/"
@@ -32,7 +32,7 @@ MY_AREA_PATH = "/antraege/"
 
 def my_area_url() -> str:
     """Absolute link to "Mein Bereich" for e-mails (settings.RATHAUS_PUBLIC_URL)."""
-    return settings.RATHAUS_PUBLIC_URL.rstrip("/") + MY_AREA_PATH
+    return public_url(MY_AREA_PATH)
 
 
 def _language(submission: Submission) -> str:

@@ -1,11 +1,13 @@
-"""The receipt (Eingangsbestätigung) of a submission: a PDF/A-2b document rendered with
-WeasyPrint from `applications/receipt.html`, sealed with the installation's electronic seal
-(rathaus.seals) and stored with its SHA-256 in `Submission.receipt`.
+"""The receipt (Eingangsbestätigung) of a submission: a tagged PDF/A-2b document (PDF 1.7)
+rendered with WeasyPrint from `applications/receipt.html`, sealed with the installation's
+electronic seal (rathaus.seals) and stored with its SHA-256 in `Submission.receipt`
+(docs/adr/0008-receipt-pdfa-and-tags.md).
 
 It lists what the authority received: the data entered (laid out by the form's steps, with
-the form's labels), computed values, fee and payment, declarations, attachments with their
-SHA-256, on whose behalf, the time of receipt and the responsible office. It is written in the
-applicant's language (`Submission.language`, German or English).
+the form's labels), computed values that have a label, fee and payment, declarations,
+attachments with their SHA-256, on whose behalf, the time of receipt and the responsible
+office. It is written in the applicant's language (`Submission.language`, German or English)
+and shows no internal name: no JSON pointer, property or provider key.
 """
 
 import datetime as dt
@@ -23,15 +25,20 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
-from rathaus.applications.form_schema import condition_holds, schema_at
+from rathaus.applications.form_dates import date_text
+from rathaus.applications.form_schema import field_labels, field_visible, schema_at
 from rathaus.applications.models import Submission
 from rathaus.catalog.fee_display import format_cents
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_handlers
+from rathaus.payments.providers import payment_providers
 from rathaus.seals.services import pdf_seal
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# PDF/A-2 is based on PDF 1.7; the tags (structure tree, /Lang, DisplayDocTitle) make the
+# receipt readable with a screen reader.
 PDF_VARIANT = "pdf/a-2b"
+PDF_VERSION = "1.7"
 
 
 @dataclass
@@ -85,7 +92,7 @@ def _display(
         return str(formats.localize(value, use_l10n=True))
     if isinstance(value, str) and schema and schema.get("format") == "date":
         try:
-            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            return date_text(value)
         except ValueError:
             return value
     return "" if value is None else str(value)
@@ -99,14 +106,14 @@ def receipt_data_sections(*, submission: Submission, language: str) -> list[Rece
     for step in ui.get("steps", []):
         section = ReceiptSection(title=_text(step.get("title"), language))
         for ui_field in step.get("fields", []):
-            if "visible_if" in ui_field and not condition_holds(ui_field["visible_if"], data):
+            if not field_visible(ui, ui_field, data):
                 continue
             found, value = _value_at(data, ui_field["field"])
             if not found or value in (None, "", []):
                 continue
             section.rows.append(
                 ReceiptRow(
-                    label=_text(ui_field.get("label"), language),
+                    label=field_labels(ui, language)[ui_field["field"]],
                     value=_display(
                         value,
                         ui_field=ui_field,
@@ -121,24 +128,30 @@ def receipt_data_sections(*, submission: Submission, language: str) -> list[Rece
 
 
 def _computed_rows(submission: Submission, language: str) -> list[ReceiptRow]:
-    labels = {
-        f["field"]: _text(f.get("label"), language)
-        for step in submission.form.ui.get("steps", [])
-        for f in step.get("fields", [])
-    }
+    """Computed values with the label of their field (or of the computed value itself);
+    one without a label is a helper of the fee and not shown."""
+    labels = field_labels(submission.form.ui, language)
     rows = []
     for computed in submission.form.ui.get("computed", []):
         pointer = computed["field"]
+        label = labels.get(pointer) or _text(computed.get("label"), language)
+        if not label:
+            continue
         value = submission.computed.get(pointer)
         rows.append(
             ReceiptRow(
-                label=labels.get(pointer)
-                or _text(computed.get("label"), language)
-                or pointer.rsplit("/", 1)[-1],
-                value="—" if value is None else str(value),
+                label=label,
+                value="—" if value is None else str(formats.localize(value, use_l10n=True)),
             )
         )
     return rows
+
+
+def _payment_method(provider_key: str) -> str:
+    """The provider's name as the applicant chose it, never its internal key."""
+    if provider_key in payment_providers:
+        return payment_providers.get(provider_key).label
+    return _("Online payment")
 
 
 def _local_time(value: dt.datetime | str | None) -> str:
@@ -178,7 +191,7 @@ def receipt_context(*, submission: Submission) -> dict[str, Any]:
         on_behalf = submission.organisation.name  # type: ignore[union-attr]
     elif submission.principal_user_id is not None:
         principal = submission.principal_user
-        on_behalf = principal.get_full_name() or principal.get_username()  # type: ignore[union-attr]
+        on_behalf = principal.display_name  # type: ignore[union-attr]
     return {
         "language": language,
         "submission": submission,
@@ -195,15 +208,14 @@ def receipt_context(*, submission: Submission) -> dict[str, Any]:
             "phone": office.phone,
             "email": office.email,
         },
-        "applicant_name": submission.applicant.get_full_name()
-        or submission.applicant.get_username(),
+        "applicant_name": submission.applicant.display_name,
         "on_behalf": on_behalf,
         "sections": receipt_data_sections(submission=submission, language=language),
         "computed": _computed_rows(submission, language),
         "fee": format_cents(submission.fee_cents, language) if submission.fee_cents else "",
         "payment": (
             {
-                "provider": payment.provider,
+                "method": _payment_method(payment.provider),
                 "status": payment.get_status_display(),
                 "reference": payment.reference,
                 "paid_at": _local_time(payment.paid_at),
@@ -218,13 +230,13 @@ def receipt_context(*, submission: Submission) -> dict[str, Any]:
 
 
 def receipt_render(*, submission: Submission) -> bytes:
-    """The receipt of `submission` as an unsealed PDF/A-2b document (fonts embedded, sRGB
-    output intent, XMP metadata with pdfaid:part 2)."""
+    """The receipt of `submission` as an unsealed, tagged PDF/A-2b document, PDF 1.7 (fonts
+    embedded, sRGB output intent, XMP metadata with pdfaid:part 2, structure tree)."""
     language = "en" if submission.language == "en" else "de"
     with translation.override(language):
         html = render_to_string("applications/receipt.html", receipt_context(submission=submission))
     document = weasyprint.HTML(string=html, base_url=None)
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_version=PDF_VERSION, pdf_tags=True)
     return pdf
 
 
@@ -275,3 +287,9 @@ def receipt_create(*, submission_id: Any) -> None:
 def receipt_create_handler(payload: dict[str, Any]) -> None:
     """Outbox handler of "submission.receipt": {"submission": "<uuid>"}."""
     receipt_create(submission_id=payload["submission"])
+
+
+def receipt_computed_rows(*, submission: Submission, language: str) -> list[ReceiptRow]:
+    """The computed values as the receipt lists them — under their labels, never a JSON
+    pointer; the staff area shows the same rows."""
+    return _computed_rows(submission, language)

@@ -1,12 +1,13 @@
 """Reads of drafts and submissions for applicants."""
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from rathaus.applications.models import Draft, Submission
+from rathaus.applications.models import Draft, FormDefinition, Submission
 from rathaus.core.errors import NotFound
 
 
@@ -58,3 +59,15 @@ def submission_get_own(*, actor: Any, submission_id: UUID | str) -> Submission:
     if submission is None:
         raise NotFound(_("No such application."))
     return submission
+
+
+def services_with_published_form(*, service_ids: Collection[UUID]) -> set[UUID]:
+    """Those of `service_ids` that have a published online form in this portal (one query,
+    none for no ids): the portal lists them as available online."""
+    if not service_ids:
+        return set()
+    return set(
+        FormDefinition.objects.filter(
+            service_id__in=list(service_ids), status=FormDefinition.Status.PUBLISHED
+        ).values_list("service_id", flat=True)
+    )

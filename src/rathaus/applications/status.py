@@ -16,12 +16,16 @@ announced to the applicant through the outbox (`submission.status_notify`,
 `submission.document_request_notify`).
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Min
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rathaus.apitokens.models import ApiClient
 from rathaus.applications.inbox import HANDLING_ROLES
@@ -39,6 +43,24 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.QUERY: frozenset({S.IN_PROGRESS, S.DECIDED, S.CLOSED}),
     S.DECIDED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
+}
+
+# What the applicant has to do, per status, unless a document request is open (see
+# `applicant_next_steps`).
+APPLICANT_NEXT_STEPS = {
+    S.SUBMITTED: gettext_lazy(
+        "Your application has been received. The responsible office will start processing it."
+    ),
+    S.IN_PROGRESS: gettext_lazy(
+        "The responsible office is processing your application. You do not need to do anything."
+    ),
+    S.QUERY: gettext_lazy(
+        "The office has a question or needs further documents. Please see the requests below."
+    ),
+    S.DECIDED: gettext_lazy(
+        "A decision has been made. You will receive it by the channel you chose."
+    ),
+    S.CLOSED: gettext_lazy("The procedure is closed. Nothing else is needed from you."),
 }
 
 # Scopes of API clients (registered in rathaus.apitokens.scopes).
@@ -80,7 +102,7 @@ def actor_label(actor: Any) -> str:
         return actor.name
     if actor is None:
         return ""
-    return str(actor.get_full_name() or actor.get_username())
+    return str(actor.display_name)
 
 
 def _audit(*, actor: Any, action: str, obj: Any, details: dict[str, Any]) -> None:
@@ -246,3 +268,28 @@ def document_request_cancel(*, request: DocumentRequest, actor: Any) -> Document
         details={"document_request": str(request.pk)},
     )
     return request
+
+
+def applicant_next_steps(*, submissions: Sequence[Submission]) -> dict[UUID, str]:
+    """What the applicant has to do now, per submission (one query). An open document request
+    comes first, with its deadline — whatever the status says: a clerk may have moved the
+    status on while the request is still open, and "nothing to do" would then be wrong."""
+    deadlines: dict[UUID, date] = dict(
+        DocumentRequest.objects.filter(
+            submission__in=[s.pk for s in submissions], status=DocumentRequest.Status.OPEN
+        )
+        .values("submission_id")
+        .annotate(first=Min("deadline"))
+        .values_list("submission_id", "first")
+    )
+    steps = {}
+    for submission in submissions:
+        deadline = deadlines.get(submission.pk)
+        if deadline is not None:
+            steps[submission.pk] = _(
+                "The office needs further documents from you. Please send them by %(deadline)s "
+                "(see the request below)."
+            ) % {"deadline": formats.date_format(deadline, "DATE_FORMAT")}
+        else:
+            steps[submission.pk] = str(APPLICANT_NEXT_STEPS[S(submission.status)])
+    return steps

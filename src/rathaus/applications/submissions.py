@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from rathaus.applications.declarations import declarations_of
 from rathaus.applications.drafts import ensure_own_draft
 from rathaus.applications.fees import FeeQuote, fee_quote
-from rathaus.applications.form_schema import FormError, form_computed_values, form_data_validate
+from rathaus.applications.form_schema import (
+    FormError,
+    data_without_hidden,
+    form_computed_values,
+    form_data_validate,
+)
 from rathaus.applications.models import Attachment, Draft, StatusChange, Submission
 from rathaus.applications.reference_numbers import reference_number_next
 from rathaus.core.audit import audit_record
@@ -128,7 +133,7 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
         applicant_id=draft.applicant_id,
         organisation_id=draft.organisation_id,
         principal_user_id=draft.principal_user_id,
-        data=draft.data,
+        data=data_without_hidden(draft.form, draft.data),  # answers that apply only
         computed={
             k: (str(v) if v is not None else None)
             for k, v in form_computed_values(draft.form, draft.data).items()

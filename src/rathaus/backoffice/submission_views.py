@@ -20,13 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.applications.attachments import AttachmentNotReady, attachment_open
 from rathaus.applications.declarations import declarations_of
+from rathaus.applications.download_names import download_response
 from rathaus.applications.inbox import (
     inbox_attachment_get,
     inbox_submission_get,
     inbox_submissions,
 )
 from rathaus.applications.models import DocumentRequest, Submission
-from rathaus.applications.receipts import receipt_data_sections
+from rathaus.applications.receipts import receipt_computed_rows, receipt_data_sections
 from rathaus.applications.status import (
     allowed_next_statuses,
     document_request_cancel,
@@ -57,7 +58,11 @@ class InboxFilterForm(forms.Form):
 
 
 class StatusChangeForm(KernForm):
-    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=())
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        choices=(),
+        error_messages={"required": gettext_lazy("Select the new status.")},
+    )
     note = forms.CharField(
         label=gettext_lazy("Note for the applicant"),
         required=False,
@@ -69,7 +74,11 @@ class StatusChangeForm(KernForm):
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(s, Submission.Status(s).label) for s in allowed_next_statuses(current)]
+        self.next_statuses = [
+            (s, Submission.Status(s).label) for s in allowed_next_statuses(current)
+        ]
+        # No status is preselected: a clerk must choose one, not change it by one click.
+        field.choices = [("", gettext_lazy("Please choose")), *self.next_statuses]
 
 
 class DocumentRequestForm(KernForm):
@@ -126,6 +135,7 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, A
     return {
         "submission": submission,
         "sections": receipt_data_sections(submission=submission, language=language),
+        "computed": receipt_computed_rows(submission=submission, language=language),
         "declarations": [
             (d.text(language), _accepted_at(accepted.get(d.id)))
             for d in declarations_of(submission.form.ui)
@@ -258,11 +268,8 @@ def submission_attachment(
             {"message": exc.message, "submission_id": submission_id},
             status=409,
         )
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        handle, original_name=attachment.original_name, content_type=attachment.content_type
     )
 
 

@@ -103,6 +103,16 @@ class Service(BaseModel):
         blank=True,
         help_text=_("Comma-separated words citizens use for this service"),
     )
+    search_boost = models.PositiveSmallIntegerField(
+        _("search boost"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text=_(
+            "0–10. Ranks this service higher among hits that match a search equally well, e.g. "
+            "“register a dog” above “deregister a dog”. Each step adds a tenth to its "
+            "relevance; it never lifts a worse match above a better one."
+        ),
+    )
     life_situations = models.ManyToManyField(
         LifeSituation, related_name="services", blank=True, verbose_name=_("life situations")
     )

@@ -60,16 +60,21 @@ INSTALLED_APPS = [
     "rathaus.contrib.clamav",
     "rathaus.contrib.payment_sandbox",
     "rathaus.contrib.fitconnect",
+    "rathaus.contrib.fim",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rathaus.core.middleware.SecurityHeadersMiddleware",
+    # Personal pages and downloads: Cache-Control: private, no-store.
+    "rathaus.core.middleware.PersonalPagesNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # NUL and other characters no text column can hold: 400 before a view sees them.
+    "rathaus.core.middleware.InvalidCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -115,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# `migrate` and `db_roles` log in as the table owner; the application's role owns nothing and
+# may only append to the audit trail (docs/operations.md "Database roles"). Same database as
+# DATABASE_URL, only user and password are used. Empty: DATABASE_URL's role does both.
+RATHAUS_MIGRATION_DATABASE_URL = env_str("RATHAUS_MIGRATION_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -194,6 +203,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rathaus.api.authentication.ApiTokenAuthentication"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "rathaus.api.problems.problem_exception_handler",
+    # JSON bodies with bounded nesting and only storable text (core/json_input.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "rathaus.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("RATHAUS_API_ANON_RATE", "600/minute")},
 }
@@ -219,7 +234,24 @@ RATHAUS_API_TOKEN_ROTATION_GRACE_HOURS = env_int("RATHAUS_API_TOKEN_ROTATION_GRA
 # --- Organisations: invitations by e-mail ---
 RATHAUS_ORGANISATION_INVITATION_DAYS = env_int("RATHAUS_ORGANISATION_INVITATION_DAYS", 7)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Shared by all processes: rate limits (second factor, sign-up …) and used TOTP codes live here,
+# so a per-process cache would multiply every limit by the number of workers. The one-box
+# default is a database table (created by `migrate`); production may use Redis.
+CACHE_URL = env_str("RATHAUS_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rathaus_cache",
+        }
+    )
+}
+
+# Reverse proxies (load balancer, TLS terminator) whose X-Forwarded-For is believed: addresses or
+# CIDR networks. Empty (default): the direct peer is the client (rathaus/core/client_address.py).
+RATHAUS_TRUSTED_PROXIES = env_list("RATHAUS_TRUSTED_PROXIES", [])
 
 LOGGING = {
     "version": 1,
@@ -252,6 +284,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:overview"
 ACCOUNT_ADAPTER = "rathaus.accounts.adapter.AccountAdapter"
+# Mails and messages name the person (or the e-mail address), never the internal user name.
+ACCOUNT_USER_DISPLAY = "rathaus.accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -262,8 +296,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[rathaus] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# Failed logins are counted and locked out by django-axes (below), not by allauth.
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Wrong passwords are counted and locked out by django-axes (below; the adapter skips allauth's
+# count for them). allauth's "login_failed" limit is the one for second-factor codes (TOTP,
+# recovery codes): per account ("key") and per client address, in the shared cache.
+RATHAUS_MFA_FAILURE_LIMIT = env_int("RATHAUS_MFA_FAILURE_LIMIT", 5)
+RATHAUS_MFA_FAILURE_LIMIT_PER_ADDRESS = env_int("RATHAUS_MFA_FAILURE_LIMIT_PER_ADDRESS", 20)
+_mfa_window = f"{env_int('RATHAUS_LOGIN_COOLOFF_MINUTES', 15)}m"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{RATHAUS_MFA_FAILURE_LIMIT_PER_ADDRESS}/{_mfa_window}/ip,"
+    f"{RATHAUS_MFA_FAILURE_LIMIT}/{_mfa_window}/key"
+}
+MFA_ADAPTER = "rathaus.accounts.mfa_adapter.MFAAdapter"
+# Keys (Fernet, comma-separated, the first encrypts) for the TOTP and recovery-code secrets in
+# the database. Empty: one key kept in a file outside the database, created on first use.
+RATHAUS_MFA_ENCRYPTION_KEYS = env_list("RATHAUS_MFA_ENCRYPTION_KEY", [])
+RATHAUS_MFA_ENCRYPTION_KEY_FILE = env_str(
+    "RATHAUS_MFA_ENCRYPTION_KEY_FILE", str(VAR_DIR / "mfa-encryption.key")
+)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "rathaus"
@@ -271,6 +320,8 @@ MFA_TOTP_ISSUER = "rathaus"
 # the time it takes to type); allauth still refuses a code that was already used.
 MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {
+    "authenticate": "rathaus.accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "rathaus.accounts.mfa_forms.ReauthenticateForm",
     "add_webauthn": "rathaus.accounts.webauthn_forms.AddWebAuthnForm",
     "signup_webauthn": "rathaus.accounts.webauthn_forms.SignupWebAuthnForm",
     "login_webauthn": "rathaus.accounts.webauthn_forms.LoginWebAuthnForm",
@@ -285,6 +336,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "rathaus.accounts.lockout.attempted_login"
 AXES_LOCKOUT_CALLABLE = "rathaus.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "rathaus.core.client_address.client_ip"
 AXES_VERBOSE = False
 # Session timeouts (seconds): after inactivity and since login, whatever the activity.
 RATHAUS_SESSION_IDLE_TIMEOUT = env_int("RATHAUS_SESSION_IDLE_TIMEOUT", 30 * 60)
@@ -318,6 +370,13 @@ RATHAUS_DRAFT_REMINDER_DAYS = env_int("RATHAUS_DRAFT_REMINDER_DAYS", 7)
 # Upload limits in bytes: per file and for all files of one application.
 RATHAUS_UPLOAD_MAX_FILE_BYTES = env_int("RATHAUS_UPLOAD_MAX_FILE_BYTES", 10 * 1024 * 1024)
 RATHAUS_UPLOAD_MAX_TOTAL_BYTES = env_int("RATHAUS_UPLOAD_MAX_TOTAL_BYTES", 50 * 1024 * 1024)
+# DOCX/ODT are ZIP containers: limits once unpacked (all members, one member) and the largest
+# compression ratio of a member (a ZIP bomb is refused before it is unpacked further).
+RATHAUS_UPLOAD_MAX_UNPACKED_BYTES = env_int("RATHAUS_UPLOAD_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES = env_int(
+    "RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES", 50 * 1024 * 1024
+)
+RATHAUS_UPLOAD_MAX_COMPRESSION_RATIO = env_int("RATHAUS_UPLOAD_MAX_COMPRESSION_RATIO", 100)
 # Allowed upload types, decided by content: pdf, jpeg, png, tiff, odt, docx.
 RATHAUS_UPLOAD_ALLOWED_TYPES = env_list(
     "RATHAUS_UPLOAD_ALLOWED_TYPES", ["pdf", "jpeg", "png", "tiff", "odt", "docx"]
@@ -345,6 +404,9 @@ RATHAUS_PAYMENT_SANDBOX_SECRET = env_str("RATHAUS_PAYMENT_SANDBOX_SECRET", "")
 RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = env_int(
     "RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS", 300
 )
+# A provider's event time earlier than the payment or later than now by more than this is
+# refused (never taken as the time of payment).
+RATHAUS_PAYMENT_CLOCK_SKEW_SECONDS = env_int("RATHAUS_PAYMENT_CLOCK_SKEW_SECONDS", 600)
 
 # --- Background work: Celery with a transactional outbox (rathaus.core.outbox). The default
 # broker keeps its queue in files under var/celery, so the one-box install needs no server;

@@ -25,22 +25,11 @@ from rathaus.apitokens import services as apitoken_services
 from rathaus.apitokens.models import ApiClient, ApiToken
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create
+
+# The demo citizen (also the person the demo eID confirms, rathaus.demo.eid).
+from rathaus.demo.data.citizen import CITIZEN_EMAIL, CITIZEN_PASSWORD, CITIZEN_PROFILE
 from rathaus.municipalities.models import Municipality, Office
 from rathaus.staff.models import Role, RoleAssignment
-
-CITIZEN_EMAIL = "buerger@demo.rathaus.example"
-# Known on purpose: the demo is tried on a local machine with these log-ins (docs).
-CITIZEN_PASSWORD = "Demo-Buerger-2026"  # noqa: S105
-CITIZEN_PROFILE: dict[str, Any] = {
-    "first_name": "Erika",
-    "last_name": "Mustermann",
-    "street": "Kölnstraße 42",
-    "postal_code": "52351",
-    "city": "Düren",
-    "country": "Deutschland",
-    "date_of_birth": "1984-03-12",
-    "phone": "02421 123456",
-}
 
 CLERK_EMAIL = "steueramt@demo.rathaus.example"
 CLERK_PASSWORD = "Demo-Steueramt-2026"  # noqa: S105

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rathaus.catalog.selectors import service_get_by_slug
+from rathaus.catalog.selectors import service_get, service_get_by_slug
 from rathaus.core.errors import DomainError, NotFound
 from rathaus.federation import services
 from rathaus.federation.access import step_up_url
@@ -31,6 +32,7 @@ from rathaus.federation.selectors import (
     session_trust_level,
     trust_level_sufficient,
 )
+from rathaus.municipalities.selectors import municipality_get
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +206,31 @@ def unlink(request: HttpRequest, identity_id: str) -> HttpResponse:
     return redirect("federation:overview")
 
 
+def _way_out(next_url: str) -> dict[str, Any]:
+    """Where someone who cannot go on online can turn: back to the service's page, and its
+    responsible office to apply in person. Derived from the page they were heading for (a
+    service start or an application start, both name the service and the municipality)."""
+    split = urlsplit(next_url)
+    try:
+        match = resolve(split.path)
+    except Resolver404:
+        return {}
+    service_slug = match.kwargs.get("service_slug")
+    municipality_slug = (
+        match.kwargs.get("municipality_slug") or (parse_qs(split.query).get("gemeinde", [""])[0])
+    )
+    if not service_slug or not municipality_slug:
+        return {}
+    try:
+        offer = service_get(
+            municipality=municipality_get(slug=municipality_slug), slug=service_slug
+        )
+        back_url = reverse("portal:service-detail", args=[municipality_slug, service_slug])
+    except (NotFound, NoReverseMatch):
+        return {}
+    return {"offer": offer, "municipality_slug": municipality_slug, "back_url": back_url}
+
+
 @login_required
 def step_up(request: HttpRequest) -> HttpResponse:
     """Which providers reach the requested level; choosing one starts the login."""
@@ -220,6 +247,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
             "next": next_url,
             "trust": trust,
             "providers": providers_for_level(level=level),
+            **_way_out(next_url),
         },
     )
 
@@ -246,4 +274,8 @@ def service_start(request: HttpRequest, service_slug: str) -> HttpResponse:
             return redirect(reverse("apply:start", args=[municipality, service.slug]))
         except NoReverseMatch:
             pass
-    return render(request, "federation/service_start.html", {"service": service, "trust": trust})
+    return render(
+        request,
+        "federation/service_start.html",
+        {"service": service, "trust": trust, **_way_out(request.get_full_path())},
+    )

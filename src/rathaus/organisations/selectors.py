@@ -210,8 +210,9 @@ class Principal:
 
 
 def principal_label(user: Any) -> str:
-    """How a person is named to others: full name, else e-mail, else user name."""
-    return str(user.get_full_name() or user.email or user.get_username())
+    """How a person is named to others: full name, else e-mail (never the internal user name
+    of a citizen)."""
+    return str(user.display_name)
 
 
 @dataclass(frozen=True)

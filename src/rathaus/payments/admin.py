@@ -16,6 +16,8 @@ from rathaus.core.admin_audit import AuditedModelAdmin
 from rathaus.core.errors import DomainError
 from rathaus.payments.models import Payment, PaymentEvent
 from rathaus.payments.services import payment_mark_received, payment_refund
+from rathaus.staff.models import Role
+from rathaus.staff.selectors import municipality_ids_with_role, sees_all_offices
 
 
 class PaymentEventInline(admin.TabularInline):
@@ -34,6 +36,7 @@ class PaymentEventInline(admin.TabularInline):
 
 PAYMENT_FIELDS = [
     "reference",
+    "municipality",
     "provider",
     "status",
     "amount_cents",
@@ -52,6 +55,7 @@ PAYMENT_FIELDS = [
 class PaymentAdmin(AuditedModelAdmin):
     list_display = [
         "reference",
+        "municipality",
         "provider",
         "status",
         "amount_cents",
@@ -59,13 +63,23 @@ class PaymentAdmin(AuditedModelAdmin):
         "created_at",
         "paid_at",
     ]
-    list_filter = ["status", "provider"]
+    list_filter = ["status", "provider", "municipality"]
     search_fields = ["reference", "provider_reference"]
     date_hierarchy = "created_at"
     readonly_fields = PAYMENT_FIELDS
     fields = tuple(PAYMENT_FIELDS)
     inlines = [PaymentEventInline]
     actions = ["mark_received", "refund"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payment]:
+        """The payments of the municipalities whose cash office `request.user` is part of
+        (all for superusers): one municipality's staff never see another's payments."""
+        qs = super().get_queryset(request).select_related("municipality")
+        if sees_all_offices(user=request.user):
+            return qs
+        return qs.filter(
+            municipality_id__in=municipality_ids_with_role(user=request.user, role=Role.CASH_OFFICE)
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -76,8 +90,19 @@ class PaymentAdmin(AuditedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def _is_cash_office(self, request: HttpRequest) -> bool:
+        return bool(municipality_ids_with_role(user=request.user, role=Role.CASH_OFFICE))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or self._is_cash_office(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The Kasse role is what grants the cash office's tool; the queryset keeps it to the
+        # municipalities where the role is held.
+        return super().has_view_permission(request, obj) or self._is_cash_office(request)
+
     def has_refund_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("payments.change_payment")
+        return request.user.has_perm("payments.change_payment") or self._is_cash_office(request)
 
     @admin.action(
         description=_("Record the selected invoices as paid (money received)"),

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.models import BaseModel
+from rathaus.municipalities.models import Municipality
 
 
 class Payment(BaseModel):
@@ -20,6 +21,16 @@ class Payment(BaseModel):
         CANCELLED = "cancelled", _("cancelled")
         REFUNDED = "refunded", _("refunded")
 
+    # Whose fee it is: its cash office alone records money received and refunds. Empty only
+    # for payments made before this was recorded whose application no longer exists (the
+    # migration fills the others); only superusers act on those.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="payments",
+        verbose_name=_("municipality"),
+    )
     provider = models.CharField(_("provider"), max_length=40)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.utils.translation import get_language
 
+from rathaus.core.json_input import json_parse
 from rathaus.core.registries import Registry
 from rathaus.payments.signatures import SIGNATURE_HEADER, InvalidSignature, signature_verify
 
@@ -57,8 +57,9 @@ class Notification:
 def notification_parse(body: bytes) -> Notification:
     """Parse the JSON body of the protocol; raise InvalidSignature("payload") when malformed."""
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        # Bounded nesting, storable text only (a ValueError otherwise).
+        data = json_parse(body)
+    except ValueError:
         raise InvalidSignature("payload", "body is not JSON") from None
     if not isinstance(data, dict):
         raise InvalidSignature("payload", "body is not a JSON object")

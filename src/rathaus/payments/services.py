@@ -10,9 +10,11 @@ after "paid") is recorded with its outcome instead of being applied.
 import base64
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +22,12 @@ from django.utils.translation import gettext as _
 
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.municipalities.models import Municipality
 from rathaus.payments.models import Payment, PaymentEvent
 from rathaus.payments.providers import Notification, payment_provider_get, payment_providers
 from rathaus.payments.state_machine import transition_allowed, transition_ensure
+from rathaus.staff.models import Role
+from rathaus.staff.selectors import municipality_ids_with_role, sees_all_offices
 
 REFERENCE_PREFIX = "RH-"
 
@@ -84,6 +89,7 @@ def _status_set(payment: Payment, target: str, *, actor: Any, details: dict[str,
 
 def payment_start(
     *,
+    municipality: Municipality,
     provider: str,
     amount_cents: int,
     description: str,
@@ -91,7 +97,8 @@ def payment_start(
     return_url: str,
     notify_url: str,
 ) -> PaymentStart:
-    """Create a payment of `amount_cents` with `provider` and start it.
+    """Create a payment of `amount_cents` for a fee of `municipality` with `provider` and
+    start it.
 
     `return_url` is the local path the citizen ends up on afterwards (anything else is
     refused). `notify_url` is the absolute webhook URL for `provider`
@@ -111,6 +118,7 @@ def payment_start(
         raise PaymentError(_("The notification address must be an absolute URL."))
     with transaction.atomic():
         payment = Payment(
+            municipality=municipality,
             provider=provider,
             amount_cents=amount_cents,
             description=description[:200],
@@ -128,6 +136,7 @@ def payment_start(
                 "reference": payment.reference,
                 "provider": provider,
                 "amount_cents": amount_cents,
+                "municipality": municipality.slug,
             },
         )
         provider_return = urljoin(notify_url, reverse("payments:return", args=[payment.pk]))
@@ -135,6 +144,36 @@ def payment_start(
         if redirect_url:
             _status_set(payment, Payment.Status.PENDING, actor=payer, details={"via": "start"})
     return PaymentStart(payment=payment, redirect_url=redirect_url or None)
+
+
+def event_time_implausible(*, payment: Payment, occurred_at: datetime | None) -> str:
+    """Why a provider's event time cannot be true for `payment` ("" when it can): before the
+    payment was created or in the future, beyond the allowed clock skew. Such a time would
+    become `paid_at` (a fee "paid" in 1970) and mislead reconciliation, so the notification
+    is refused rather than applied."""
+    if occurred_at is None:
+        return ""
+    skew = timedelta(seconds=settings.RATHAUS_PAYMENT_CLOCK_SKEW_SECONDS)
+    if occurred_at < payment.created_at - skew:
+        return (
+            f"implausible event time {occurred_at.isoformat()} "
+            f"(before the payment was created at {payment.created_at.isoformat()})"
+        )
+    if occurred_at > timezone.now() + skew:
+        return f"implausible event time {occurred_at.isoformat()} (in the future)"
+    return ""
+
+
+def _ensure_cash_office(*, actor: Any, payment: Payment, message: str) -> None:
+    """Only the cash office of the payment's municipality (or a superuser) records money."""
+    if payment.municipality_id is None:
+        permitted = sees_all_offices(user=actor)
+    else:
+        permitted = payment.municipality_id in municipality_ids_with_role(
+            user=actor, role=Role.CASH_OFFICE
+        )
+    if not permitted:
+        raise NotPermitted(message)
 
 
 @transaction.atomic
@@ -164,7 +203,11 @@ def payment_notification_apply(*, provider: str, notification: Notification) -> 
     current, target = payment.status, notification.status
     applied = False
     audit_action = ""
-    if notification.amount_cents != payment.amount_cents or (
+    implausible_time = event_time_implausible(payment=payment, occurred_at=notification.occurred_at)
+    if implausible_time:
+        outcome = f"refused: {implausible_time}"
+        audit_action = "payment.notification_refused"
+    elif notification.amount_cents != payment.amount_cents or (
         notification.currency != payment.currency
     ):
         outcome = (
@@ -222,25 +265,33 @@ def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
 
 @transaction.atomic
 def payment_refund(*, payment: Payment, actor: Any) -> Payment:
-    """Staff record that a paid fee was paid back (paid → refunded).
+    """The cash office of the payment's municipality records that a paid fee was paid back
+    (paid → refunded).
 
     The money itself is returned outside rathaus (the provider's dashboard or the cash
     office); this records it and audits who did.
     """
-    if not getattr(actor, "is_staff", False):
-        raise NotPermitted(_("Only staff may refund payments."))
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    _ensure_cash_office(
+        actor=actor,
+        payment=payment,
+        message=_("Only the cash office of the municipality may refund this payment."),
+    )
     _status_set(payment, Payment.Status.REFUNDED, actor=actor, details={"via": "refund"})
     return payment
 
 
 @transaction.atomic
 def payment_mark_received(*, payment: Payment, actor: Any) -> Payment:
-    """Staff (cash office) record that an invoice was paid (open → paid): the money arrived
-    by bank transfer or at the counter, outside any provider that could notify rathaus."""
-    if not getattr(actor, "is_staff", False):
-        raise NotPermitted(_("Only staff may record payments."))
+    """The cash office of the payment's municipality records that an invoice was paid
+    (open → paid): the money arrived by bank transfer or at the counter, outside any
+    provider that could notify rathaus."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    _ensure_cash_office(
+        actor=actor,
+        payment=payment,
+        message=_("Only the cash office of the municipality may record this payment."),
+    )
     if not payment_providers.get(payment.provider).settled_later:
         raise PaymentError(
             _("This payment is settled by its provider; it reports the payment itself.")

@@ -7,10 +7,18 @@ this module turns the schema of each field into a widget description the templat
 `draft_save_step`); a value that cannot be coerced is kept as the raw string, so validation
 reports it and the field shows it back.
 
-Widgets: string → text (textarea when maxLength > 200; `format: date` → date input,
-`format: email` → e-mail input), number/integer → text with `inputmode`, enum → radio group
-(up to 6 options) or select, boolean → checkbox, array of enum strings → checkbox group,
-array of objects (FIM multiplicities) → one fieldset with the object's properties.
+Widgets: string → text (textarea when maxLength > 200; `format: date` → a text input for
+dates as Germans write them, 15.06.1990, stored as ISO; `format: email` → e-mail input),
+number/integer → text with `inputmode`, enum → radio group (up to 6 options) or select,
+boolean → checkbox, array of enum strings → checkbox group, array of objects (FIM
+multiplicities) → one fieldset with the object's properties. A group of the UI layer
+("2. Hund") is a fieldset with its legend. Text inputs are as wide as their content
+(postcode, chip number, date), from the schema's limits.
+
+Only the fields whose conditions hold for the current answers are rendered
+(`form_schema.visible_ui_fields`); a condition on a field of the same step takes effect
+when the step is sent: the step is shown again with the questions that now apply
+(`fields_revealed`), see docs/adr/0009-server-side-conditional-questions.md.
 
 Limit: an array of objects is edited as exactly one entry (index 0); further entries kept
 in the data are left untouched by the form but are not shown.
@@ -24,11 +32,41 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from rathaus.applications.form_schema import FormError, schema_at
+from rathaus.applications.form_dates import date_from_input, date_text
+from rathaus.applications.form_schema import (
+    FormError,
+    schema_at,
+    visible_ui_fields,
+)
+from rathaus.applications.form_schema import field_labels as _full_labels
 
 RADIO_MAX_OPTIONS = 6
 TEXTAREA_MIN_LENGTH = 200
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_DIGITS_PATTERN = re.compile(r"^\^(?:\[0-9\]|\\d)\{(\d+)\}\$$")
+DATE_WIDTH = 10
+# Input widths in characters, the CSS class for each (KERN's own up to 4 characters,
+# the portal's beyond; portal.css). Wider content gets the full width.
+_WIDTH_CLASSES = (
+    (2, "kern-form-input__input--width-2"),
+    (4, "kern-form-input__input--width-4"),
+    (5, "input-width-5"),
+    (10, "input-width-10"),
+    (20, "input-width-20"),
+    (40, "input-width-40"),
+)
+# Profile attributes (prefill) → the autocomplete token browsers fill them with (WCAG 1.3.5).
+_AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "email": "email",
+    "street": "street-address",
+    "postal_code": "postal-code",
+    "city": "address-level2",
+    "country": "country-name",
+    "date_of_birth": "bday",
+    "phone": "tel",
+}
 
 
 def localized_text(value: Any, language: str) -> str:
@@ -81,14 +119,17 @@ class StepField:
     pointer: str
     html_id: str
     label: str
-    widget: str  # text, textarea, date, email, number, radio, select, checkbox, checkboxes, group
+    # text, textarea, date, email, number, radio, select, checkbox, checkboxes,
+    # group (array of objects), section (a group of the UI layer: a fieldset of fields)
+    widget: str
     required: bool
     help: str = ""
-    condition: str = ""  # "only if …" note for fields shown by a visible_if condition
     value: str = ""
     checked: bool = False
     options: list[Option] = field(default_factory=list)
     inputmode: str = ""
+    autocomplete: str = ""
+    width_class: str = ""
     max_length: int | None = None
     errors: list[str] = field(default_factory=list)
     children: list["StepField"] = field(default_factory=list)
@@ -98,8 +139,6 @@ class StepField:
         ids = []
         if self.help:
             ids.append(self.html_id + "-help")
-        if self.condition:
-            ids.append(self.html_id + "-condition")
         if self.errors:
             ids.append(self.html_id + "-error")
         return " ".join(ids)
@@ -109,7 +148,7 @@ class StepField:
         """The element the error summary links to (the first input of a group)."""
         if self.widget in ("radio", "checkboxes") and self.options:
             return self.options[0].html_id
-        if self.widget == "group" and self.children:
+        if self.widget in ("group", "section") and self.children:
             return self.children[0].focus_id
         return self.html_id
 
@@ -134,33 +173,6 @@ def _options(
     ]
 
 
-def _condition_text(
-    cond: Mapping[str, Any], labels: Mapping[str, str], language: str, definition: Any
-) -> str:
-    other = labels.get(cond["field"], cond["field"])
-    target = _ui_field_of(definition, cond["field"])
-    option_labels = (target or {}).get("options") or {}
-
-    def shown(value: Any) -> str:
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        return localized_text(option_labels.get(str(value)), language) or str(value)
-
-    if "equals" in cond:
-        values = shown(cond["equals"])
-    else:
-        values = _(" or ").join(shown(v) for v in cond["in"])
-    return _("Only if “%(field)s” is “%(value)s”.") % {"field": other, "value": values}
-
-
-def _ui_field_of(definition: Any, pointer: str) -> Mapping[str, Any] | None:
-    for step in definition.ui.get("steps", []):
-        for f in step.get("fields", []):
-            if f.get("field") == pointer:
-                return dict(f)
-    return None
-
-
 def _build(
     *,
     pointer: str,
@@ -180,6 +192,8 @@ def _build(
         widget="text",
         required=required,
         help=localized_text(ui_field.get("help"), language),
+        autocomplete=_AUTOCOMPLETE.get(str(ui_field.get("prefill", "")), ""),
+        width_class=_width_class(_width(sub)),
     )
     if "enum" in sub:
         options = _options(sub, ui_field, language)
@@ -225,7 +239,9 @@ def _build(
         result.value = _display(value)
     elif kind == "string" and sub.get("format") == "date":
         result.widget = "date"
-        result.value = _display(value)
+        result.value = date_text(value)
+        example = _("For example 15.06.1990")
+        result.help = f"{result.help} {example}" if result.help else example
     elif kind == "string" and sub.get("format") == "email":
         result.widget = "email"
         result.value = _display(value)
@@ -236,6 +252,28 @@ def _build(
             result.widget = "textarea"
         result.value = _display(value)
     return result
+
+
+def _width(sub: Mapping[str, Any]) -> int | None:
+    """How many characters the answer has at most, when the schema says so."""
+    if sub.get("format") == "date":
+        return DATE_WIDTH
+    digits = _DIGITS_PATTERN.match(str(sub.get("pattern", "")))
+    if digits:
+        return int(digits.group(1))
+    if sub.get("type") in ("integer", "number"):
+        maximum = sub.get("maximum")
+        return len(str(int(maximum))) if isinstance(maximum, int | float) else DATE_WIDTH
+    max_length = sub.get("maxLength")
+    if sub.get("type") == "string" and sub.get("format") is None and isinstance(max_length, int):
+        return max_length
+    return None
+
+
+def _width_class(width: int | None) -> str:
+    if width is None:
+        return ""
+    return next((css for limit, css in _WIDTH_CLASSES if width <= limit), "")
 
 
 def _all_fields(field_: StepField) -> list[StepField]:
@@ -250,22 +288,21 @@ def step_of(definition: Any, step_id: str) -> Mapping[str, Any] | None:
 
 
 def field_labels(definition: Any, language: str) -> dict[str, str]:
-    """Label of every field of the UI layer by pointer."""
-    return {
-        f["field"]: localized_text(f.get("label"), language)
-        for step in definition.ui.get("steps", [])
-        for f in step.get("fields", [])
-    }
+    """Full label of every field of the UI layer by pointer ("2. Hund: Rufname")."""
+    return _full_labels(definition.ui, language)
 
 
 def step_fields(
     *, definition: Any, step_id: str, data: Any, errors: list[FormError], language: str
 ) -> list[StepField]:
-    """The fields of step `step_id` with the values of `data` and the `errors` of that step."""
+    """The fields of step `step_id` that apply to `data` (their conditions hold), with the
+    values of `data` and the `errors` of that step; the fields of a group of the UI layer
+    are the children of one `section` (a fieldset)."""
     step = step_of(definition, step_id) or {}
-    labels = field_labels(definition, language)
+    groups = {g["id"]: g for g in step.get("groups", [])}
+    sections: dict[str, StepField] = {}
     fields: list[StepField] = []
-    for ui_field in step.get("fields", []):
+    for ui_field in visible_ui_fields(definition.ui, data, step_id):
         pointer = ui_field["field"]
         sub = schema_at(definition.schema, pointer) or {}
         built = _build(
@@ -273,21 +310,41 @@ def step_fields(
             sub=sub,
             ui_field=ui_field,
             required=_required(definition.schema, pointer),
-            label=labels.get(pointer, pointer),
+            label=localized_text(ui_field.get("label"), language),
             value=value_at(data, pointer),
             language=language,
         )
-        if "visible_if" in ui_field:
-            # Without JavaScript every field is shown; the note says when it applies and the
-            # server ignores it when its condition does not hold (form_data_validate).
-            built.condition = _condition_text(ui_field["visible_if"], labels, language, definition)
-        fields.append(built)
+        group_id = str(ui_field.get("group", ""))
+        if group_id in groups:
+            if group_id not in sections:
+                sections[group_id] = StepField(
+                    pointer="",
+                    html_id="g-" + _ID_UNSAFE.sub("-", group_id),
+                    label=localized_text(groups[group_id].get("legend"), language),
+                    widget="section",
+                    required=True,
+                )
+                fields.append(sections[group_id])
+            sections[group_id].children.append(built)
+        else:
+            fields.append(built)
     _attach_errors(fields, errors)
     return fields
 
 
+def fields_revealed(*, definition: Any, step_id: str, before: Any, after: Any) -> set[str]:
+    """Fields of the step that apply to the answers `after` a POST but did not `before` it:
+    the citizen has not seen them yet, so the step is shown again instead of moving on."""
+    shown_before = {f["field"] for f in visible_ui_fields(definition.ui, before, step_id)}
+    return {
+        f["field"]
+        for f in visible_ui_fields(definition.ui, after, step_id)
+        if f["field"] not in shown_before
+    }
+
+
 def _attach_errors(fields: list[StepField], errors: list[FormError]) -> None:
-    flat = [f for top in fields for f in _all_fields(top)]
+    flat = [f for top in fields for f in _all_fields(top) if f.widget != "section"]
     for pointer, message in errors:
         # The deepest field the error belongs to.
         owners = [f for f in flat if pointer == f.pointer or pointer.startswith(f.pointer + "/")]
@@ -327,6 +384,8 @@ def _coerce(sub: Mapping[str, Any], raw: str) -> Any:
 
 def _parse(sub: Mapping[str, Any], pointer: str, post: QueryDict) -> Any:
     kind = sub.get("type")
+    if kind == "string" and sub.get("format") == "date":
+        return date_from_input(post.get(pointer) or "") or None
     if kind == "boolean" and "enum" not in sub:
         return pointer in post and post.get(pointer) in ("true", "on", "1")
     if kind == "array":
@@ -373,22 +432,25 @@ class AnswerRow:
 def answer_rows(
     *, definition: Any, data: Any, language: str
 ) -> list[tuple[str, str, list[AnswerRow]]]:
-    """For the check-your-answers page: (step id, step title, rows) per step."""
+    """For the check-your-answers page: (step id, step title, rows) per step, with the
+    questions that apply to `data` only (a question hidden by its condition is not listed)."""
+    labels = _full_labels(definition.ui, language)
     result = []
     for step in definition.ui.get("steps", []):
         rows = []
-        for ui_field in step.get("fields", []):
+        for ui_field in visible_ui_fields(definition.ui, data, step["id"]):
             pointer = ui_field["field"]
             sub = schema_at(definition.schema, pointer) or {}
             rows.append(
                 AnswerRow(
-                    label=localized_text(ui_field.get("label"), language),
+                    label=labels[pointer],
                     value=_answer_text(sub, ui_field, value_at(data, pointer), language),
                     step_id=step["id"],
                     html_id=field_html_id(pointer),
                 )
             )
-        result.append((step["id"], localized_text(step.get("title"), language), rows))
+        if rows:
+            result.append((step["id"], localized_text(step.get("title"), language), rows))
     return result
 
 
@@ -410,4 +472,6 @@ def _answer_text(
         return "; ".join(parts)
     if "enum" in sub:
         return localized_text(labels.get(str(value)), language) or str(value)
+    if sub.get("format") == "date":
+        return date_text(value)
     return _display(value)

@@ -19,32 +19,34 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.applications import selectors as application_selectors
 from rathaus.applications.attachments import (
     UploadRefused,
-    allowed_types_text,
     attachment_add,
     attachment_remove,
     attachment_status_text,
+    upload_rules,
 )
 from rathaus.applications.declarations import declarations_of
 from rathaus.applications.draft_payments import NothingToPay, draft_payment_start
 from rathaus.applications.drafts import (
     DraftClosed,
+    DraftPaid,
     NotAvailableOnline,
     draft_accept_declarations,
     draft_delete,
+    draft_delete_refusal,
     draft_save_step,
     draft_start,
     form_published_for,
 )
 from rathaus.applications.fees import fee_quote, fee_rule_of
 from rathaus.applications.models import DocumentRequest, Draft, Submission
-from rathaus.applications.status import document_request_fulfil
+from rathaus.applications.status import applicant_next_steps, document_request_fulfil
 from rathaus.applications.submissions import (
     SubmissionIncomplete,
     SubmissionProblems,
@@ -55,6 +57,11 @@ from rathaus.catalog import selectors as catalog_selectors
 from rathaus.catalog.fee_display import fee_describe, format_cents
 from rathaus.catalog.models import Service
 from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.core.invalid_characters import (
+    checks_invalid_characters,
+    names_with_invalid_characters,
+    query_dict_without_invalid_characters,
+)
 from rathaus.federation.access import step_up_url
 from rathaus.federation.levels import TrustLevel
 from rathaus.federation.selectors import session_trust_level, trust_level_sufficient
@@ -65,27 +72,9 @@ from rathaus.payments.providers import payment_providers_enabled
 from rathaus.payments.selectors import payment_allows_submission
 from rathaus.payments.services import PaymentError
 from rathaus.portal import application_forms as forms
+from rathaus.portal.invalid_characters import invalid_character_errors
 
 P = ParamSpec("P")
-
-# What happens next, per status, for 'Mein Bereich' and the detail page.
-NEXT_STEPS = {
-    Submission.Status.SUBMITTED: gettext_lazy(
-        "Your application has been received. The responsible office will start processing it."
-    ),
-    Submission.Status.IN_PROGRESS: gettext_lazy(
-        "The responsible office is processing your application. You do not need to do anything."
-    ),
-    Submission.Status.QUERY: gettext_lazy(
-        "The office has a question or needs further documents. Please see the requests below."
-    ),
-    Submission.Status.DECIDED: gettext_lazy(
-        "A decision has been made. You will receive it by the channel you chose."
-    ),
-    Submission.Status.CLOSED: gettext_lazy(
-        "The procedure is closed. Nothing else is needed from you."
-    ),
-}
 
 
 def _language() -> str:
@@ -103,6 +92,14 @@ def applicant_page(
             return redirect_to_login(request.get_full_path())
         try:
             return view(request, *args, **kwargs)
+        except DraftSubmitted as exc:
+            # Back (or a bookmark) to a page of a draft that has been sent: say so.
+            return render(
+                request,
+                "portal/application/already_submitted.html",
+                {"submission": exc.submission, "municipality": exc.submission.municipality},
+                status=409,
+            )
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except (NotPermitted, ProxyNotPermitted) as exc:
@@ -154,28 +151,57 @@ def _after_steps_url(draft: Draft) -> str:
     return reverse("apply:check", args=[draft.pk])
 
 
-def _continue_url(draft: Draft) -> str:
+def _continue_url(draft: Draft, query: str = "") -> str:
     """Where a citizen continues a draft: the first step not completed, else the check page."""
     for step in draft.form.ui.get("steps", []):
         if step["id"] not in draft.completed_steps:
-            return reverse("apply:step", args=[draft.pk, step["id"]])
+            return reverse("apply:step", args=[draft.pk, step["id"]]) + query
     return reverse("apply:check", args=[draft.pk])
 
 
-def _draft_context(draft: Draft, **extra: Any) -> dict[str, Any]:
+def _journey(draft: Draft, has_documents: bool) -> list[str]:
+    """Every page of the application in order: the form's steps, the proofs (if any), the
+    check page, the declarations and the fee page (where it is submitted)."""
+    pages = [f"step:{s['id']}" for s in draft.form.ui.get("steps", [])]
+    return [*pages, *(["documents"] if has_documents else []), "check", "declarations", "fee"]
+
+
+def _draft_context(draft: Draft, page: str = "", **extra: Any) -> dict[str, Any]:
+    """`page`: where in the journey this page is (see `_journey`), for "Step X of N"."""
+    has_documents = bool(_documents(draft))
+    journey = _journey(draft, has_documents)
     return {
         "draft": draft,
         "service": draft.offer.service,
         "municipality": draft.offer.municipality,
         "acting_for": _acting_for(draft),
         "steps": _steps(draft),
-        "has_documents": bool(_documents(draft)),
+        "has_documents": has_documents,
+        "progress": (journey.index(page) + 1, len(journey)) if page in journey else None,
         **extra,
     }
 
 
+class DraftSubmitted(NotFound):
+    """The draft asked for has become `submission`: its pages are gone, the submission is not."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(_("This application has already been sent."))
+        self.submission = submission
+
+
 def _own_draft(request: HttpRequest, draft_id: Any) -> Draft:
-    return application_selectors.draft_get_own(actor=request.user, draft_id=draft_id)
+    try:
+        return application_selectors.draft_get_own(actor=request.user, draft_id=draft_id)
+    except NotFound:
+        sent = (
+            application_selectors.submissions_of(actor=request.user)
+            .filter(draft_id=draft_id)
+            .first()
+        )
+        if sent is None:
+            raise
+        raise DraftSubmitted(sent) from None
 
 
 # --- Mein Bereich -------------------------------------------------------------------------
@@ -186,12 +212,13 @@ def _own_draft(request: HttpRequest, draft_id: Any) -> Draft:
 def overview(request: HttpRequest) -> HttpResponse:
     drafts = list(application_selectors.drafts_of(actor=request.user))
     submissions = list(application_selectors.submissions_of(actor=request.user))
+    next_steps = applicant_next_steps(submissions=submissions)
     return render(
         request,
         "portal/application/overview.html",
         {
             "drafts": [(d, _continue_url(d)) for d in drafts],
-            "submissions": [(s, str(NEXT_STEPS[Submission.Status(s.status)])) for s in submissions],
+            "submissions": [(s, next_steps[s.pk]) for s in submissions],
         },
     )
 
@@ -234,6 +261,7 @@ def start(request: HttpRequest, municipality_slug: str, service_slug: str) -> Ht
 # --- Form steps ---------------------------------------------------------------------------
 
 
+@checks_invalid_characters
 @applicant_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def step(request: HttpRequest, draft_id: str, step_id: str) -> HttpResponse:
@@ -248,9 +276,22 @@ def step(request: HttpRequest, draft_id: str, step_id: str) -> HttpResponse:
     index = step_ids.index(step_id)
     return_to_check = request.GET.get("von") == "pruefen" or request.POST.get("von") == "pruefen"
     errors: list[forms.FormError] = []
+    revealed: set[str] = set()
     if request.method == "POST":
-        values = forms.step_values_parse(definition=definition, step_id=step_id, post=request.POST)
+        # Characters no text may hold are taken out here and reported at their fields.
+        invalid = names_with_invalid_characters(request.POST)
+        post = query_dict_without_invalid_characters(request.POST) if invalid else request.POST
+        values = forms.step_values_parse(definition=definition, step_id=step_id, post=post)
+        answers_before = draft.data
         errors = draft_save_step(draft=draft, step=step_id, values=values, actor=request.user)
+        errors = invalid_character_errors(
+            definition=definition,
+            step_id=step_id,
+            names=invalid,
+            errors=errors,
+            language=_language(),
+        )
+        draft.refresh_from_db(fields=["data", "completed_steps"])
         action = request.POST.get("action", "next")
         if action == "back":
             if index == 0:
@@ -264,13 +305,23 @@ def step(request: HttpRequest, draft_id: str, step_id: str) -> HttpResponse:
                 % {"date": date_format(draft.expires_at, "DATE_FORMAT")},
             )
             return redirect("apply:overview")
-        if not errors:
+        # Questions that apply only now (a condition on an answer of this step): show the
+        # step again with them instead of moving on; no errors for what was not asked yet.
+        revealed = forms.fields_revealed(
+            definition=definition, step_id=step_id, before=answers_before, after=draft.data
+        )
+        errors = [
+            (pointer, message)
+            for pointer, message in errors
+            if not any(pointer == p or pointer.startswith(p + "/") for p in revealed)
+        ]
+        if not errors and not revealed:
             if return_to_check:
-                return redirect("apply:check", draft.pk)
+                # Back to the check page, unless the change made another step incomplete.
+                return redirect(_continue_url(draft, query="?von=pruefen"))
             if index + 1 < len(step_ids):
                 return redirect("apply:step", draft.pk, step_ids[index + 1])
             return redirect(_after_steps_url(draft))
-        draft.refresh_from_db(fields=["data"])
     fields = forms.step_fields(
         definition=definition,
         step_id=step_id,
@@ -284,10 +335,11 @@ def step(request: HttpRequest, draft_id: str, step_id: str) -> HttpResponse:
         "portal/application/step.html",
         _draft_context(
             draft,
+            page=f"step:{step_id}",
+            revealed=bool(revealed),
             step_id=step_id,
             step_title=forms.localized_text(step_ui.get("title"), _language()),
             notes=[forms.localized_text(n, _language()) for n in step_ui.get("notes", [])],
-            step_number=index + 1,
             fields=fields,
             error_summary=forms.error_summary(fields),
             return_to_check=return_to_check,
@@ -363,9 +415,10 @@ def documents(request: HttpRequest, draft_id: str) -> HttpResponse:
         "portal/application/documents.html",
         _draft_context(
             draft,
+            page="documents",
             rows=rows,
             error_summary=error_summary,
-            allowed_types=allowed_types_text(),
+            upload_rules=upload_rules(),
             last_step=steps[-1]["id"] if steps else "",
         ),
     )
@@ -384,7 +437,6 @@ def _uuid_or_none(value: str) -> UUID | None:
 def _check_context(draft: Draft, problems: SubmissionProblems | None) -> dict[str, Any]:
     language = _language()
     quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
-    labels = forms.field_labels(draft.form, language)
     step_of_field = {
         f["field"]: s["id"] for s in draft.form.ui.get("steps", []) for f in s.get("fields", [])
     }
@@ -395,12 +447,9 @@ def _check_context(draft: Draft, problems: SubmissionProblems | None) -> dict[st
                 (p for p in step_of_field if pointer == p or pointer.startswith(p + "/")), None
             )
             url = reverse("apply:step", args=[draft.pk, step_of_field[owner]]) if owner else ""
-            label = labels.get(owner or "", "")
+            # The message names the field already (applications.form_messages).
             problem_links.append(
-                (
-                    f"{url}?von=pruefen#{forms.field_html_id(owner)}" if owner else "",
-                    f"{label}: {message}" if label else message,
-                )
+                (f"{url}?von=pruefen#{forms.field_html_id(owner)}" if owner else "", message)
             )
         documents_url = reverse("apply:documents", args=[draft.pk])
         for document in problems.missing_documents:
@@ -428,6 +477,7 @@ def _check_context(draft: Draft, problems: SubmissionProblems | None) -> dict[st
             problem_links.append(("", problems.fee_problem))
     return _draft_context(
         draft,
+        page="check",
         answers=forms.answer_rows(definition=draft.form, data=draft.data, language=language),
         documents=_documents(draft),
         attachments=list(draft.attachments.all()),
@@ -477,6 +527,7 @@ def declarations(request: HttpRequest, draft_id: str) -> HttpResponse:
         "portal/application/declarations.html",
         _draft_context(
             draft,
+            page="declarations",
             declarations=items,
             error_summary=[
                 (i["html_id"], _("Please confirm: %(text)s") % {"text": i["text"]})
@@ -498,6 +549,7 @@ def _fee_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         )
     return _draft_context(
         draft,
+        page="fee",
         quote=quote,
         payment_label=payment_label,
         fee_amount=format_cents(quote.amount_cents, language) if quote.amount_cents else "",
@@ -585,10 +637,15 @@ def submit(request: HttpRequest, draft_id: str) -> HttpResponse:
 def delete(request: HttpRequest, draft_id: str) -> HttpResponse:
     draft = _own_draft(request, draft_id)
     if request.method == "POST":
-        draft_delete(draft=draft, actor=request.user)
+        try:
+            draft_delete(draft=draft, actor=request.user)
+        except DraftPaid as exc:
+            context = {**_draft_context(draft), "refusal": exc.message}
+            return render(request, "portal/application/delete.html", context, status=409)
         messages.success(request, _("The application has been deleted."))
         return redirect("apply:overview")
-    return render(request, "portal/application/delete.html", _draft_context(draft))
+    context = {**_draft_context(draft), "refusal": draft_delete_refusal(draft=draft)}
+    return render(request, "portal/application/delete.html", context)
 
 
 # --- After submission ---------------------------------------------------------------------
@@ -605,7 +662,8 @@ def confirmation(request: HttpRequest, submission_id: str) -> HttpResponse:
         "portal/application/confirmation.html",
         {
             "submission": submission,
-            "next_step": str(NEXT_STEPS[Submission.Status(submission.status)]),
+            "municipality": submission.municipality,
+            "next_step": applicant_next_steps(submissions=[submission])[submission.pk],
         },
     )
 
@@ -614,8 +672,9 @@ def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
     office = submission.office
     return {
         "submission": submission,
+        "municipality": submission.municipality,
         "history": list(submission.status_changes.all()),
-        "next_step": str(NEXT_STEPS[Submission.Status(submission.status)]),
+        "next_step": applicant_next_steps(submissions=[submission])[submission.pk],
         "office": office,
         "office_portal": office.municipality if office.municipality.has_portal else None,
         "document_requests": list(
@@ -623,6 +682,7 @@ def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
                 status=DocumentRequest.Status.OPEN
             ).prefetch_related("attachments")
         ),
+        "upload_rules": upload_rules(),
         **extra,
     }
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.applications.selectors import services_with_published_form
 from rathaus.catalog import selectors as catalog_selectors
 from rathaus.catalog.fee_display import fee_describe
 from rathaus.catalog.models import Service
@@ -78,6 +79,20 @@ def _application_channel(offer: ServiceOffer) -> str:
     return "internal"
 
 
+def _online_service_ids(offers: list[ServiceOffer]) -> set[Any]:
+    """The services of `offers` a citizen can apply for online — at an external online
+    service or with a form published in this portal — for the "Available online" badge."""
+    channels = {offer.service.pk: _application_channel(offer) for offer in offers}
+    # Asked for every listed service, not only the "internal" ones, so that a page makes the
+    # same number of queries whatever the mix of services.
+    with_form = services_with_published_form(service_ids=channels.keys())
+    return {
+        pk
+        for pk, channel in channels.items()
+        if channel == "external" or (channel == "internal" and pk in with_form)
+    }
+
+
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     portals = list(municipality_selectors.municipality_list_portals())
@@ -89,11 +104,12 @@ def landing(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
     offers = catalog_selectors.service_list(municipality=municipality)
+    online = _online_service_ids(offers)
     # No usage statistics yet: put what citizens can finish online first, then by name.
     featured = sorted(
         offers,
         key=lambda o: (
-            not (o.online_available and o.online_url),
+            o.service.pk not in online,
             -o.service.ozg_maturity,
             o.service.name_de,
         ),
@@ -104,6 +120,7 @@ def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         {
             "municipality": municipality,
             "featured": featured,
+            "online_services": online,
             "service_count": len(offers),
             "life_situations": catalog_selectors.life_situation_list(municipality=municipality),
         },
@@ -121,7 +138,12 @@ def search(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     return render(
         request,
         "portal/search.html",
-        {"municipality": municipality, "query": query, "results": results},
+        {
+            "municipality": municipality,
+            "query": query,
+            "results": results,
+            "online_services": _online_service_ids(results),
+        },
     )
 
 
@@ -137,6 +159,7 @@ def service_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         {
             "municipality": municipality,
             "groups": groups,
+            "online_services": _online_service_ids(offers),
             "letters": letter_index(groups),
             "service_count": len(offers),
         },
@@ -206,7 +229,12 @@ def life_situation_detail(
     return render(
         request,
         "portal/life_situation_detail.html",
-        {"municipality": municipality, "situation": situation, "offers": offers},
+        {
+            "municipality": municipality,
+            "situation": situation,
+            "offers": offers,
+            "online_services": _online_service_ids(offers),
+        },
     )
 
 

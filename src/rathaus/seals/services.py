@@ -16,8 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 
 from rathaus.core.errors import DomainError
 from rathaus.seals.demo_ca import demo_ca_files
@@ -104,9 +107,41 @@ def _signer_load(material: SealMaterial, key_mtime: int) -> signers.SimpleSigner
     return signer
 
 
+class _Pdf17Signer(signers.PdfSigner):
+    """Declares an ECDSA seal the PDF 1.7 way: PAdES by the ESIC developer extension only.
+
+    pyHanko also declares ISO/TS 32002 for ECDSA on the NIST curves, which raises the catalog's
+    /Version to 2.0; the sealed documents are PDF/A-2, which is based on PDF 1.7 (ISO 19005-2,
+    6.1.2). ECDSA is part of PAdES for PDF 1.7 documents (ETSI EN 319 142-1 with
+    ETSI TS 119 312). RSA needs nothing more either; EdDSA exists only in PDF 2.0 and keeps
+    pyHanko's declarations."""
+
+    def register_extensions(self, pdf_out: BasePdfFileWriter, *, md_algorithm: str) -> None:
+        mechanism = self.signer.get_signature_mechanism_for_digest(md_algorithm)
+        if mechanism.signature_algo != "ecdsa":
+            super().register_extensions(pdf_out, md_algorithm=md_algorithm)
+            return
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(ESIC_EXTENSION_1)
+
+
+def _producer_reset(writer: IncrementalPdfFileWriter) -> None:
+    """Drop the Info dictionary's /Producer in the seal's update: pyHanko writes itself as the
+    XMP pdf:Producer but appends itself to an existing Info producer, and PDF/A wants both
+    equal (ISO 19005-2, 6.6.2.3); without one it writes the same value into both."""
+    info_ref = writer.trailer.raw_get("/Info")
+    if not isinstance(info_ref, generic.IndirectObject):
+        return
+    info = info_ref.get_object()
+    if "/Producer" in info:
+        del info["/Producer"]
+        writer.mark_update(info_ref)
+
+
 def pdf_seal(*, pdf: bytes, reason: str, location: str) -> bytes:
     """`pdf` with the installation's electronic seal (PAdES B-B) added as an incremental
-    update; the original bytes stay unchanged (and PDF/A conformance with them)."""
+    update; the original bytes stay unchanged, the header and the PDF version too, and the
+    update keeps a PDF/A document's metadata consistent."""
     material = seal_material()
     signer = _signer_load(material, _mtime(material.key_file))
     meta = signers.PdfSignatureMetadata(
@@ -117,6 +152,7 @@ def pdf_seal(*, pdf: bytes, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _producer_reset(writer)
     output = BytesIO()
-    signers.sign_pdf(writer, meta, signer=signer, output=output)
+    _Pdf17Signer(meta, signer=signer).sign_pdf(writer, output=output)
     return output.getvalue()

@@ -11,13 +11,16 @@ class Role(models.TextChoices):
     """What a member of staff may do in an office (Rolle je Organisationseinheit)."""
 
     # German: Sachbearbeitung, Teamleitung, Registratur, Fachadministration, Datenschutz,
-    # Systemadministration (django.po).
+    # Systemadministration, Kasse (django.po).
     CASE_WORKER = "case_worker", _("Case work")
     TEAM_LEAD = "team_lead", _("Team lead")
     REGISTRY = "registry", _("Registry")
     SPECIALIST_ADMIN = "specialist_admin", _("Specialist administration")
     DATA_PROTECTION = "data_protection", _("Data protection")
     SYSTEM_ADMIN = "system_admin", _("System administration")
+    # Stadt-/Kreiskasse: records money received for invoices and refunds of the
+    # municipality's payments; nobody else may (least privilege).
+    CASH_OFFICE = "cash_office", _("Cash office")
 
 
 class RoleAssignment(BaseModel):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rathaus.catalog.models import LocalService
 from rathaus.core.errors import NotFound
-from rathaus.municipalities.models import Office
+from rathaus.municipalities.models import Municipality, Office
 from rathaus.staff.models import Role, RoleAssignment
 
 
@@ -115,6 +115,18 @@ def staff_local_services(*, user: Any) -> QuerySet[LocalService]:
         user=user,
         office_field="responsible_office",
     ).order_by("municipality__name", "responsible_office__name", "service__name_de")
+
+
+def municipality_ids_with_role(*, user: Any, role: str) -> set[uuid.UUID]:
+    """Municipalities in which `user` holds `role` in at least one office (all for
+    superusers): for duties that belong to the municipality, not one office (the cash office)."""
+    if sees_all_offices(user=user):
+        return set(Municipality.objects.values_list("pk", flat=True))
+    return set(
+        Office.objects.filter(pk__in=_office_id_query(user=user, roles=[role])).values_list(
+            "municipality_id", flat=True
+        )
+    )
 
 
 def role_admin_offices(*, user: Any) -> QuerySet[Office]:

@@ -99,11 +99,24 @@ def _search_language(
     if not parsed.groups:
         return []
     candidates = backend.candidates(query=parsed, service_ids=service_ids)
+    if not candidates.documents:
+        return []
     return rank(
         query=parsed,
         documents=candidates.documents,
         statistics=candidates.statistics,
         limit=limit,
+        boosts=_search_boosts(document.service_id for document in candidates.documents),
+    )
+
+
+def _search_boosts(service_ids: Iterable[UUID]) -> dict[UUID, int]:
+    """The search boosts of those of `service_ids` that have one (read from the catalogue,
+    not the index, so that both backends rank with the same values)."""
+    return dict(
+        Service.objects.filter(pk__in=set(service_ids), search_boost__gt=0).values_list(
+            "pk", "search_boost"
+        )
     )
 
 

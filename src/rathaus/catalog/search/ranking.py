@@ -12,6 +12,10 @@ Hits are ordered by
 3. relevance: BM25F (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
    Beyond", 2009): per term, the field-weighted and length-normalised term frequencies are
    summed before they are saturated, and weighed by the term's inverse document frequency;
+   times the service's editorial search boost (1 + BOOST_STEP × boost, a query-independent
+   prior in the sense of BM25's static features). Text alone cannot tell "Hund anmelden" from
+   "Hund abmelden" for the query "Hund" — the two differ in how editors phrased their keywords
+   — while far more people look for the first; the catalogue says so with a boost;
 4. the folded name, then the id.
 
 A query first has to match with all its groups; when no candidate does, with any of them.
@@ -19,8 +23,9 @@ A query first has to match with all its groups; when no candidate does, with any
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 from rathaus.catalog.search.analysis import SearchQuery, Term
 from rathaus.catalog.search.base import (
@@ -38,6 +43,8 @@ K1 = 1.2
 B: tuple[float, ...] = (0.75, 0.75, 0.75, 0.75)
 # The number of tiers: as many as fields.
 TIERS = len(FIELDS)
+# How much one step of a service's search boost (0–10) multiplies its relevance.
+BOOST_STEP = 0.1
 
 
 def term_matches(*, stem: str, prefix: bool, word: str) -> bool:
@@ -64,6 +71,12 @@ class _Match:
 
     fields_needed: tuple[int | None, ...]
     relevance: float
+
+    def boosted(self, boost: int) -> "_Match":
+        """This match with its relevance multiplied by the service's search boost."""
+        if not boost:
+            return self
+        return _Match(self.fields_needed, self.relevance * (1.0 + BOOST_STEP * boost))
 
     @property
     def coverage(self) -> int:
@@ -155,14 +168,20 @@ def rank(
     documents: Iterable[StoredDocument],
     statistics: CollectionStatistics,
     limit: int,
+    boosts: Mapping[UUID, int] | None = None,
 ) -> list[SearchHit]:
     """The best `limit` of `documents` for `query`, best first.
 
     `documents` are the candidates a backend found (any of them may match any query group);
-    `statistics` describe all documents of the query's language.
+    `statistics` describe all documents of the query's language; `boosts` the services'
+    search boosts (absent: 0). A boost reorders hits of equal coverage and tier only.
     """
     scorer = _Scorer(query, statistics)
-    matches = [(document, scorer.match(document)) for document in documents]
+    boosts = boosts or {}
+    matches = [
+        (document, scorer.match(document).boosted(boosts.get(document.service_id, 0)))
+        for document in documents
+    ]
     matches = [(document, match) for document, match in matches if match.coverage]
     if any(match.coverage == len(query.groups) for _, match in matches):
         matches = [(d, m) for d, m in matches if m.coverage == len(query.groups)]

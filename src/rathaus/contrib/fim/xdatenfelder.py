@@ -3,7 +3,13 @@
 `xdatenfelder_import(xml)` returns `(definition, report)`: the definition is a dict with
 `schema` (JSON Schema draft 2020-12) and `ui` (steps, see `applications.form_schema`); the
 report lists, per element id, everything that did not map fully. Nothing is dropped silently:
-rules, external code lists, file fields, static labels and unknown details all appear there.
+rules (with their text), external code lists and their column keys, file fields with their size
+and media types, static labels, defaults that break the field's own constraints, patterns that
+cannot be translated, and the editorial metadata (one summary line) all appear there.
+
+A document is first checked against the structure the standard defines
+(`xdatenfelder_structure`); one that deviates is refused with every problem, its element and
+its line. Patterns are translated from XML Schema regular expressions (`xsd_regex`), anchored.
 
 Mapping: the root (Stammdatenschema or Datenfeldgruppe) becomes the data object; each
 Datenfeldgruppe a nested object and, at the top level, one step; each Datenfeld a property
@@ -12,28 +18,65 @@ array (max != 1) with minItems/maxItems. XDatenfelder 1.x is refused.
 """
 
 import json
+import math
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from lxml import etree
 
+from rathaus.contrib.fim.xdatenfelder_structure import (
+    NS_V2,
+    NS_V3,
+    Problem,
+    xdatenfelder_structure_problems,
+)
+from rathaus.contrib.fim.xsd_regex import UntranslatablePattern, xsd_pattern_to_json_schema
+
 NS_V1_PREFIX = "urn:xoev-de:fim:standard:xdatenfelder_1"
-NS_V2 = "urn:xoev-de:fim:standard:xdatenfelder_2"
-NS_V3 = "urn:xoev-de:fim:standard:xdatenfelder_3.0.0"
 JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 ReportEntry = tuple[str, str]
 
-# Children that may occur more than once under a Stammdatenschema, group, field or rule.
-_REPEATABLE = {"struktur", "regel", "relation", "stichwort", "bezug", "wert"}
 _ROOT_ELEMENTS = {"stammdatenschema", "datenfeldgruppe", "datenfeld"}
-_MULTIPLICITY = re.compile(r"^(\d+):(\d+|\*|n)$")
+_MULTIPLICITY = re.compile(r"^(\d+):(\d+|\*)$")
+# Elements for FIM editors (documentation, life cycle, provenance): not part of a form.
+_EDITORIAL = (
+    "header",
+    "beschreibung",
+    "definition",
+    "bezug",
+    "status",
+    "freigabestatus",
+    "statusGesetztAm",
+    "statusGesetztDurch",
+    "gueltigAb",
+    "gueltigBis",
+    "fachlicherErsteller",
+    "versionshinweis",
+    "freigabedatum",
+    "veroeffentlichungsdatum",
+    "letzteAenderung",
+    "stichwort",
+    "schemaelementart",
+    "bezeichnungAusgabe",
+    "hilfetextAusgabe",
+    "ableitungsmodifikationenStruktur",
+    "ableitungsmodifikationenRepraesentation",
+    "dokumentsteckbrief",
+)
+_MAX_PROBLEMS_SHOWN = 20
 
 
 class FimImportError(ValueError):
-    """The document is not an XDatenfelder 2.0/3.0 document this importer can read."""
+    """The document is not an XDatenfelder 2.0/3.0 document this importer can read;
+    `problems` lists the structural errors (element and line) when there are such."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def _local(el: Any) -> str:
@@ -67,47 +110,34 @@ class _Importer:
     def note(self, element_id: str, message: str) -> None:
         self.report.append((element_id, message))
 
-    # --- structural checks (the invalid samples fail here) -----------------------------
-
-    def element_id(self, el: Any) -> str:
-        ident = _children(el, "identifikation")
-        if len(ident) != 1:
-            raise FimImportError(
-                f"{_local(el)} at line {el.sourceline}: needs exactly one <identifikation>"
-            )
-        element_id = _text(ident[0], "id")
-        if not element_id:
-            raise FimImportError(
-                f"{_local(el)} at line {el.sourceline}: <identifikation> has no <id>"
-            )
-        return element_id
-
-    def check(self, el: Any) -> str:
-        element_id = self.element_id(el)
-        counts = Counter(_local(c) for c in _children(el))
-        for name, count in sorted(counts.items()):
-            if name not in _REPEATABLE and count > 1:
-                raise FimImportError(
-                    f"{element_id}: <{name}> occurs {count} times, at most once is allowed"
-                )
-        if not _text(el, "name"):
-            raise FimImportError(f"{element_id}: <name> is missing or empty")
-        return element_id
+    @staticmethod
+    def element_id(el: Any) -> str:
+        """The id of a group or field (the structure check made sure it has one)."""
+        return _text(_child(el, "identifikation"), "id")
 
     # --- mapping ------------------------------------------------------------------------
 
     def label(self, el: Any) -> dict[str, str]:
-        return {"de": _text(el, "bezeichnungEingabe") or _text(el, "name")}
+        # bezeichnung: the citizen-facing title of a 3.0 Stammdatenschema.
+        text = _text(el, "bezeichnungEingabe") or _text(el, "bezeichnung")
+        return {"de": text or _text(el, "name")}
 
     def rules(self, el: Any, owner: str) -> None:
         for rule in _children(el, "regel"):
-            ident = _child(rule, "identifikation")
-            rule_id = (_text(ident, "id") if ident is not None else "") or "?"
-            body = _text(rule, "freitextRegel") or _text(rule, "script") or _text(rule, "skript")
+            rule_id = _text(_child(rule, "identifikation"), "id")
+            # The rule as editors wrote it: freitextRegel (3.0) or definition (2.0), else the
+            # description; the script is given as well, for whoever implements the rule.
+            text = (
+                _text(rule, "freitextRegel")
+                or _text(rule, "definition")
+                or _text(rule, "beschreibung")
+            )
+            script = _text(rule, "skript") or _text(rule, "script")
+            parts = [p for p in (text[:300], f"script: {script[:200]}" if script else "") if p]
             self.note(
                 owner,
                 f"rule {rule_id} '{_text(rule, 'name')}' is not expressible as JSON Schema "
-                f"and was not imported: {body[:200]}",
+                f"and was not imported: {' — '.join(parts) or '(no text)'}",
             )
 
     def relations(self, el: Any, owner: str) -> None:
@@ -131,7 +161,7 @@ class _Importer:
         if _code(el, "art"):
             self.note(element_id, f"group kind (art) {_code(el, 'art')} is not mapped")
         schema: dict[str, Any] = {"type": "object", "title": self.label(el)["de"]}
-        help_text = _text(el, "hilfetextEingabe")
+        help_text = _text(el, "hilfetextEingabe") or _text(el, "hilfetext")
         if help_text:
             schema["description"] = help_text
         properties: dict[str, Any] = {}
@@ -145,7 +175,7 @@ class _Importer:
                 if _local(child) not in ("datenfeld", "datenfeldgruppe"):
                     self.note(element_id, f"<{_local(child)}> in a structure is not mapped")
                     continue
-                child_id = self.check(child)
+                child_id = self.element_id(child)
                 name = child_id
                 while name in properties:
                     name += "_2"
@@ -158,7 +188,7 @@ class _Importer:
                 else:
                     mapped = self.field(child, child_id)
                     if mapped is None:
-                        notes.append(self.label(child))
+                        notes.append({"de": _text(child, "inhalt") or self.label(child)["de"]})
                         continue
                     sub, field = mapped
                     field["field"] = child_pointer
@@ -235,6 +265,7 @@ class _Importer:
         elif kind != "input":
             self.note(element_id, f"field kind (feldart) {kind!r} is not known; mapped as input")
         self.constraints(el, element_id, schema)
+        self.file_constraints(el, element_id, data_type, schema)
         default = _text(el, "inhalt")
         if default:
             self.default(default, element_id, schema)
@@ -242,6 +273,27 @@ class _Importer:
         if prefill and prefill != "keine":
             self.note(element_id, f"prefill (vorbefuellung) {prefill!r} is not mapped")
         return schema, ui
+
+    def file_constraints(
+        self, el: Any, element_id: str, data_type: str, schema: dict[str, Any]
+    ) -> None:
+        """maxSize and mediaType (3.0, only for data type file)."""
+        max_size = _text(el, "maxSize")
+        media_types = [" ".join((m.text or "").split()) for m in _children(el, "mediaType")]
+        if data_type != "file":
+            if max_size or media_types:
+                self.note(element_id, "maxSize/mediaType apply to file fields only; ignored")
+            return
+        if max_size:
+            # The file travels base64-encoded: n bytes are 4 * ceil(n / 3) characters.
+            schema["maxLength"] = 4 * math.ceil(int(max_size) / 3)
+            self.note(element_id, f"file size limited to {max_size} bytes (as base64 length)")
+        if media_types:
+            self.note(
+                element_id,
+                f"allowed media types {', '.join(media_types)} are not enforced for a "
+                "file field in the form data",
+            )
 
     def data_type(self, code: str, element_id: str) -> dict[str, Any]:
         simple: dict[str, dict[str, Any]] = {
@@ -268,10 +320,25 @@ class _Importer:
 
     def select(self, el: Any, element_id: str, schema: dict[str, Any], ui: dict[str, Any]) -> None:
         values = _child(el, "werte")
+        keys = {k: _text(el, k) for k in ("codeKey", "nameKey", "helpKey") if _text(el, k)}
         if values is not None:
-            codes = [(_text(w, "code"), _text(w, "name")) for w in _children(values, "wert")]
+            entries = _children(values, "wert")
+            codes = [(_text(w, "code"), _text(w, "name")) for w in entries]
+            duplicates = sorted(c for c, n in Counter(c for c, _ in codes).items() if n > 1)
+            if duplicates:
+                raise FimImportError(
+                    f"{element_id} (line {values.sourceline}): the value list has the code(s) "
+                    f"{', '.join(duplicates)} more than once; codes must be unique"
+                )
             schema["enum"] = [code for code, _name in codes]
             ui["options"] = {code: {"de": name or code} for code, name in codes}
+            helps = [_text(w, "code") for w in entries if _text(w, "hilfe")]
+            if helps:
+                self.note(
+                    element_id, f"help texts (hilfe) of the values {', '.join(helps)} are not shown"
+                )
+            if keys:
+                self.note(element_id, f"code list keys {keys} ignored: the values are embedded")
             return
         ref = _child(el, "codelisteReferenz")
         if ref is not None:
@@ -279,10 +346,14 @@ class _Importer:
             ref_id = _text(ident, "id") if ident is not None else ""
             gc = _child(ref, "genericodeIdentification")
             uri = _text(gc, "canonicalVersionUri") if gc is not None else ""
+            if not ref_id:  # 3.0: the reference is the genericode identification itself
+                ref_id = _text(ref, "canonicalIdentification")
+                uri = _text(ref, "canonicalVersionUri")
+            key_text = f"; its column keys {keys} are not applied" if keys else ""
             self.note(
                 element_id,
                 f"code list {ref_id or '?'} ({uri or 'no URI'}) is referenced, not embedded: "
-                "the values are not constrained",
+                f"the values are not constrained{key_text}",
             )
             return
         self.note(element_id, "select field without values or code list: values not constrained")
@@ -313,8 +384,10 @@ class _Importer:
             elif key in ("minValue", "maxValue") and numeric and self.number(value) is not None:
                 schema["minimum" if key == "minValue" else "maximum"] = self.number(value)
             elif key == "pattern" and string:
-                schema["pattern"] = str(value)
-                self.note(element_id, "pattern copied from XSD regex syntax; check its dialect")
+                try:
+                    schema["pattern"] = xsd_pattern_to_json_schema(str(value))
+                except UntranslatablePattern as exc:
+                    self.note(element_id, f"pattern {value!r} was not imported: {exc}")
             else:
                 self.note(element_id, f"precision {key}={value!r} is not mapped for this type")
 
@@ -327,14 +400,29 @@ class _Importer:
         return int(number) if number == number.to_integral_value() else float(number)
 
     def default(self, raw: str, element_id: str, schema: dict[str, Any]) -> None:
+        """Carry `inhalt` as the default only if the field itself would accept it."""
         kind = schema.get("type")
         value: Any = raw
         if kind == "boolean":
             value = {"true": True, "false": False}.get(raw.lower())
         elif kind in ("number", "integer"):
             value = self.number(raw)
-        if value is None or ("enum" in schema and value not in schema["enum"]):
-            self.note(element_id, f"default value (inhalt) {raw!r} does not fit; ignored")
+        problems = (
+            ["it is not a value of this type"]
+            if value is None
+            else [
+                e.message
+                for e in Draft202012Validator(
+                    schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+                ).iter_errors(value)
+            ]
+        )
+        if problems:
+            self.note(
+                element_id,
+                f"default value (inhalt) {raw!r} breaks the field's own constraints and was "
+                f"not imported: {'; '.join(problems)}",
+            )
             return
         schema["default"] = value
 
@@ -356,12 +444,18 @@ def xdatenfelder_import(xml: bytes) -> tuple[dict[str, Any], list[ReportEntry]]:
     standards = {NS_V2: "2.0", NS_V3: "3.0.0"}
     if namespace not in standards:
         raise FimImportError(f"not an XDatenfelder 2.0/3.0.0 document (namespace {namespace!r})")
+    problems = xdatenfelder_structure_problems(root)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:_MAX_PROBLEMS_SHOWN])
+        more = len(problems) - _MAX_PROBLEMS_SHOWN
+        raise FimImportError(
+            f"the document does not have the structure XDatenfelder {standards[namespace]} "
+            f"defines: {shown}" + (f" (and {more} more)" if more > 0 else ""),
+            problems,
+        )
     importer = _Importer(standards[namespace])
-    mains = [c for c in _children(root) if _local(c) in _ROOT_ELEMENTS]
-    if len(mains) != 1:
-        raise FimImportError("expected exactly one Stammdatenschema, Datenfeldgruppe or Datenfeld")
-    main = mains[0]
-    root_id = importer.check(main)
+    (main,) = [c for c in _children(root) if _local(c) in _ROOT_ELEMENTS]
+    root_id = importer.element_id(main)
     steps: list[dict[str, Any]] = []
     title = importer.label(main)
     if _local(main) == "datenfeld":
@@ -385,6 +479,20 @@ def xdatenfelder_import(xml: bytes) -> tuple[dict[str, Any], list[ReportEntry]]:
     if not steps:
         importer.note(root_id, "the document contains no input fields; the form has no steps")
     importer.note(root_id, "FIM texts are German only: English labels must be added by hand")
+    editorial = Counter(
+        _local(el)
+        for el in root.iter(etree.Element)
+        if _local(el) in _EDITORIAL
+        and etree.QName(el).namespace == namespace
+        # A rule's definition and description are its text, reported with the rule.
+        and not (_local(el.getparent()) == "regel" and _local(el) in ("definition", "beschreibung"))
+    )
+    if editorial:
+        importer.note(
+            root_id,
+            "editorial metadata for FIM editors is not part of a form and was not imported: "
+            + ", ".join(f"{name} ({editorial[name]}×)" for name in _EDITORIAL if editorial[name]),
+        )
     schema = {"$schema": JSON_SCHEMA_2020_12, **schema}
     version = _text(_child(main, "identifikation"), "version")
     ui = {

@@ -5,7 +5,7 @@ a submission is used)::
 
     [{"office": "<office uuid>"  or  "service": "<service slug>",
       "url": "https://submission-api.example/v1/submissions",
-      "key_file": "/etc/rathaus/fitconnect/<destination>.jwk.json",   # public JWK, RSA-OAEP-256
+      "key_file": "/etc/rathaus/fitconnect/<destination>.jwk.json",   # public JWK, see below
       "destination_id": "<uuid of the destination>"}]
 
 What is sent, in the style of the FIT-Connect Submission API (v1):
@@ -19,7 +19,18 @@ What is sent, in the style of the FIT-Connect Submission API (v1):
 Metadata follow the FIT-Connect metadata schema 1.0.0 (contentStructure with the hash of the
 data and of every attachment, the submission schema from `contrib.fim.fitconnect`,
 publicServiceType with the LeiKa key, payment information, reply channel e-mail, sender
-reference). Every JWE uses alg RSA-OAEP-256, enc A256GCM and the kid of the destination key.
+reference). Money is written as an exact decimal literal (``"grossAmount": 1.15``), never
+through a binary float, so that the schema's ``multipleOf: 0.01`` holds for every amount.
+Every JWE uses alg RSA-OAEP-256, enc A256GCM and the kid of the destination key.
+
+The destination key is checked before any request is sent, as FIT-Connect requires it: an RSA
+public key of at least 4096 bits with ``alg`` RSA-OAEP-256, ``key_ops`` ["wrapKey"] (and, if
+given, ``use`` "enc"). A key that fails raises `FitConnectKeyRejected`; nothing is announced.
+
+Retries are idempotent: the submission id from step 1 is handed to the hand-over record
+(`remember`) before anything else can fail, and a retry (after a 503, a timeout or a worker
+crash) resumes that submission (`resume`) instead of announcing a second one. Attachments are
+uploaded again with PUT, which the Submission API treats as a replacement.
 
 Deviations from a production FIT-Connect sender (documented, deliberate for now): no OAuth
 client-credentials token for the Submission API (the destination URL is trusted as
@@ -30,7 +41,11 @@ and the receipt are not attached (they are produced by other outbox messages).
 
 import hashlib
 import json
+import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +53,10 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 from jwcrypto import jwe, jwk
+from jwcrypto.common import JWException
 
 from rathaus.applications.attachments import attachment_open
+from rathaus.applications.download_names import download_name
 from rathaus.applications.handover import HandoverChannel, HandoverNotReady
 from rathaus.applications.models import Attachment, Submission
 from rathaus.contrib.fim.fitconnect import fitconnect_submission_schema_id
@@ -49,6 +66,9 @@ ALG = "RSA-OAEP-256"
 ENC = "A256GCM"
 TIMEOUT_SECONDS = 30
 LEIKA_URN = "urn:de:fim:leika:leistung:"
+MIN_KEY_BITS = 4096
+CENT = Decimal("0.01")
+_DECIMAL_MARKER = re.compile(r'"([0-9a-f]{16}):(\d+)"')
 
 _PAYMENT_STATUS: dict[str, str] = {
     Payment.Status.OPEN: "INITIAL",
@@ -62,6 +82,11 @@ _PAYMENT_STATUS: dict[str, str] = {
 
 class FitConnectError(Exception):
     """The destination refused or did not answer; the outbox retries."""
+
+
+class FitConnectKeyRejected(FitConnectError):
+    """The configured destination key does not meet FIT-Connect's requirements; nothing was
+    sent. Operations must install the destination's proper encryption key."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +119,75 @@ def destinations() -> list[Destination]:
     ]
 
 
+def recipient_key_problems(key: jwk.JWK) -> list[str]:
+    """Why `key` is not a FIT-Connect encryption key (empty when it is one).
+
+    FIT-Connect requires RSA keys of 4096 bits for RSA-OAEP-256 key wrapping; its reference
+    clients refuse anything else, so a weaker key is refused here before anything is sent.
+    """
+    if key.get("kty") != "RSA":
+        return [f"key type (kty) is {key.get('kty')!r}, FIT-Connect requires 'RSA'"]
+    problems = []
+    modulus = int.from_bytes(jwk.base64url_decode(str(key.get("n"))), "big")
+    if modulus.bit_length() < MIN_KEY_BITS:
+        problems.append(
+            f"the RSA key has {modulus.bit_length()} bits, FIT-Connect requires {MIN_KEY_BITS}"
+        )
+    if key.get("alg") != ALG:
+        problems.append(f"alg is {key.get('alg')!r}, FIT-Connect requires {ALG!r}")
+    key_ops = key.get("key_ops")
+    if not isinstance(key_ops, list) or "wrapKey" not in key_ops:
+        problems.append(f"key_ops is {key_ops!r}, FIT-Connect requires ['wrapKey']")
+    if key.get("use") not in (None, "enc"):
+        problems.append(f"use is {key.get('use')!r}, an encryption key has 'enc'")
+    return problems
+
+
 def recipient_key(path: str) -> jwk.JWK:
-    """The destination's public encryption key; its kid is used in the JWE header."""
-    key = jwk.JWK.from_json(Path(path).read_text())
+    """The destination's public encryption key; its kid is used in the JWE header.
+
+    Raises FitConnectKeyRejected when the key does not meet FIT-Connect's requirements.
+    """
+    try:
+        key = jwk.JWK.from_json(Path(path).read_text())
+    except (OSError, ValueError, JWException) as exc:
+        raise FitConnectKeyRejected(f"destination key {path} cannot be read: {exc}") from exc
     public = jwk.JWK.from_json(key.export_public())
+    problems = recipient_key_problems(public)
+    if problems:
+        raise FitConnectKeyRejected(f"destination key {path}: " + "; ".join(problems))
     if not public.get("kid"):
         public = jwk.JWK(**{**json.loads(public.export_public()), "kid": public.thumbprint()})
     return public
+
+
+def euros(cents: int) -> Decimal:
+    """`cents` as an exact amount in euros with two decimal places (115 → Decimal("1.15"))."""
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def json_bytes(value: Any) -> bytes:
+    """`value` as UTF-8 JSON in which every Decimal is written as the exact number literal it
+    holds (``1.15``), which the standard encoder cannot do (it writes floats or strings)."""
+    marker = secrets.token_hex(8)
+    literals: list[str] = []
+
+    def encode(obj: Any) -> str:
+        if isinstance(obj, Decimal):
+            if not obj.is_finite():
+                raise ValueError(f"{obj} is not a JSON number")
+            literals.append(format(obj, "f"))
+            return f"{marker}:{len(literals) - 1}"
+        raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+    def literal(match: re.Match[str]) -> str:
+        # The marker is random per call: no string of the document matches it by chance.
+        if match.group(1) != marker:
+            return match.group(0)
+        return literals[int(match.group(2))]
+
+    text = json.dumps(value, ensure_ascii=False, default=encode)
+    return _DECIMAL_MARKER.sub(literal, text).encode() if literals else text.encode()
 
 
 def encrypt(plaintext: bytes, *, key: jwk.JWK, content_type: str | None = None) -> str:
@@ -142,7 +229,10 @@ def submission_metadata(
                 {
                     "hash": sha512_hash(content),
                     "purpose": "attachment",
-                    "filename": attachment.original_name,
+                    "filename": download_name(
+                        original_name=attachment.original_name,
+                        content_type=attachment.content_type,
+                    ),
                     "mimeType": attachment.content_type,
                     "attachmentId": str(attachment.pk),
                 }
@@ -167,7 +257,7 @@ def submission_metadata(
             "status": _PAYMENT_STATUS.get(payment.status, "INITIAL"),
         }
         if payment.amount_cents:
-            info["grossAmount"] = payment.amount_cents / 100
+            info["grossAmount"] = euros(payment.amount_cents)
         if payment.paid_at is not None:
             info["transactionTimestamp"] = payment.paid_at.isoformat()
         metadata["paymentInformation"] = info
@@ -205,46 +295,55 @@ class FitConnectChannel(HandoverChannel):
                 return destination.destination_id
         return None
 
-    def deliver(self, submission: Submission, *, destination: str) -> str:
+    def deliver(
+        self,
+        submission: Submission,
+        *,
+        destination: str,
+        resume: str = "",
+        remember: Callable[[str], None] | None = None,
+    ) -> str:
         target = next((d for d in destinations() if d.destination_id == destination), None)
         if target is None:
             raise FitConnectError(f"destination {destination} is no longer configured")
+        # Everything that can fail locally (key, pending scan, encryption) happens before the
+        # first request, so that it never leaves an announced, orphaned submission behind.
         key = recipient_key(target.key_file)
         attachments = _attachments_of(submission)
         data = submission_data(submission)
         metadata = submission_metadata(submission, data=data, attachments=attachments)
+        encrypted_attachments = [(a, encrypt(content, key=key)) for a, content in attachments]
+        encrypted = {
+            "encryptedMetadata": encrypt(
+                json_bytes(metadata), key=key, content_type="application/json"
+            ),
+            "encryptedData": encrypt(data, key=key, content_type="application/json"),
+        }
         with requests.Session() as http:
-            announced = http.post(
-                target.url,
-                json={
-                    "destinationId": target.destination_id,
-                    "announcedAttachments": [str(a.pk) for a, _ in attachments],
-                    "serviceType": metadata["publicServiceType"],
-                },
-                timeout=TIMEOUT_SECONDS,
-            )
-            _check(announced, 201, "announce")
-            submission_id = str(announced.json()["submissionId"])
+            submission_id = resume
+            if not submission_id:
+                announced = http.post(
+                    target.url,
+                    json={
+                        "destinationId": target.destination_id,
+                        "announcedAttachments": [str(a.pk) for a, _ in attachments],
+                        "serviceType": metadata["publicServiceType"],
+                    },
+                    timeout=TIMEOUT_SECONDS,
+                )
+                _check(announced, 201, "announce")
+                submission_id = str(announced.json()["submissionId"])
+                if remember is not None:
+                    remember(submission_id)
             base = f"{target.url}/{submission_id}"
-            for attachment, content in attachments:
+            for attachment, token in encrypted_attachments:
                 uploaded = http.put(
                     f"{base}/attachments/{attachment.pk}",
-                    data=encrypt(content, key=key).encode(),
+                    data=token.encode(),
                     headers={"Content-Type": "application/jose"},
                     timeout=TIMEOUT_SECONDS,
                 )
                 _check(uploaded, 204, "attachment")
-            submitted = http.put(
-                base,
-                json={
-                    "encryptedMetadata": encrypt(
-                        json.dumps(metadata, ensure_ascii=False).encode(),
-                        key=key,
-                        content_type="application/json",
-                    ),
-                    "encryptedData": encrypt(data, key=key, content_type="application/json"),
-                },
-                timeout=TIMEOUT_SECONDS,
-            )
+            submitted = http.put(base, json=encrypted, timeout=TIMEOUT_SECONDS)
             _check(submitted, 202, "submit")
         return submission_id

@@ -59,16 +59,22 @@ def person_fields(
     base: str, *, with_birth_date: bool = True, with_contact: bool = True
 ) -> list[dict[str, Any]]:
     """UI fields for `person_schema` at JSON pointer `base`, prefilled from the profile."""
-    fields = [
+    fields: list[dict[str, Any]] = [
         {
             "field": f"{base}/first_name",
             "label": text("Vorname(n)", "First name(s)"),
             "prefill": "first_name",
+            "messages": {
+                "required": text("Geben Sie Ihren Vornamen ein.", "Enter your first name.")
+            },
         },
         {
             "field": f"{base}/last_name",
             "label": text("Familienname", "Surname"),
             "prefill": "last_name",
+            "messages": {
+                "required": text("Geben Sie Ihren Familiennamen ein.", "Enter your surname.")
+            },
         },
     ]
     if with_birth_date:
@@ -76,8 +82,17 @@ def person_fields(
             {
                 "field": f"{base}/date_of_birth",
                 "label": text("Geburtsdatum", "Date of birth"),
-                "help": text("Zum Beispiel 1980-04-23", "For example 1980-04-23"),
                 "prefill": "date_of_birth",
+                "not_in_future": True,
+                "messages": {
+                    "required": text(
+                        "Geben Sie Ihr Geburtsdatum ein.", "Enter your date of birth."
+                    ),
+                    "not_in_future": text(
+                        "Das Geburtsdatum muss in der Vergangenheit liegen.",
+                        "Your date of birth must be in the past.",
+                    ),
+                },
             }
         )
     fields += [
@@ -90,6 +105,13 @@ def person_fields(
             "field": f"{base}/postal_code",
             "label": text("Postleitzahl", "Postcode"),
             "prefill": "postal_code",
+            "messages": {
+                "required": text("Geben Sie Ihre Postleitzahl ein.", "Enter your postcode."),
+                "pattern": text(
+                    "Die Postleitzahl muss aus 5 Ziffern bestehen, zum Beispiel 52351.",
+                    "The postcode must be 5 digits, for example 52351.",
+                ),
+            },
         },
         {"field": f"{base}/city", "label": text("Ort", "Town or city"), "prefill": "city"},
     ]

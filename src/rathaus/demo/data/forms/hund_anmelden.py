@@ -1,8 +1,10 @@
 """Online form: Hund anmelden (Hundesteuer).
 
-Up to three dogs in one application; the details of the second and third dog are asked only
-when the applicant says so. The number of dogs becomes the fee parameter `dogs` of the
-service's formula (first, second, further dog) through a computed value.
+Up to three dogs in one application, one fieldset each; the details of the second and third
+dog are asked only when the applicant says so (a group condition on the number of dogs, asked
+on the step before). A dog cannot be born in the future nor kept before it was born. The
+number of dogs becomes the fee parameter `dogs` of the service's formula (first, second,
+further dog) through a computed value.
 """
 
 from typing import Any
@@ -63,35 +65,45 @@ def _dog_schema() -> dict[str, Any]:
     }
 
 
+def _dog_group(number: int) -> dict[str, Any]:
+    """The fieldset of one dog; the second and third only when that many are registered."""
+    group: dict[str, Any] = {
+        "id": f"dog{number}",
+        "legend": text(f"{number}. Hund", f"Dog {number}"),
+    }
+    if number > 1:
+        group["visible_if"] = {"field": "/number_of_dogs", "in": list(range(number, MAX_DOGS + 1))}
+    return group
+
+
 def _dog_fields(number: int) -> list[dict[str, Any]]:
     base = f"/dog{number}"
-    prefix_de, prefix_en = f"{number}. Hund: ", f"Dog {number}: "
     fields: list[dict[str, Any]] = [
-        {"field": f"{base}/name", "label": text(prefix_de + "Rufname", prefix_en + "name")},
+        {"field": f"{base}/name", "label": text("Rufname", "Name")},
         {
             "field": f"{base}/breed",
-            "label": text(prefix_de + "Rasse", prefix_en + "breed"),
+            "label": text("Rasse", "Breed"),
             "help": text(
                 "Bei Mischlingen die erkennbaren Rassen, z. B. „Labrador-Mischling“.",
                 "For cross-breeds the recognisable breeds, e.g. 'Labrador cross'.",
             ),
         },
-        {
-            "field": f"{base}/sex",
-            "label": text(prefix_de + "Geschlecht", prefix_en + "sex"),
-            "options": _SEX,
-        },
+        {"field": f"{base}/sex", "label": text("Geschlecht", "Sex"), "options": _SEX},
         {
             "field": f"{base}/born",
-            "label": text(prefix_de + "Wurfdatum", prefix_en + "date of birth"),
+            "label": text("Wurfdatum", "Date of birth"),
+            "not_in_future": True,
+            "messages": {
+                "not_in_future": text(
+                    f"Das Wurfdatum des {number}. Hundes muss in der Vergangenheit liegen.",
+                    f"Dog {number}'s date of birth must be in the past.",
+                )
+            },
         },
-        {
-            "field": f"{base}/colour",
-            "label": text(prefix_de + "Fellfarbe", prefix_en + "coat colour"),
-        },
+        {"field": f"{base}/colour", "label": text("Fellfarbe", "Coat colour")},
         {
             "field": f"{base}/chip_number",
-            "label": text(prefix_de + "Transpondernummer (Chip)", prefix_en + "microchip number"),
+            "label": text("Transpondernummer (Chip)", "Microchip number"),
             "help": text(
                 "15 Ziffern, steht im Heimtierausweis. Freiwillig.",
                 "15 digits, printed in the pet passport. Optional.",
@@ -99,18 +111,23 @@ def _dog_fields(number: int) -> list[dict[str, Any]]:
         },
         {
             "field": f"{base}/kept_since",
-            "label": text(prefix_de + "gehalten seit", prefix_en + "kept since"),
+            "label": text("Gehalten seit", "Kept since"),
+            "not_before": f"{base}/born",
+            "messages": {
+                "not_before": text(
+                    f"Der {number}. Hund kann nicht vor seinem Wurfdatum zu Ihnen gekommen sein. "
+                    "Prüfen Sie „Gehalten seit“ und das Wurfdatum.",
+                    f"Dog {number} cannot have come to you before it was born. Check "
+                    "'kept since' and the date of birth.",
+                )
+            },
         },
-        {
-            "field": f"{base}/origin",
-            "label": text(prefix_de + "Herkunft", prefix_en + "origin"),
-            "options": _ORIGIN,
-        },
+        {"field": f"{base}/origin", "label": text("Herkunft", "Origin"), "options": _ORIGIN},
         {
             "field": f"{base}/large_dog",
             "label": text(
-                prefix_de + "mindestens 40 cm Schulterhöhe oder 20 kg Gewicht?",
-                prefix_en + "at least 40 cm at the shoulder or 20 kg?",
+                "Mindestens 40 cm Schulterhöhe oder 20 kg Gewicht?",
+                "At least 40 cm at the shoulder or 20 kg?",
             ),
             "help": text(
                 "Große Hunde müssen in NRW angezeigt werden (§ 11 Landeshundegesetz).",
@@ -119,10 +136,8 @@ def _dog_fields(number: int) -> list[dict[str, Any]]:
             "options": YES_NO,
         },
     ]
-    if number > 1:
-        condition = {"field": "/number_of_dogs", "in": list(range(number, MAX_DOGS + 1))}
-        for field in fields:
-            field["visible_if"] = condition
+    for field in fields:
+        field["group"] = f"dog{number}"
     return fields
 
 
@@ -194,12 +209,33 @@ UI: dict[str, Any] = {
                         "At most three; please apply again for further dogs. The tax depends "
                         "on the number of dogs.",
                     ),
+                    "messages": {
+                        "required": text(
+                            "Geben Sie an, wie viele Hunde Sie anmelden.",
+                            "Enter how many dogs you are registering.",
+                        ),
+                        "type": text(
+                            "Geben Sie die Zahl der Hunde in Ziffern an, zum Beispiel 2.",
+                            "Enter the number of dogs in digits, for example 2.",
+                        ),
+                        "minimum": text(
+                            "Sie können mit einem Antrag 1 bis 3 Hunde anmelden.",
+                            "You can register 1 to 3 dogs with one application.",
+                        ),
+                        "maximum": text(
+                            "Sie können mit einem Antrag 1 bis 3 Hunde anmelden. Stellen Sie für "
+                            "weitere Hunde bitte einen zweiten Antrag.",
+                            "You can register 1 to 3 dogs with one application. Please apply "
+                            "again for further dogs.",
+                        ),
+                    },
                 }
             ],
         },
         {
             "id": "hunde",
             "title": text("Angaben zu den Hunden", "About the dogs"),
+            "groups": [_dog_group(n) for n in range(1, MAX_DOGS + 1)],
             "fields": [field for n in range(1, MAX_DOGS + 1) for field in _dog_fields(n)],
         },
         {

@@ -61,6 +61,8 @@ SERVICES: list[dict[str, Any]] = [
         "min_trust_level": "low",
         "keywords": "Hundesteuer, Hundemarke, Hundeanmeldung, Steueramt",
         "synonyms": "Hunde, Hund, Welpe, Hundehaltung, Hundesteuer anmelden, Haustier",
+        # Most people searching "Hund" want to register one (see catalog/search/ranking.py).
+        "search_boost": 1,
         "online_application": "internal",
         "online_url": "",
         "life_situations": ["haustier", "umzug"],
