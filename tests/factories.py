@@ -178,3 +178,19 @@ class DraftFactory(factory.django.DjangoModelFactory):
     declarations = factory.LazyFunction(
         lambda: {"truthful": "2026-01-01T00:00:00+00:00", "privacy": "2026-01-01T00:00:00+00:00"}
     )
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case of its own (without a submission: tests of submissions make them through
+    `submission_create`, which opens the case)."""
+
+    class Meta:
+        model = "cases.Case"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    office = factory.SubFactory(OfficeFactory, municipality=factory.SelfAttribute("..municipality"))
+    service = factory.SubFactory(ServiceFactory)
+    applicant = factory.SubFactory(UserFactory)
+    reference = factory.Sequence(lambda n: f"TEST-{n:06d}")
+    status_changed_at = factory.LazyFunction(timezone.now)
+    opened_at = factory.LazyFunction(timezone.now)

@@ -20,7 +20,8 @@ def seed() -> None:
 
     from rathaus.accounts.models import User
     from rathaus.applications.drafts import draft_start
-    from rathaus.applications.models import DocumentRequest, StatusChange, Submission
+    from rathaus.applications.models import Submission
+    from rathaus.cases.models import Case, DocumentRequest, StatusChange
     from rathaus.catalog.models import LocalService
     from rathaus.organisations.selectors import Principal
 
@@ -33,8 +34,20 @@ def seed() -> None:
     assert offer is not None, f"the demo data has no offer of {SERVICE}"
     draft = draft_start(offer=offer, principal=Principal(user=citizen))
     now = timezone.now()
+    reference = f"A11Y-{now:%H%M%S%f}"
+    case = Case.objects.create(
+        reference=reference,
+        municipality=offer.municipality,
+        office=offer.responsible_office,
+        service=offer.service,
+        applicant=citizen,
+        status=Case.Status.QUERY,
+        status_changed_at=now,
+        opened_at=now,
+    )
     submission = Submission.objects.create(
-        reference=f"A11Y-{now:%H%M%S%f}",
+        reference=reference,
+        case=case,
         form=draft.form,
         schema_version=draft.form.version,
         service=offer.service,
@@ -43,17 +56,15 @@ def seed() -> None:
         applicant=citizen,
         data={},
         submitted_at=now,
-        status=Submission.Status.QUERY,
-        status_changed_at=now,
     )
-    StatusChange.objects.create(submission=submission, status=Submission.Status.SUBMITTED)
+    StatusChange.objects.create(case=case, status=Case.Status.SUBMITTED)
     StatusChange.objects.create(
-        submission=submission,
-        status=Submission.Status.QUERY,
+        case=case,
+        status=Case.Status.QUERY,
         note="Bitte reichen Sie den Nachweis der Haftpflichtversicherung nach.",
     )
     DocumentRequest.objects.create(
-        submission=submission,
+        case=case,
         message="Nachweis der Hundehaftpflichtversicherung",
         deadline=timezone.localdate() + dt.timedelta(days=14),
     )

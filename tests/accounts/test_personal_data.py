@@ -13,6 +13,7 @@ from rathaus.accounts.personal_data import (
     personal_data_collectors,
     register_personal_data_collector,
 )
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, login
 
@@ -28,7 +29,9 @@ def consented(citizen):
 
 def test_json_export_holds_everything_about_the_user(logged_in, consented):
     services.profile_update(
-        user=consented, actor=consented, data={"city": "Musterstadt", "phone": "0301234"}
+        user=consented,
+        actor=Actor.person(consented),
+        data={"city": "Musterstadt", "phone": "0301234"},
     )
     Authenticator.objects.create(user=consented, type="totp", data={"secret": "S3CR3T"})
     response = logged_in.get("/konto/daten/export.json")

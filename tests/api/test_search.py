@@ -4,6 +4,7 @@ full-text search): services are created through the catalogue services, which in
 import pytest
 
 from rathaus.catalog import services as catalog_services
+from rathaus.core.actors import Actor
 from rathaus.municipalities.models import Municipality
 from tests.factories import LocalServiceFactory, MunicipalityFactory, OfficeFactory
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _service(slug, name_de, name_en, **extra):
     return catalog_services.service_create(
-        actor=None,
+        actor=Actor.system("tests"),
         leika_key=extra.pop("leika_key"),
         slug=slug,
         name_de=name_de,

@@ -9,8 +9,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from rathaus.apitokens.services import client_create, token_issue
-from rathaus.applications.models import Attachment, Submission
-from rathaus.applications.status import document_request_create
+from rathaus.applications.models import Attachment
+from rathaus.cases.models import Case
+from rathaus.cases.services import document_request_create
+from rathaus.core.actors import Actor, actor_of
 from rathaus.core.models import AuditEvent
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import PDF, add_attachment, make_submission
@@ -31,8 +33,9 @@ def submission():
 
 
 def bearer_for(municipality, *scopes, name="Fachverfahren"):
-    client = client_create(actor=None, name=name, municipality=municipality, scopes=list(scopes))
-    return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(actor=None, client=client).plaintext}"}
+    system = Actor.system("tests")
+    client = client_create(actor=system, name=name, municipality=municipality, scopes=list(scopes))
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(actor=system, client=client).plaintext}"}
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def post(api, path, body=None, **headers):
 def test_list_shows_only_the_municipality_and_filters(api, submission, reader, count_queries):
     make_submission()  # another municipality
     second = make_submission(office=submission.office)
-    Submission.objects.filter(pk=second.pk).update(acknowledged_at=timezone.now())
+    Case.objects.filter(pk=second.case_id).update(acknowledged_at=timezone.now())
     with count_queries() as ctx:
         response = api.get("/api/v1/submissions/", **reader)
     assert response.status_code == 200
@@ -105,10 +108,10 @@ def test_detail_carries_data_files_and_history(api, submission, reader):
     add_attachment(submission, name="wait.pdf", scan_status=Attachment.ScanStatus.PENDING)
     clerk = make_staff("clerk", (submission.office, Role.CASE_WORKER))
     document_request_create(
-        submission=submission,
+        case=submission.case,
         message="Bitte Nachweis",
         deadline=timezone.localdate() + dt.timedelta(days=7),
-        actor=clerk,
+        actor=actor_of(clerk),
     )
     response = api.get(f"/api/v1/submissions/{submission.pk}/", **reader)
     assert response.status_code == 200
@@ -168,8 +171,8 @@ def test_status_change_and_refused_transition(api, submission, writer):
     response = post(api, path, {"status": "decided", "note": "Bescheid erlassen"}, **writer)
     assert response.status_code == 200
     assert response.json()["status"] == "decided"
-    submission.refresh_from_db()
-    assert submission.status == "decided"
+    submission.case.refresh_from_db()
+    assert submission.case.status == "decided"
     refused = post(api, path, {"status": "in_progress"}, **writer)
     body = api.assert_problem(refused, 409)
     assert body["type"] == "urn:rathaus:problem:status-transition-not-allowed"

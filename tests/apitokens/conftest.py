@@ -10,6 +10,7 @@ from openapi_core import Config, OpenAPI
 
 from rathaus.apitokens.models import ApiClient
 from rathaus.apitokens.services import IssuedToken, client_create, token_issue
+from rathaus.core.actors import Actor
 from tests.api.conftest import ApiClient as SchemaValidatingClient
 from tests.api.conftest import strict
 from tests.factories import MunicipalityFactory
@@ -21,7 +22,7 @@ TEST_URLCONF = "rathaus.urls"
 def api_client(db: None) -> ApiClient:
     municipality = MunicipalityFactory(name="Cochem", slug="cochem", ars="071350020020")
     return client_create(
-        actor=None,
+        actor=Actor.system("tests"),
         name="Gewerbeverfahren",
         municipality=municipality,
         scopes=["catalog:read", "applications:read"],
@@ -30,7 +31,7 @@ def api_client(db: None) -> ApiClient:
 
 @pytest.fixture
 def issued(api_client: ApiClient) -> IssuedToken:
-    return token_issue(actor=None, client=api_client)
+    return token_issue(actor=Actor.system("tests"), client=api_client)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from rathaus.api.authentication import HasScope, require_municipality
 from rathaus.apitokens.models import ApiToken
 from rathaus.apitokens.services import token_issue, token_revoke, token_rotate
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from tests.factories import MunicipalityFactory
 
@@ -58,14 +59,14 @@ def test_me_refuses_expired_revoked_and_wrong_secret(api, issued):
     ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now())
     api.assert_problem(api.get("/api/v1/me/", **bearer(issued.plaintext)), 401)
 
-    other = token_issue(actor=None, client=issued.token.client)
+    other = token_issue(actor=Actor.system("tests"), client=issued.token.client)
     assert api.get("/api/v1/me/", **bearer(other.plaintext)).status_code == 200
-    token_revoke(actor=None, token=other.token)
+    token_revoke(actor=Actor.system("tests"), token=other.token)
     api.assert_problem(api.get("/api/v1/me/", **bearer(other.plaintext)), 401)
 
 
 def test_old_and_new_token_both_work_during_rotation(api, issued):
-    new = token_rotate(actor=None, token=issued.token)
+    new = token_rotate(actor=Actor.system("tests"), token=issued.token)
     assert api.get("/api/v1/me/", **bearer(issued.plaintext)).status_code == 200
     assert api.get("/api/v1/me/", **bearer(new.plaintext)).status_code == 200
 
@@ -140,3 +141,18 @@ def test_schema_with_me_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
     assert "/api/v1/me/" in (tmp_path / "s.yaml").read_text()
+
+
+def test_api_actor_is_the_tokens_client(issued):
+    from rest_framework.request import Request
+
+    from rathaus.api.authentication import ApiTokenAuthentication, api_actor
+
+    raw = APIRequestFactory().get("/api/v1/me/", **bearer(issued.plaintext))
+    request = Request(raw, authenticators=[ApiTokenAuthentication()])
+    actor = api_actor(request)
+    assert actor == Actor.api_client(issued.token.client)
+    assert (actor.id, actor.municipality_id) == (
+        str(issued.token.client.pk),
+        issued.token.client.municipality_id,
+    )

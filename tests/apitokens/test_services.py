@@ -15,6 +15,7 @@ from rathaus.apitokens.services import (
     token_revoke,
     token_rotate,
 )
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.models import AuditEvent
 from rathaus.core.request_context import RequestContext, request_context
@@ -63,7 +64,7 @@ def test_authenticate_accepts_the_token_and_refuses_variations(issued):
 
 def test_token_expires_at_its_expiry(api_client):
     expires_at = timezone.now() + dt.timedelta(days=1)
-    issued = token_issue(actor=None, client=api_client, expires_at=expires_at)
+    issued = token_issue(actor=Actor.system("tests"), client=api_client, expires_at=expires_at)
     before = expires_at - dt.timedelta(microseconds=1)
     assert token_authenticate(raw=issued.plaintext, at=before).pk == issued.token.pk
     with pytest.raises(TokenInvalid):
@@ -72,22 +73,22 @@ def test_token_expires_at_its_expiry(api_client):
 
 def test_issue_refuses_an_expiry_in_the_past(api_client):
     with pytest.raises(DomainError):
-        token_issue(actor=None, client=api_client, expires_at=timezone.now())
+        token_issue(actor=Actor.system("tests"), client=api_client, expires_at=timezone.now())
 
 
 def test_default_lifetime_comes_from_settings(api_client, settings):
     settings.RATHAUS_API_TOKEN_LIFETIME_DAYS = 30
-    issued = token_issue(actor=None, client=api_client)
+    issued = token_issue(actor=Actor.system("tests"), client=api_client)
     lifetime = issued.token.expires_at - timezone.now()
     assert dt.timedelta(days=29, hours=23) < lifetime <= dt.timedelta(days=30)
 
 
 def test_revoked_token_stops_working_at_once(issued):
-    token_revoke(actor=None, token=issued.token)
+    token_revoke(actor=Actor.system("tests"), token=issued.token)
     with pytest.raises(TokenInvalid):
         token_authenticate(raw=issued.plaintext)
     first = ApiToken.objects.get(pk=issued.token.pk).revoked_at
-    token_revoke(actor=None, token=issued.token)  # again: no new event, same time
+    token_revoke(actor=Actor.system("tests"), token=issued.token)  # again: no new event, same time
     assert ApiToken.objects.get(pk=issued.token.pk).revoked_at == first
     assert AuditEvent.objects.filter(action="apitoken.revoke").count() == 1
 
@@ -95,7 +96,7 @@ def test_revoked_token_stops_working_at_once(issued):
 def test_rotation_keeps_the_old_token_for_the_grace_period(issued, settings):
     settings.RATHAUS_API_TOKEN_ROTATION_GRACE_HOURS = 2
     start = timezone.now()
-    new = token_rotate(actor=None, token=issued.token)
+    new = token_rotate(actor=Actor.system("tests"), token=issued.token)
     assert new.plaintext != issued.plaintext
     assert new.token.rotated_from_id == issued.token.pk
     old = ApiToken.objects.get(pk=issued.token.pk)
@@ -112,19 +113,19 @@ def test_rotation_keeps_the_old_token_for_the_grace_period(issued, settings):
 
 def test_rotation_grace_never_extends_a_token(api_client):
     soon = timezone.now() + dt.timedelta(hours=1)
-    issued = token_issue(actor=None, client=api_client, expires_at=soon)
-    token_rotate(actor=None, token=issued.token, grace=dt.timedelta(hours=24))
+    issued = token_issue(actor=Actor.system("tests"), client=api_client, expires_at=soon)
+    token_rotate(actor=Actor.system("tests"), token=issued.token, grace=dt.timedelta(hours=24))
     assert ApiToken.objects.get(pk=issued.token.pk).expires_at == soon
 
 
 def test_a_token_is_rotated_once_and_only_while_active(issued):
-    token_rotate(actor=None, token=issued.token)
+    token_rotate(actor=Actor.system("tests"), token=issued.token)
     with pytest.raises(DomainError):
-        token_rotate(actor=None, token=issued.token)
-    other = token_issue(actor=None, client=issued.token.client)
-    token_revoke(actor=None, token=other.token)
+        token_rotate(actor=Actor.system("tests"), token=issued.token)
+    other = token_issue(actor=Actor.system("tests"), client=issued.token.client)
+    token_revoke(actor=Actor.system("tests"), token=other.token)
     with pytest.raises(DomainError):
-        token_rotate(actor=None, token=other.token)
+        token_rotate(actor=Actor.system("tests"), token=other.token)
 
 
 def test_use_is_audited_with_address_at_most_once_a_minute(issued):
@@ -145,7 +146,7 @@ def test_use_is_audited_with_address_at_most_once_a_minute(issued):
 def test_clients_accept_only_known_scopes(issued):
     with pytest.raises(DomainError) as exc:
         client_create(
-            actor=None,
+            actor=Actor.system("tests"),
             name="Other",
             municipality=issued.token.client.municipality,
             scopes=["catalog:read", "catalog:delete"],

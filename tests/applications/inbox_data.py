@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from rathaus.applications.models import Attachment, DocumentRequest, Submission
+from rathaus.applications.models import Attachment, Submission
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import DocumentRequest
 from rathaus.municipalities.models import Office
 from tests.factories import (
     DraftFactory,

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.applications.models import FormDefinition
 from rathaus.applications.services import form_definition_create, form_definition_publish
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.staff.models import Role
 from tests.factories import LocalServiceFactory
@@ -22,7 +23,7 @@ def staff_client(client, staff_user):
 
 
 def test_changelist_and_add_form_render(staff_client, service, schema, ui):
-    form_definition_create(service=service, schema=schema, ui=ui, actor=None)
+    form_definition_create(service=service, schema=schema, ui=ui, actor=Actor.system("test"))
     assert staff_client.get(URL).status_code == 200
     assert staff_client.get(URL + "add/").status_code == 200
 
@@ -64,7 +65,9 @@ def test_valid_upload_is_stored(staff_client, service, schema, ui):
 
 def test_preview_lists_steps_and_fields_escaped(staff_client, service, schema, ui):
     ui["steps"][0]["fields"][0]["label"]["de"] = "<b>Name</b>"
-    definition = form_definition_create(service=service, schema=schema, ui=ui, actor=None)
+    definition = form_definition_create(
+        service=service, schema=schema, ui=ui, actor=Actor.system("test")
+    )
     page = staff_client.get(f"{URL}{definition.pk}/change/").content.decode()
     assert "<h3>Person / Person</h3>" in page
     assert "&lt;b&gt;Name&lt;/b&gt; / Name" in page
@@ -72,8 +75,10 @@ def test_preview_lists_steps_and_fields_escaped(staff_client, service, schema, u
 
 
 def test_published_versions_are_read_only(staff_client, service, schema, ui):
-    definition = form_definition_create(service=service, schema=schema, ui=ui, actor=None)
-    form_definition_publish(definition=definition, actor=None)
+    definition = form_definition_create(
+        service=service, schema=schema, ui=ui, actor=Actor.system("test")
+    )
+    form_definition_publish(definition=definition, actor=Actor.system("test"))
     url = f"{URL}{definition.pk}/change/"
     page = staff_client.get(url).content.decode()
     assert 'name="ui"' not in page and "<h3>Person / Person</h3>" in page
@@ -84,7 +89,9 @@ def test_published_versions_are_read_only(staff_client, service, schema, ui):
 
 
 def test_publish_action(staff_client, service, schema, ui):
-    definition = form_definition_create(service=service, schema=schema, ui=ui, actor=None)
+    definition = form_definition_create(
+        service=service, schema=schema, ui=ui, actor=Actor.system("test")
+    )
     response = staff_client.post(
         URL, {"action": "publish", "_selected_action": [str(definition.pk)]}, follow=True
     )

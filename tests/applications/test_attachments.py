@@ -20,8 +20,9 @@ from rathaus.applications.attachments import (
     upload_rules,
 )
 from rathaus.applications.drafts import DraftClosed
-from rathaus.applications.models import Attachment, DocumentRequest
+from rathaus.applications.models import Attachment
 from rathaus.applications.submissions import submission_create, submission_problems
+from rathaus.cases.models import DocumentRequest
 from rathaus.core.errors import NotPermitted
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_handlers
@@ -328,18 +329,18 @@ def test_required_document_must_belong_to_the_service(clamav, draft):
 def document_request(draft):
     submission = submission_create(draft=draft, actor=draft.applicant)
     return DocumentRequest.objects.create(
-        submission=submission,
+        case=submission.case,
         message="Bitte reichen Sie den Mietvertrag nach.",
         deadline=timezone.localdate() + timedelta(days=14),
     )
 
 
 def test_upload_for_a_document_request_joins_the_submission(clamav, document_request):
-    applicant = document_request.submission.applicant
+    applicant = document_request.case.submission.applicant
     attachment = attachment_add(
         upload=upload(samples.pdf()), actor=applicant, document_request=document_request
     )
-    assert attachment.submission == document_request.submission
+    assert attachment.submission == document_request.case.submission
     assert attachment.document_request == document_request
     assert attachment.draft is None
     assert attachment.scan_status == Attachment.ScanStatus.CLEAN

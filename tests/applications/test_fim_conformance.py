@@ -11,6 +11,7 @@ from rathaus.applications.form_schema import definition_errors, form_data_valida
 from rathaus.applications.services import form_definition_create
 from rathaus.contrib.fim.fitconnect import fitconnect_submission_schema
 from rathaus.contrib.fim.xdatenfelder import FimImportError, xdatenfelder_import
+from rathaus.core.actors import Actor
 
 REPO = Path(__file__).resolve().parents[2]
 STANDARDS = Path(os.environ.get("RATHAUS_STANDARDS_DIR", REPO.parent / "shared" / "standards"))
@@ -134,7 +135,7 @@ def test_ozg_fixture_in_version_2_imports_with_its_gaps_reported():
 @pytest.mark.usefixtures("in_english")
 def test_imported_definition_exports_a_fitconnect_schema_that_validates_submissions(service):
     imported, _ = xdatenfelder_import((SAMPLES / "v2-data/valid/simple.xml").read_bytes())
-    definition = form_definition_create(service=service, actor=None, **imported)
+    definition = form_definition_create(service=service, actor=Actor.system("test"), **imported)
     exported = fitconnect_submission_schema(definition)
     assert exported["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert exported["$id"] == "urn:de:rathaus:fitconnect:submission-schema:leika:99108001000000:v1"

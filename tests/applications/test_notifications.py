@@ -7,13 +7,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import transaction
 
-from rathaus.applications.models import DocumentRequest, NotificationSent, StatusChange, Submission
+from rathaus.applications.models import NotificationSent, Submission
 from rathaus.applications.notifications import (
     document_request_notify,
     status_change_notify,
     submission_notify,
 )
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_enqueue
 from tests.factories import DraftFactory
@@ -107,8 +108,8 @@ def test_mail_in_english_for_an_english_application(smtp, in_english):
 def test_status_change_mail_says_news_without_the_note(smtp):
     submission = _submission(language="en")
     change = StatusChange.objects.create(
-        submission=submission,
-        status=Submission.Status.IN_PROGRESS,
+        case=submission.case,
+        status=Case.Status.IN_PROGRESS,
         note="Dear Ms Zufallsname, your dog Bello is registered.",
     )
     assert status_change_notify(status_change_id=change.pk) is True
@@ -124,7 +125,7 @@ def test_status_change_mail_says_news_without_the_note(smtp):
 def test_document_request_mail_has_the_deadline_not_the_message(smtp):
     submission = _submission()
     request = DocumentRequest.objects.create(
-        submission=submission,
+        case=submission.case,
         message="Bitte Impfpass von Bello nachreichen.",
         deadline=dt.date(2027, 3, 1),
     )
@@ -159,9 +160,9 @@ def test_failed_send_is_retried_and_then_sent_once(settings, smtp_port):
 
 def test_outbox_messages_run_the_handlers(smtp, django_capture_on_commit_callbacks):
     submission = _submission()
-    change = StatusChange.objects.create(submission=submission, status=Submission.Status.QUERY)
+    change = StatusChange.objects.create(case=submission.case, status=Case.Status.QUERY)
     request = DocumentRequest.objects.create(
-        submission=submission, message="x", deadline=dt.date(2027, 1, 31)
+        case=submission.case, message="x", deadline=dt.date(2027, 1, 31)
     )
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         messages = [

@@ -292,6 +292,7 @@ def test_outbox_creates_receipt_and_mail_after_submission(django_capture_on_comm
     assert submission.receipt and submission.receipt_sha256
     assert pdf_seal_validate(pdf=submission.receipt.read()).ok
     submission.receipt.close()
-    assert OutboxMessage.objects.get(topic="submission.receipt").status == OutboxMessage.Status.DONE
+    receipt_message = OutboxMessage.objects.get(topic="submission.created/applications.receipt")
+    assert receipt_message.status == OutboxMessage.Status.DONE
     assert [m.to for m in mail.outbox] == [[draft.applicant.email]]
     assert submission.reference in mail.outbox[0].subject

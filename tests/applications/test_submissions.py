@@ -9,6 +9,7 @@ from rathaus.applications.submissions import (
     submission_create,
     submission_problems,
 )
+from rathaus.cases.models import Case
 from rathaus.core.models import AuditEvent, OutboxMessage
 from tests.factories import DraftFactory, RequiredDocumentFactory
 
@@ -22,20 +23,23 @@ def test_complete_draft_becomes_one_submission_with_reference_and_outbox():
     assert submission.data == {"name": "Erika Mustermann", "dogs": 1}
     assert submission.schema_version == draft.form.version
     assert submission.office == draft.offer.responsible_office
-    assert submission.status == Submission.Status.SUBMITTED
-    assert list(submission.status_changes.values_list("status", flat=True)) == ["submitted"]
+    assert submission.case.status == Case.Status.SUBMITTED
+    assert list(submission.case.status_changes.values_list("status", flat=True)) == ["submitted"]
     assert AuditEvent.objects.filter(
         action="submission.create", object_id=str(submission.pk)
     ).exists()
-    assert set(OutboxMessage.objects.values_list("topic", flat=True)) == {
-        "submission.receipt",
-        "submission.notify",
-        "submission.handover",
+    # The follow-up work subscribes to `submission.created`: one message per subscriber.
+    follow_ups = {
+        topic.removeprefix("submission.created/applications.")
+        for topic in OutboxMessage.objects.values_list("topic", flat=True)
+        if topic.startswith("submission.created/applications.")
     }
+    assert follow_ups == {"receipt", "notify", "handover"}
     # The same draft again (second click): the same submission, nothing new.
+    messages = OutboxMessage.objects.count()
     assert submission_create(draft=draft, actor=draft.applicant) == submission
     assert Submission.objects.count() == 1
-    assert OutboxMessage.objects.count() == 3
+    assert OutboxMessage.objects.count() == messages
 
 
 def test_reference_numbers_count_per_municipality():

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from rathaus.applications.models import Submission
+from rathaus.cases.models import Case
 from tests.applications.inbox_data import make_submission
 from tests.factories import (
     APPLICATION_SCHEMA,
@@ -80,8 +80,8 @@ def test_status_must_be_chosen_and_starts_with_please_choose(client, clerk, offi
     )
     assert response.status_code == 400
     assert "Wählen Sie den neuen Status aus." in response.content.decode()
-    submission.refresh_from_db()
-    assert submission.status == Submission.Status.SUBMITTED
+    submission.case.refresh_from_db()
+    assert submission.case.status == Case.Status.SUBMITTED
 
 
 def test_computed_values_show_their_labels_not_json_pointers(client, clerk, office):

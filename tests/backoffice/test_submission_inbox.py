@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.applications.models import Attachment, DocumentRequest, Submission
+from rathaus.applications.models import Attachment
+from rathaus.cases.models import Case, DocumentRequest
 from rathaus.core.models import AuditEvent
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import PDF, add_attachment, make_submission
@@ -64,8 +65,8 @@ def test_clerk_sees_only_own_offices_and_other_detail_is_404(client, clerk, offi
         reverse("backoffice:submission-status", args=[theirs.pk]), {"status": "closed"}
     )
     assert post.status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.status == Submission.Status.SUBMITTED
+    theirs.case.refresh_from_db()
+    assert theirs.case.status == Case.Status.SUBMITTED
 
 
 def test_start_page_links_to_the_inbox(client, clerk):
@@ -76,7 +77,7 @@ def test_start_page_links_to_the_inbox(client, clerk):
 def test_list_filters_by_status_and_reference(client, clerk, office_a):
     first = make_submission(office=office_a)
     second = make_submission(office=office_a)
-    Submission.objects.filter(pk=second.pk).update(status=Submission.Status.CLOSED)
+    Case.objects.filter(pk=second.case_id).update(status=Case.Status.CLOSED)
     url = reverse("backoffice:submission-list")
     html = client.get(url, {"status": "closed"}).content.decode()
     assert second.reference in html and f">{first.reference}<" not in html
@@ -142,15 +143,15 @@ def test_status_change_through_the_form(client, clerk, office_a):
     url = reverse("backoffice:submission-status", args=[submission.pk])
     response = client.post(url, {"status": "in_progress", "note": "Wird bearbeitet"})
     assert response.status_code == 302 and response["Location"] == detail_url(submission)
-    submission.refresh_from_db()
-    assert submission.status == Submission.Status.IN_PROGRESS
-    assert submission.status_changes.last().actor_label == "Anna Amt"
+    submission.case.refresh_from_db()
+    assert submission.case.status == Case.Status.IN_PROGRESS
+    assert submission.case.status_changes.last().actor_label == "Anna Amt"
     # "submitted" is not offered from "in progress": the form refuses it with an error summary.
     response = client.post(url, {"status": "submitted"})
     assert response.status_code == 400
     assert 'id="error-summary"' in response.content.decode()
-    submission.refresh_from_db()
-    assert submission.status == Submission.Status.IN_PROGRESS
+    submission.case.refresh_from_db()
+    assert submission.case.status == Case.Status.IN_PROGRESS
 
 
 def test_acknowledge_through_the_page(client, clerk, office_a):
@@ -158,8 +159,8 @@ def test_acknowledge_through_the_page(client, clerk, office_a):
     url = reverse("backoffice:submission-acknowledge", args=[submission.pk])
     assert client.post(url).status_code == 302
     assert client.post(url).status_code == 302
-    submission.refresh_from_db()
-    assert submission.acknowledged_by == "Anna Amt"
+    submission.case.refresh_from_db()
+    assert submission.case.acknowledged_by == "Anna Amt"
     assert AuditEvent.objects.filter(action="submission.acknowledge").count() == 1
 
 
@@ -172,9 +173,9 @@ def test_document_request_through_the_form_and_withdraw(client, clerk, office_a)
     deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     response = client.post(url, {"message": "Bitte Meldebescheinigung", "deadline": deadline})
     assert response.status_code == 302
-    request = DocumentRequest.objects.get(submission=submission)
-    submission.refresh_from_db()
-    assert submission.status == Submission.Status.QUERY
+    request = DocumentRequest.objects.get(case=submission.case)
+    submission.case.refresh_from_db()
+    assert submission.case.status == Case.Status.QUERY
     assert "Bitte Meldebescheinigung" in client.get(detail_url(submission)).content.decode()
 
     cancel = reverse(

@@ -23,6 +23,7 @@ from rathaus.catalog.search import (
 )
 from rathaus.catalog.search.postgresql import PostgreSQLBackend
 from rathaus.catalog.search.sqlite_fts5 import SQLiteFTS5Backend
+from rathaus.core.actors import Actor
 
 LIFE_SITUATIONS: dict[str, tuple[str, str]] = {
     "umzug": ("Umzug", "Moving house"),
@@ -319,13 +320,13 @@ def service_data(slug: str, number: int, entry: dict[str, Any]) -> dict[str, Any
 def catalogue(db: None) -> dict[str, Service]:
     situations = {
         slug: catalog_services.life_situation_create(
-            actor=None, slug=slug, name_de=name_de, name_en=name_en
+            actor=Actor.system("tests"), slug=slug, name_de=name_de, name_en=name_en
         )
         for slug, (name_de, name_en) in LIFE_SITUATIONS.items()
     }
     return {
         slug: catalog_services.service_create(
-            actor=None,
+            actor=Actor.system("tests"),
             life_situations=[situations[s] for s in entry["situations"]],
             **service_data(slug, number, entry),
         )
@@ -505,12 +506,15 @@ def test_service_update_reindexes_in_the_same_transaction(catalogue: dict[str, S
     service = catalogue["hund-anmelden"]
     assert search("Katze") == []
     catalog_services.service_update(
-        actor=None, service=service, name_de="Hund oder Katze anmelden", synonyms="Katzensteuer"
+        actor=Actor.system("tests"),
+        service=service,
+        name_de="Hund oder Katze anmelden",
+        synonyms="Katzensteuer",
     )
     assert search("Katze") == ["hund-anmelden"]
     assert search("Katzensteuer") == ["hund-anmelden"]
     catalog_services.service_update(
-        actor=None, service=service, name_de="Hund anmelden", synonyms=""
+        actor=Actor.system("tests"), service=service, name_de="Hund anmelden", synonyms=""
     )
     assert search("Katze") == []
 
@@ -519,7 +523,7 @@ def test_life_situations_are_indexed_and_follow_updates(catalogue: dict[str, Ser
     assert search("Haustiere") == ["hund-anmelden"]
     family = LifeSituation.objects.get(slug="familie")
     catalog_services.service_update(
-        actor=None, service=catalogue["hund-anmelden"], life_situations=[family]
+        actor=Actor.system("tests"), service=catalogue["hund-anmelden"], life_situations=[family]
     )
     assert search("Haustiere") == []
     assert "hund-anmelden" in search("Familie")
@@ -527,7 +531,9 @@ def test_life_situations_are_indexed_and_follow_updates(catalogue: dict[str, Ser
 
 def test_english_texts_follow_updates(catalogue: dict[str, Service]) -> None:
     catalog_services.service_update(
-        actor=None, service=catalogue["hund-anmelden"], name_en="Registering a pet dog"
+        actor=Actor.system("tests"),
+        service=catalogue["hund-anmelden"],
+        name_en="Registering a pet dog",
     )
     assert search("pet", language="en") == ["hund-anmelden"]
 

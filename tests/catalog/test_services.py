@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from rathaus.catalog import services
 from rathaus.catalog.models import Service
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from tests.factories import LifeSituationFactory, MunicipalityFactory, OfficeFactory, ServiceFactory
 
@@ -23,7 +24,7 @@ SERVICE = {
 def test_create_with_documents_and_life_situations_is_audited():
     moving = LifeSituationFactory(slug="umzug")
     service = services.service_create(
-        actor=None,
+        actor=Actor.system("tests"),
         life_situations=[moving],
         required_documents=[
             {"name_de": "Personalausweis", "form": "original", "electronic_accepted": False},
@@ -55,17 +56,20 @@ def test_create_with_documents_and_life_situations_is_audited():
 )
 def test_invalid_service_is_refused_and_nothing_is_written(overrides, field):
     with pytest.raises(ValidationError) as exc:
-        services.service_create(actor=None, **{**SERVICE, **overrides})
+        services.service_create(actor=Actor.system("tests"), **{**SERVICE, **overrides})
     assert field in exc.value.message_dict
     assert not Service.objects.exists()
     assert not AuditEvent.objects.exists()
 
 
 def test_update_records_changes_including_life_situations():
-    service = services.service_create(actor=None, **SERVICE)
+    service = services.service_create(actor=Actor.system("tests"), **SERVICE)
     situation = LifeSituationFactory(slug="umzug")
     services.service_update(
-        actor=None, service=service, name_en="Register residence", life_situations=[situation]
+        actor=Actor.system("tests"),
+        service=service,
+        name_en="Register residence",
+        life_situations=[situation],
     )
     event = AuditEvent.objects.get(action="service.update")
     assert event.details["name_en"] == ["Register your residence", "Register residence"]
@@ -78,19 +82,21 @@ def test_local_service_office_must_belong_to_municipality():
     foreign_office = OfficeFactory()
     with pytest.raises(ValidationError, match="must belong to the municipality"):
         services.local_service_create(
-            actor=None,
+            actor=Actor.system("tests"),
             municipality=municipality,
             service=service,
             responsible_office=foreign_office,
         )
     offer = services.local_service_create(
-        actor=None, municipality=municipality, service=service,
+        actor=Actor.system("tests"), municipality=municipality, service=service,
         responsible_office=OfficeFactory(municipality=municipality),
     )  # fmt: skip
     with pytest.raises(ValidationError, match="fee"):
-        services.local_service_update(actor=None, local_service=offer, fee_rule={"kind": "fixed"})
+        services.local_service_update(
+            actor=Actor.system("tests"), local_service=offer, fee_rule={"kind": "fixed"}
+        )
     services.local_service_update(
-        actor=None, local_service=offer, fee_rule={"kind": "fixed", "amount": 500}
+        actor=Actor.system("tests"), local_service=offer, fee_rule={"kind": "fixed", "amount": 500}
     )
     assert AuditEvent.objects.filter(action="local_service.update").get().details["fee_rule"] == [
         None,
@@ -103,16 +109,24 @@ def test_unique_offer_per_municipality():
     office = OfficeFactory(municipality=offer_municipality)
     service = ServiceFactory()
     services.local_service_create(
-        actor=None, municipality=offer_municipality, service=service, responsible_office=office
+        actor=Actor.system("tests"),
+        municipality=offer_municipality,
+        service=service,
+        responsible_office=office,
     )
     with pytest.raises(ValidationError):
         services.local_service_create(
-            actor=None, municipality=offer_municipality, service=service, responsible_office=office
+            actor=Actor.system("tests"),
+            municipality=offer_municipality,
+            service=service,
+            responsible_office=office,
         )
 
 
 def test_required_document_positions_append():
     service = ServiceFactory()
-    services.required_document_add(actor=None, service=service, name_de="A")
-    second = services.required_document_add(actor=None, service=service, name_de="B")
+    services.required_document_add(actor=Actor.system("tests"), service=service, name_de="A")
+    second = services.required_document_add(
+        actor=Actor.system("tests"), service=service, name_de="B"
+    )
     assert second.position == 1

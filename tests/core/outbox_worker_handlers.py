@@ -13,10 +13,12 @@ from typing import Any
 from django.db import transaction
 
 from rathaus.core.audit import audit_record
+from rathaus.core.audit_actions import register_actions
 from rathaus.core.models import AuditEvent
 from rathaus.core.outbox import outbox_handlers
 
 EFFECT_ACTION = "test.outbox_effect"
+register_actions("tests", {EFFECT_ACTION: "The side effect of the outbox worker tests."})
 BLOCKING_TOPIC = "test.blocking"
 
 

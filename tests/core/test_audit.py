@@ -2,12 +2,20 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from rathaus.core.audit import audit_record
+from rathaus.core.audit_actions import register_actions
 from rathaus.core.models import AuditEvent, AuditLogImmutableError
 from rathaus.core.request_context import RequestContext, request_context
 from rathaus.municipalities import services as municipality_services
 from tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+
+register_actions(
+    "tests",
+    {
+        "test.action": "An action of the audit tests.",
+    },
+)
 
 
 def _event() -> AuditEvent:

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from rathaus.core.audit import audit_record
+from rathaus.core.audit_actions import register_actions
 from rathaus.core.database_roles import owner_connection
 from rathaus.core.management.commands import migrate
 from rathaus.core.models import AuditEvent
@@ -19,6 +20,15 @@ from rathaus.core.models import AuditEvent
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="TRUNCATE, roles and GRANTs exist on PostgreSQL only (CI runs the suite there too)",
+)
+
+register_actions(
+    "tests",
+    {
+        "test.action": "An action of the audit tests.",
+        "test.before": "An audit-test event before a role switch.",
+        "test.as_app_role": "An audit-test event written by the application role.",
+    },
 )
 
 
@@ -177,3 +187,26 @@ def test_migrate_runs_as_the_owner(monkeypatch):
     monkeypatch.setattr(migrate, "owner_connection", recording)
     call_command("migrate", check_unapplied=True, verbosity=0)
     assert entered == ["default"]
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_actor_and_municipality_columns_migrate_over_existing_events():
+    """0005 adds the level of assurance and municipality to a table whose triggers refuse
+    every UPDATE: adding the columns must not rewrite rows, and the triggers keep working."""
+    MigrationExecutor(connection).migrate([("core", "0004_audit_no_truncate_trigger")])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditevent (occurred_at, actor_type, actor_id, actor_label, action,"
+            " user_agent, object_type, object_id, object_repr, details)"
+            " VALUES (now(), 'system', '', 'system', 'outbox.retry', '', '', '', '', '{}')"
+            " RETURNING id"
+        )
+        (old_id,) = cursor.fetchone()
+    MigrationExecutor(connection).migrate([("core", "0005_audit_actor_municipality_loa")])
+    old = AuditEvent.objects.get(pk=old_id)
+    assert (old.level_of_assurance, old.municipality_id) == ("", None)
+    _refused(
+        f"UPDATE core_auditevent SET level_of_assurance = 'high' WHERE id = {old_id}", "append-only"
+    )
+    _refused(f"DELETE FROM core_auditevent WHERE id = {old_id}", "append-only")

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from rathaus.applications.models import Draft, StatusChange
+from rathaus.applications.models import Draft
+from rathaus.cases.models import StatusChange
 from rathaus.core.json_input import MAX_JSON_DEPTH, JSONInputError, json_depth_exceeds, json_parse
 from rathaus.staff.models import Role
 from tests.api.test_submissions_api import bearer_for
@@ -88,7 +89,7 @@ def test_api_write_with_bad_json_is_a_400_problem(client, submission, writer, bo
     assert response["Content-Type"] == PROBLEM
     problem = response.json()
     assert problem["status"] == 400 and problem["detail"]
-    assert not StatusChange.objects.filter(submission=submission, note__contains="b").exists()
+    assert not StatusChange.objects.filter(case=submission.case, note__contains="b").exists()
 
 
 def test_api_form_encoded_nul_is_a_400_problem(client, submission, writer):

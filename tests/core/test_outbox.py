@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 from rathaus.core.outbox_runner import (
@@ -199,7 +200,7 @@ def test_retry_of_a_failed_message_is_audited_and_runs(
     staff = django_user_model.objects.create_user(username="ops", password="x", is_staff=True)
     m = message(status=OutboxMessage.Status.FAILED, attempts=10, last_error="boom")
     with django_capture_on_commit_callbacks(execute=True):
-        outbox_retry(message=m, actor=staff)
+        outbox_retry(message=m, actor=Actor.person(staff))
     m.refresh_from_db()
     assert m.status == OutboxMessage.Status.DONE
     assert m.attempts == 1
@@ -212,7 +213,7 @@ def test_retry_leaves_a_message_alone_while_a_worker_holds_it(django_capture_on_
     held_until = timezone.now() + timedelta(minutes=5)
     m = message(locked_until=held_until, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
-        outbox_retry(message=m, actor=None)
+        outbox_retry(message=m, actor=Actor.system("tests"))
     m.refresh_from_db()
     assert m.locked_until == held_until
     assert calls == []

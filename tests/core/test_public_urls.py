@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from rathaus.applications.models import DocumentRequest, StatusChange, Submission
 from rathaus.applications.notifications import document_request_notify, status_change_notify
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.core.public_urls import public_url
 from tests.factories import DraftFactory
 
@@ -37,9 +37,7 @@ def _links(message) -> list[str]:
 
 
 def test_status_mail_links_to_the_configured_public_url(submission):
-    change = StatusChange.objects.create(
-        submission=submission, status=Submission.Status.IN_PROGRESS
-    )
+    change = StatusChange.objects.create(case=submission.case, status=Case.Status.IN_PROGRESS)
     assert status_change_notify(status_change_id=change.pk) is True
     (message,) = mail.outbox
     for text in _links(message):
@@ -49,7 +47,7 @@ def test_status_mail_links_to_the_configured_public_url(submission):
 
 def test_document_request_mail_links_to_the_configured_public_url(submission):
     request = DocumentRequest.objects.create(
-        submission=submission, message="Bitte nachreichen.", deadline=dt.date(2027, 3, 1)
+        case=submission.case, message="Bitte nachreichen.", deadline=dt.date(2027, 3, 1)
     )
     assert document_request_notify(document_request_id=request.pk) is True
     (message,) = mail.outbox

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.municipalities import services
 from rathaus.municipalities.models import Municipality
@@ -19,7 +20,7 @@ def _create(**overrides):
         "ars": "053580008008",
         "ags": "05358008",
     }
-    return services.municipality_create(actor=None, **{**data, **overrides})
+    return services.municipality_create(actor=Actor.system("tests"), **{**data, **overrides})
 
 
 def test_create_derives_land_and_audits():
@@ -70,14 +71,18 @@ def test_hierarchy_rules():
     with pytest.raises(ValidationError, match="same Land"):
         _create(parent=kreis)
     with pytest.raises(ValidationError, match="own ancestor"):
-        services.municipality_update(actor=None, municipality=kreis, parent=vg)
+        services.municipality_update(actor=Actor.system("tests"), municipality=kreis, parent=vg)
 
 
 def test_update_records_old_and_new_values_and_skips_no_ops():
     municipality = _create()
-    services.municipality_update(actor=None, municipality=municipality, name="Stadt Düren")
+    services.municipality_update(
+        actor=Actor.system("tests"), municipality=municipality, name="Stadt Düren"
+    )
     assert not AuditEvent.objects.filter(action="municipality.update").exists()
-    services.municipality_update(actor=None, municipality=municipality, phone="+49 2421 250")
+    services.municipality_update(
+        actor=Actor.system("tests"), municipality=municipality, phone="+49 2421 250"
+    )
     event = AuditEvent.objects.get(action="municipality.update")
     assert event.details == {"phone": ["", "+49 2421 250"]}
     municipality.refresh_from_db()
@@ -89,7 +94,7 @@ def test_office_must_belong_to_parent_municipality():
     other = MunicipalityFactory()
     with pytest.raises(ValidationError, match="same municipality"):
         services.office_create(
-            actor=None, municipality=other, parent=office, name="Team", slug="team",
+            actor=Actor.system("tests"), municipality=other, parent=office, name="Team", slug="team",
             street="A 1", postcode="12345", city="B",
         )  # fmt: skip
 
@@ -97,19 +102,19 @@ def test_office_must_belong_to_parent_municipality():
 def test_opening_hours_replace_pattern_and_validate_order():
     office = OfficeFactory()
     services.office_set_opening_hours(
-        actor=None,
+        actor=Actor.system("tests"),
         office=office,
         intervals=[(0, dt.time(8), dt.time(12)), (0, dt.time(14), dt.time(18))],
     )
     services.office_set_opening_hours(
-        actor=None, office=office, intervals=[(1, dt.time(8), dt.time(12))]
+        actor=Actor.system("tests"), office=office, intervals=[(1, dt.time(8), dt.time(12))]
     )
     assert [(h.weekday, h.opens) for h in office.opening_hours.all()] == [(1, dt.time(8))]
     event = AuditEvent.objects.filter(action="office.opening_hours.set").first()
     assert event.details == {"old": ["0 08:00-12:00", "0 14:00-18:00"], "new": ["1 08:00-12:00"]}
     with pytest.raises(ValidationError):
         services.office_set_opening_hours(
-            actor=None, office=office, intervals=[(2, dt.time(12), dt.time(8))]
+            actor=Actor.system("tests"), office=office, intervals=[(2, dt.time(12), dt.time(8))]
         )
     assert office.opening_hours.count() == 1
 
@@ -118,9 +123,9 @@ def test_opening_exception_needs_times_unless_closed():
     office = OfficeFactory()
     with pytest.raises(ValidationError, match="opening and closing"):
         services.office_add_opening_exception(
-            actor=None, office=office, date=dt.date(2026, 12, 24), closed=False
+            actor=Actor.system("tests"), office=office, date=dt.date(2026, 12, 24), closed=False
         )
     services.office_add_opening_exception(
-        actor=None, office=office, date=dt.date(2026, 12, 24), closed=True
+        actor=Actor.system("tests"), office=office, date=dt.date(2026, 12, 24), closed=True
     )
     assert office.opening_exceptions.count() == 1

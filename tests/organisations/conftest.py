@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from rathaus.accounts.models import User
+from rathaus.core.actors import Actor
 from rathaus.organisations.models import Organisation
 from rathaus.organisations.services import organisation_create
 
@@ -48,7 +49,7 @@ def carla(db) -> User:
 @pytest.fixture
 def firma(anna) -> Organisation:
     return organisation_create(
-        actor=anna,
+        actor=Actor.person(anna),
         name="Moselbau GmbH",
         kind=Organisation.Kind.COMPANY,
         register_number="HRB 1234",

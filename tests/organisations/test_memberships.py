@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.models import AuditEvent
 from rathaus.organisations.errors import NotPermitted
@@ -28,7 +29,11 @@ def link_for(secret: str) -> str:
 
 def invite(actor, organisation, email, role=MEMBER):
     return invitation_send(
-        actor=actor, organisation=organisation, email=email, role=role, accept_url=link_for
+        actor=Actor.person(actor),
+        organisation=organisation,
+        email=email,
+        role=role,
+        accept_url=link_for,
     )
 
 
@@ -56,11 +61,11 @@ def test_invitation_by_mail_with_one_time_link(
     assert secret not in repr(list(Invitation.objects.values_list()))
     assert stored.token_hash != secret
 
-    membership = invitation_accept(actor=bernd, token=secret)
+    membership = invitation_accept(actor=Actor.person(bernd), token=secret)
     assert (membership.user, membership.role) == (bernd, ADMIN)
     assert Invitation.objects.get(pk=invitation.pk).accepted_by == bernd
     with pytest.raises(DomainError):
-        invitation_accept(actor=bernd, token=secret)
+        invitation_accept(actor=Actor.person(bernd), token=secret)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"organisation.invitation.send", "organisation.invitation.accept"} <= actions
 
@@ -87,13 +92,13 @@ def test_link_works_only_for_the_verified_invited_address(
         invite(anna, firma, "carla@example.org")
     secret = secret_of(invitation_link())
     with pytest.raises(NotPermitted):
-        invitation_accept(actor=bernd, token=secret)  # a forwarded link
+        invitation_accept(actor=Actor.person(bernd), token=secret)  # a forwarded link
     unverified = make_person("carla@example.org.invalid", verified=False)
     unverified.emailaddress_set.create(email="carla@example.org", verified=False)
     with pytest.raises(NotPermitted):
-        invitation_accept(actor=unverified, token=secret)
+        invitation_accept(actor=Actor.person(unverified), token=secret)
     carla = make_person("Carla@example.org")
-    assert invitation_accept(actor=carla, token=secret).role == MEMBER
+    assert invitation_accept(actor=Actor.person(carla), token=secret).role == MEMBER
 
 
 def test_expired_withdrawn_and_replaced_links_fail(
@@ -107,20 +112,20 @@ def test_expired_withdrawn_and_replaced_links_fail(
     second_secret = secret_of(invitation_link())
     assert Invitation.objects.get(pk=first.pk).revoked_at is not None
     with pytest.raises(DomainError):
-        invitation_accept(actor=bernd, token=first_secret)
+        invitation_accept(actor=Actor.person(bernd), token=first_secret)
 
     Invitation.objects.filter(pk=second.pk).update(expires_at=timezone.now())
     with pytest.raises(DomainError):
-        invitation_accept(actor=bernd, token=second_secret)
+        invitation_accept(actor=Actor.person(bernd), token=second_secret)
 
     with django_capture_on_commit_callbacks(execute=True):
         third = invite(anna, firma, "bernd@example.org")
     third_secret = secret_of(invitation_link())
     with pytest.raises(NotPermitted):
-        invitation_revoke(actor=bernd, invitation=third)
-    invitation_revoke(actor=anna, invitation=third)
+        invitation_revoke(actor=Actor.person(bernd), invitation=third)
+    invitation_revoke(actor=Actor.person(anna), invitation=third)
     with pytest.raises(DomainError):
-        invitation_accept(actor=bernd, token=third_secret)
+        invitation_accept(actor=Actor.person(bernd), token=third_secret)
     assert not Membership.objects.filter(user=bernd).exists()
 
 
@@ -140,18 +145,18 @@ def test_members_are_not_invited_again(firma, anna):
 def test_last_admin_cannot_leave_but_members_can(firma, anna, bernd):
     Membership.objects.create(organisation=firma, user=bernd, role=MEMBER)
     with pytest.raises(DomainError):
-        membership_leave(actor=anna, organisation=firma)
-    membership_leave(actor=bernd, organisation=firma)
+        membership_leave(actor=Actor.person(anna), organisation=firma)
+    membership_leave(actor=Actor.person(bernd), organisation=firma)
     assert not Membership.objects.filter(user=bernd).exists()
     with pytest.raises(NotPermitted):
-        membership_leave(actor=bernd, organisation=firma)
+        membership_leave(actor=Actor.person(bernd), organisation=firma)
     assert AuditEvent.objects.filter(action="organisation.membership.leave").count() == 1
 
 
 def test_an_admin_can_leave_once_another_admin_exists(firma, anna, bernd):
     membership = Membership.objects.create(organisation=firma, user=bernd, role=MEMBER)
-    membership_role_change(actor=anna, membership=membership, role=ADMIN)
-    membership_leave(actor=anna, organisation=firma)
+    membership_role_change(actor=Actor.person(anna), membership=membership, role=ADMIN)
+    membership_leave(actor=Actor.person(anna), organisation=firma)
     assert list(firma.memberships.values_list("user", "role")) == [(bernd.pk, ADMIN)]
 
 
@@ -159,11 +164,11 @@ def test_removal_is_for_admins_and_spares_the_last_admin(firma, anna, bernd, car
     bernd_m = Membership.objects.create(organisation=firma, user=bernd, role=MEMBER)
     carla_m = Membership.objects.create(organisation=firma, user=carla, role=MEMBER)
     with pytest.raises(NotPermitted):
-        membership_remove(actor=bernd, membership=carla_m)
+        membership_remove(actor=Actor.person(bernd), membership=carla_m)
     anna_m = Membership.objects.get(user=anna)
     with pytest.raises(DomainError):
-        membership_remove(actor=anna, membership=anna_m)
-    membership_remove(actor=anna, membership=bernd_m)
+        membership_remove(actor=Actor.person(anna), membership=anna_m)
+    membership_remove(actor=Actor.person(anna), membership=bernd_m)
     assert set(firma.memberships.values_list("user", flat=True)) == {anna.pk, carla.pk}
     event = AuditEvent.objects.get(action="organisation.membership.remove")
     assert event.details == {"user": str(bernd.pk)}
@@ -173,13 +178,13 @@ def test_role_changes(firma, anna, bernd):
     anna_m = Membership.objects.get(user=anna)
     bernd_m = Membership.objects.create(organisation=firma, user=bernd, role=MEMBER)
     with pytest.raises(NotPermitted):
-        membership_role_change(actor=bernd, membership=bernd_m, role=ADMIN)
+        membership_role_change(actor=Actor.person(bernd), membership=bernd_m, role=ADMIN)
     with pytest.raises(DomainError):
-        membership_role_change(actor=anna, membership=anna_m, role=MEMBER)
+        membership_role_change(actor=Actor.person(anna), membership=anna_m, role=MEMBER)
     with pytest.raises(DomainError):
-        membership_role_change(actor=anna, membership=bernd_m, role="owner")
-    membership_role_change(actor=anna, membership=bernd_m, role=ADMIN)
-    membership_role_change(actor=bernd, membership=anna_m, role=MEMBER)
+        membership_role_change(actor=Actor.person(anna), membership=bernd_m, role="owner")
+    membership_role_change(actor=Actor.person(anna), membership=bernd_m, role=ADMIN)
+    membership_role_change(actor=Actor.person(bernd), membership=anna_m, role=MEMBER)
     assert Membership.objects.get(user=anna).role == MEMBER
     event = AuditEvent.objects.filter(action="organisation.membership.role_change").first()
     assert event is not None and event.details["to"] == MEMBER

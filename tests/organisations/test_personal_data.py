@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from rathaus.accounts.services import account_delete
+from rathaus.core.actors import Actor
 from rathaus.organisations.models import Membership, Proxy
 from rathaus.organisations.personal_data import collect_memberships, collect_proxies
 from rathaus.organisations.services import proxy_grant, proxy_use
@@ -11,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_export_lists_memberships_and_proxies_with_uses(firma, anna, bernd):
-    proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
-    proxy_use(agent=bernd, principal=anna, service=None, action="application.submit")
+    proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy_use(actor=Actor.person(bernd), principal=anna, service=None, action="application.submit")
     assert collect_memberships(anna) == [
         {
             "organisation": "Moselbau GmbH",
@@ -32,9 +33,9 @@ def test_export_lists_memberships_and_proxies_with_uses(firma, anna, bernd):
 def test_deletion_ends_memberships_hands_over_admin_and_revokes_proxies(firma, anna, bernd, carla):
     Membership.objects.create(organisation=firma, user=bernd, role=Membership.Role.MEMBER)
     Membership.objects.create(organisation=firma, user=carla, role=Membership.Role.MEMBER)
-    granted = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
-    received = proxy_grant(actor=carla, agent=anna, valid_from=dt.date(2020, 1, 1))
-    account_delete(user=anna, actor=anna, reason="request")
+    granted = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
+    received = proxy_grant(actor=Actor.person(carla), agent=anna, valid_from=dt.date(2020, 1, 1))
+    account_delete(user=anna, actor=Actor.person(anna), reason="request")
     roles = dict(firma.memberships.values_list("user", "role"))
     assert roles == {bernd.pk: "admin", carla.pk: "member"}  # the longest-standing member
     for proxy in (granted, received):

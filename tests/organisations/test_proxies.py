@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.models import AuditEvent
 from rathaus.core.request_context import RequestContext, request_context
@@ -39,14 +40,14 @@ def test_validity_follows_calendar_days_in_berlin(anna, bernd):
 
 
 def test_open_ended_proxy_lasts_until_revoked(anna, bernd):
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
     far = dt.datetime(2099, 1, 1, tzinfo=UTC)
     assert proxy_is_valid(proxy=proxy, at=far)
-    proxy_revoke(actor=anna, proxy=proxy)
+    proxy_revoke(actor=Actor.person(anna), proxy=proxy)
     assert not proxy_is_valid(proxy=proxy_refreshed(proxy), at=far)
     assert proxy_find(agent=bernd, principal=anna) is None
     with pytest.raises(NotPermitted):
-        proxy_use(agent=bernd, principal=anna, service=None)
+        proxy_use(actor=Actor.person(bernd), principal=anna, service=None)
     assert AuditEvent.objects.filter(action="proxy.revoke", object_id=str(proxy.pk)).exists()
 
 
@@ -56,21 +57,27 @@ def proxy_refreshed(proxy: Proxy) -> Proxy:
 
 def test_named_services_only(anna, bernd):
     dog_tax, vehicle = ServiceFactory(slug="hundesteuer"), ServiceFactory(slug="kfz")
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1), services=[dog_tax])
-    use = proxy_use(agent=bernd, principal=anna, service=dog_tax, action="application.submit")
+    proxy = proxy_grant(
+        actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1), services=[dog_tax]
+    )
+    use = proxy_use(
+        actor=Actor.person(bernd), principal=anna, service=dog_tax, action="application.submit"
+    )
     assert use.proxy == proxy
     with pytest.raises(NotPermitted):
-        proxy_use(agent=bernd, principal=anna, service=vehicle)
+        proxy_use(actor=Actor.person(bernd), principal=anna, service=vehicle)
     # Someone else holds nothing, and the proxy does not work in the other direction.
     with pytest.raises(NotPermitted):
-        proxy_use(agent=anna, principal=bernd, service=dog_tax)
+        proxy_use(actor=Actor.person(anna), principal=bernd, service=dog_tax)
 
 
 def test_every_use_is_recorded_for_the_principal_and_audited(anna, bernd):
     service = ServiceFactory(slug="hundesteuer")
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
     with request_context(RequestContext(ip_address="192.0.2.44", user_agent="Firefox/140")):
-        proxy_use(agent=bernd, principal=anna, service=service, action="application.submit")
+        proxy_use(
+            actor=Actor.person(bernd), principal=anna, service=service, action="application.submit"
+        )
     use = ProxyUse.objects.get(proxy=proxy)
     assert (use.service, use.action, use.ip_address, use.user_agent) == (
         service,
@@ -87,25 +94,34 @@ def test_every_use_is_recorded_for_the_principal_and_audited(anna, bernd):
 
 def test_grant_checks(anna, bernd, firma):
     with pytest.raises(DomainError):
-        proxy_grant(actor=anna, agent=anna, valid_from=dt.date(2030, 1, 1))
+        proxy_grant(actor=Actor.person(anna), agent=anna, valid_from=dt.date(2030, 1, 1))
     with pytest.raises(DomainError):
         proxy_grant(
-            actor=anna,
+            actor=Actor.person(anna),
             agent=bernd,
             valid_from=dt.date(2030, 1, 2),
             valid_until=dt.date(2030, 1, 1),
         )
     with pytest.raises(DomainError):
-        proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2030, 1, 1), services=[])
+        proxy_grant(
+            actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2030, 1, 1), services=[]
+        )
     # Only an organisation's admin grants in its name.
     Membership.objects.create(organisation=firma, user=bernd, role=Membership.Role.MEMBER)
     with pytest.raises(NotPermitted):
-        proxy_grant(actor=bernd, agent=anna, organisation=firma, valid_from=dt.date(2030, 1, 1))
-    proxy = proxy_grant(actor=anna, agent=bernd, organisation=firma, valid_from=dt.date(2020, 1, 1))
+        proxy_grant(
+            actor=Actor.person(bernd),
+            agent=anna,
+            organisation=firma,
+            valid_from=dt.date(2030, 1, 1),
+        )
+    proxy = proxy_grant(
+        actor=Actor.person(anna), agent=bernd, organisation=firma, valid_from=dt.date(2020, 1, 1)
+    )
     assert (proxy.principal_organisation, proxy.principal_user) == (firma, None)
-    assert proxy_use(agent=bernd, principal=firma, service=None).proxy == proxy
+    assert proxy_use(actor=Actor.person(bernd), principal=firma, service=None).proxy == proxy
     with pytest.raises(NotPermitted):
-        proxy_use(agent=bernd, principal=anna, service=None)
+        proxy_use(actor=Actor.person(bernd), principal=anna, service=None)
 
 
 def test_database_refuses_a_proxy_with_two_principals(anna, bernd, firma):
@@ -119,17 +135,17 @@ def test_database_refuses_a_proxy_with_two_principals(anna, bernd, firma):
 
 
 def test_who_may_revoke(anna, bernd, carla, firma):
-    personal = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
+    personal = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
     with pytest.raises(NotPermitted):
-        proxy_revoke(actor=carla, proxy=personal)
-    proxy_revoke(actor=bernd, proxy=personal)  # the agent gives it up
+        proxy_revoke(actor=Actor.person(carla), proxy=personal)
+    proxy_revoke(actor=Actor.person(bernd), proxy=personal)  # the agent gives it up
     assert proxy_refreshed(personal).revoked_by == bernd
 
     corporate = proxy_grant(
-        actor=anna, agent=carla, organisation=firma, valid_from=dt.date(2020, 1, 1)
+        actor=Actor.person(anna), agent=carla, organisation=firma, valid_from=dt.date(2020, 1, 1)
     )
     Membership.objects.create(organisation=firma, user=bernd, role=Membership.Role.MEMBER)
     with pytest.raises(NotPermitted):
-        proxy_revoke(actor=bernd, proxy=corporate)
-    proxy_revoke(actor=anna, proxy=corporate)
+        proxy_revoke(actor=Actor.person(bernd), proxy=corporate)
+    proxy_revoke(actor=Actor.person(anna), proxy=corporate)
     assert proxy_refreshed(corporate).revoked_at is not None

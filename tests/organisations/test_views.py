@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.organisations.models import Membership, Organisation, Proxy, ProxyUse
 from rathaus.organisations.selectors import ACTING_AS_SESSION_KEY
@@ -116,7 +117,7 @@ def test_acting_as_ends_when_the_membership_does(client, firma, anna, bernd):
 
 
 def test_acting_by_proxy_is_a_use_the_principal_sees(client, anna, bernd):
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
     login(client, bernd)
     client.post(
         "/konto/handeln-fuer/",
@@ -134,7 +135,7 @@ def test_acting_by_proxy_is_a_use_the_principal_sees(client, anna, bernd):
     login(client, anna)
     page = client.get("/konto/vollmachten/").content.decode()
     assert "acted on your behalf" in page
-    proxy_revoke(actor=anna, proxy=proxy)
+    proxy_revoke(actor=Actor.person(anna), proxy=proxy)
     login(client, bernd)
     assert "Acting on behalf of" not in client.get("/konto/handeln-fuer/").content.decode()
 
@@ -164,7 +165,9 @@ def test_proxy_page_grants_and_shows_uses_to_principal_and_agent_only(client, an
     assert response.status_code == 302
     proxy = Proxy.objects.get(principal_user=anna)
     assert list(proxy.services.all()) == [service]
-    proxy_use(agent=bernd, principal=anna, service=service, action="application.submit")
+    proxy_use(
+        actor=Actor.person(bernd), principal=anna, service=service, action="application.submit"
+    )
 
     for user in (anna, bernd):
         page = login(client, user).get("/konto/vollmachten/").content.decode()
@@ -188,7 +191,7 @@ def test_proxy_form_errors(client, anna):
 
 
 def test_strangers_cannot_revoke(client, anna, bernd, carla):
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
     login(client, carla)
     assert client.post(f"/konto/vollmachten/{proxy.pk}/widerrufen/").status_code == 403
     assert Proxy.objects.get(pk=proxy.pk).revoked_at is None
@@ -202,9 +205,12 @@ def test_proxy_page_queries_do_not_grow_with_proxies(client, anna):
         for i in range(n):
             agent = make_person(f"agent{i}-{n}@example.org")
             proxy_grant(
-                actor=anna, agent=agent, valid_from=dt.date(2020, 1, 1), services=services[:2]
+                actor=Actor.person(anna),
+                agent=agent,
+                valid_from=dt.date(2020, 1, 1),
+                services=services[:2],
             )
-            proxy_use(agent=agent, principal=anna, service=services[0])
+            proxy_use(actor=Actor.person(agent), principal=anna, service=services[0])
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -221,8 +227,8 @@ def test_proxy_page_queries_do_not_grow_with_proxies(client, anna):
 def test_admin_shows_organisations_and_proxies_read_only(client, firma, anna, bernd):
     from tests.staff.people import login_with_mfa
 
-    proxy = proxy_grant(actor=anna, agent=bernd, valid_from=dt.date(2020, 1, 1))
-    proxy_use(agent=bernd, principal=anna, service=None)
+    proxy = proxy_grant(actor=Actor.person(anna), agent=bernd, valid_from=dt.date(2020, 1, 1))
+    proxy_use(actor=Actor.person(bernd), principal=anna, service=None)
     staff = make_person("support@verwaltung.example")
     staff.is_staff = staff.is_superuser = True
     staff.kind = staff.Kind.STAFF

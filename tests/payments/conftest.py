@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from rathaus.core.actors import Actor
 from rathaus.payments.providers import Notification
 from rathaus.payments.services import payment_start
 from rathaus.payments.signatures import signature_create
@@ -45,7 +46,7 @@ def start_sandbox(
         provider="sandbox",
         amount_cents=amount_cents,
         description="Hundesteuer",
-        payer=payer,
+        payer=Actor.person(payer),
         return_url="/antraege/123/",
         notify_url=notify_url(base),
     )

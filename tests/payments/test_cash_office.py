@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from rathaus.core.actors import Actor
 from rathaus.core.errors import NotPermitted
 from rathaus.core.models import AuditEvent
 from rathaus.payments.models import Payment
@@ -48,7 +49,7 @@ def invoice_of(municipality, payer=None):
         provider="invoice",
         amount_cents=2500,
         description="Hundesteuer",
-        payer=payer or UserFactory(),
+        payer=Actor.person(payer or UserFactory()),
         return_url="/antraege/",
         notify_url=notify_url(),
     ).payment
@@ -69,7 +70,7 @@ def test_the_municipality_is_recorded_and_audited(dueren):
 
 def test_cash_office_records_its_own_invoice_as_paid(dueren, dueren_cash_office):
     invoice = invoice_of(dueren)
-    paid = payment_mark_received(payment=invoice, actor=dueren_cash_office)
+    paid = payment_mark_received(payment=invoice, actor=Actor.person(dueren_cash_office))
     assert paid.status == Payment.Status.PAID and paid.paid_at is not None
     audit = AuditEvent.objects.get(action="payment.paid", object_id=str(invoice.pk))
     assert audit.actor_id == str(dueren_cash_office.pk)
@@ -79,9 +80,9 @@ def test_cash_office_cannot_touch_another_municipalitys_payments(guetersloh, due
     invoice = invoice_of(guetersloh)
     paid = paid_sandbox_of(guetersloh)
     with pytest.raises(NotPermitted):
-        payment_mark_received(payment=invoice, actor=dueren_cash_office)
+        payment_mark_received(payment=invoice, actor=Actor.person(dueren_cash_office))
     with pytest.raises(NotPermitted):
-        payment_refund(payment=paid, actor=dueren_cash_office)
+        payment_refund(payment=paid, actor=Actor.person(dueren_cash_office))
     assert Payment.objects.get(pk=invoice.pk).status == Payment.Status.OPEN
     assert Payment.objects.get(pk=paid.pk).status == Payment.Status.PAID
 
@@ -90,30 +91,30 @@ def test_cash_office_cannot_touch_another_municipalitys_payments(guetersloh, due
 def test_other_staff_of_the_same_municipality_may_not_record_money(dueren, role):
     clerk = make_staff(f"staff-{role}", (OfficeFactory(municipality=dueren), role))
     with pytest.raises(NotPermitted):
-        payment_mark_received(payment=invoice_of(dueren), actor=clerk)
+        payment_mark_received(payment=invoice_of(dueren), actor=Actor.person(clerk))
     with pytest.raises(NotPermitted):
-        payment_refund(payment=paid_sandbox_of(dueren), actor=clerk)
+        payment_refund(payment=paid_sandbox_of(dueren), actor=Actor.person(clerk))
     with pytest.raises(NotPermitted):
-        payment_refund(payment=paid_sandbox_of(dueren), actor=UserFactory())
+        payment_refund(payment=paid_sandbox_of(dueren), actor=Actor.person(UserFactory()))
 
 
 def test_cash_office_refunds_its_own_paid_payment_and_only_invoices_are_marked(
     dueren, dueren_cash_office
 ):
     paid = paid_sandbox_of(dueren)
-    refunded = payment_refund(payment=paid, actor=dueren_cash_office)
+    refunded = payment_refund(payment=paid, actor=Actor.person(dueren_cash_office))
     assert refunded.status == Payment.Status.REFUNDED
     audit = AuditEvent.objects.filter(object_id=str(paid.pk)).latest("occurred_at")
     assert (audit.action, audit.actor_id) == ("payment.refunded", str(dueren_cash_office.pk))
     pending = start_sandbox(UserFactory(), municipality=dueren).payment
     with pytest.raises(PaymentError):  # settled by its provider, not by the cash office
-        payment_mark_received(payment=pending, actor=dueren_cash_office)
+        payment_mark_received(payment=pending, actor=Actor.person(dueren_cash_office))
 
 
 def test_a_role_that_expired_grants_nothing(dueren, dueren_cash_office):
     dueren_cash_office.role_assignments.update(valid_until=timezone.now() - timedelta(days=1))
     with pytest.raises(NotPermitted):
-        payment_mark_received(payment=invoice_of(dueren), actor=dueren_cash_office)
+        payment_mark_received(payment=invoice_of(dueren), actor=Actor.person(dueren_cash_office))
 
 
 def test_cash_office_role_alone_opens_the_payments_admin_for_own_municipality(

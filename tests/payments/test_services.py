@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound, NotPermitted
 from rathaus.core.models import AuditEvent
 from rathaus.payments.models import Payment, PaymentEvent
@@ -51,7 +52,7 @@ def test_invoice_provider_keeps_the_payment_open_without_redirect(payer):
         provider="invoice",
         amount_cents=5000,
         description="Gebühr",
-        payer=payer,
+        payer=Actor.person(payer),
         return_url="/weiter/",
         notify_url=notify_url(),
     )
@@ -84,7 +85,7 @@ def test_start_refuses_return_urls_that_leave_the_site(payer, return_url):
             provider="sandbox",
             amount_cents=100,
             description="x",
-            payer=payer,
+            payer=Actor.person(payer),
             return_url=return_url,
             notify_url=notify_url(),
         )
@@ -107,7 +108,7 @@ def test_start_refuses_disabled_provider_and_nothing_to_pay(payer, settings):
             provider="unregistered",
             amount_cents=100,
             description="x",
-            payer=payer,
+            payer=Actor.person(payer),
             return_url="/",
             notify_url=notify_url(),
         )
@@ -195,8 +196,8 @@ def test_unknown_reference_or_other_provider_is_not_found(sandbox_payment):
 
 
 def test_payer_cancels_a_pending_payment_once(sandbox_payment, payer):
-    payment_cancel(payment=sandbox_payment, actor=payer)
-    payment_cancel(payment=sandbox_payment, actor=payer)
+    payment_cancel(payment=sandbox_payment, actor=Actor.person(payer))
+    payment_cancel(payment=sandbox_payment, actor=Actor.person(payer))
     sandbox_payment.refresh_from_db()
     assert sandbox_payment.status == Payment.Status.CANCELLED
     assert _actions(sandbox_payment).count("payment.cancelled") == 1
@@ -204,11 +205,11 @@ def test_payer_cancels_a_pending_payment_once(sandbox_payment, payer):
 
 def test_someone_else_cannot_cancel(sandbox_payment):
     with pytest.raises(NotPermitted):
-        payment_cancel(payment=sandbox_payment, actor=UserFactory())
+        payment_cancel(payment=sandbox_payment, actor=Actor.person(UserFactory()))
     assert Payment.objects.get(pk=sandbox_payment.pk).status == Payment.Status.PENDING
 
 
 def test_paid_payment_cannot_be_cancelled(sandbox_payment, payer):
     payment_notification_apply(provider="sandbox", notification=notification(sandbox_payment))
     with pytest.raises(PaymentTransitionError):
-        payment_cancel(payment=sandbox_payment, actor=payer)
+        payment_cancel(payment=sandbox_payment, actor=Actor.person(payer))

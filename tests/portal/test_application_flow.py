@@ -10,14 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.applications.models import (
-    Attachment,
-    DocumentRequest,
-    Draft,
-    StatusChange,
-    Submission,
-)
+from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.catalog.models import Service
 from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
@@ -254,9 +249,9 @@ def test_detail_shows_status_history_next_step_and_office(client, citizen):
     draft = DraftFactory(applicant=citizen)
     submission = submission_create(draft=draft, actor=citizen)
     StatusChange.objects.create(
-        submission=submission, status=Submission.Status.IN_PROGRESS, note="Wir prüfen Ihre Angaben."
+        case=submission.case, status=Case.Status.IN_PROGRESS, note="Wir prüfen Ihre Angaben."
     )
-    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.IN_PROGRESS)
+    Case.objects.filter(pk=submission.case_id).update(status=Case.Status.IN_PROGRESS)
     html = _html(client.get(reverse("apply:detail", args=[submission.pk])))
     assert "Wir prüfen Ihre Angaben." in html
     assert submission.office.phone in html and submission.office.email in html
@@ -268,9 +263,9 @@ def test_detail_shows_status_history_next_step_and_office(client, citizen):
 def test_document_request_upload_and_fulfil(client, citizen, clamav, media_root):  # noqa: F811
     draft = DraftFactory(applicant=citizen)
     submission = submission_create(draft=draft, actor=citizen)
-    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.QUERY)
+    Case.objects.filter(pk=submission.case_id).update(status=Case.Status.QUERY)
     requested = DocumentRequest.objects.create(
-        submission=submission,
+        case=submission.case,
         message="Bitte Meldebescheinigung nachreichen.",
         deadline=timezone.localdate() + dt.timedelta(days=14),
     )

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.applications.models import Submission
-from rathaus.applications.status import document_request_create, submission_status_change
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import Case
+from rathaus.cases.services import case_status_change, document_request_create
+from rathaus.core.actors import actor_of
 from rathaus.staff.models import Role
 from tests.factories import DraftFactory, UserFactory
 from tests.staff.people import make_staff
@@ -96,11 +98,11 @@ def test_open_document_request_is_what_the_applicant_has_to_do(client, citizen):
     clerk = make_staff("clerk-next", (submission.office, Role.CASE_WORKER))
     deadline = timezone.localdate() + dt.timedelta(days=10)
     document_request_create(
-        submission=submission, message="Bitte Impfpass", deadline=deadline, actor=clerk
+        case=submission.case, message="Bitte Impfpass", deadline=deadline, actor=actor_of(clerk)
     )
     # The clerk moves the status on while the request is still open.
-    submission_status_change(
-        submission=submission, status=Submission.Status.IN_PROGRESS, note="", actor=clerk
+    case_status_change(
+        case=submission.case, status=Case.Status.IN_PROGRESS, note="", actor=actor_of(clerk)
     )
     detail = html_of(client, reverse("apply:detail", args=[submission.pk]))
     next_step = re.search(r'<p class="kern-body next-step">(.*?)</p>', detail, re.S).group(1)
@@ -113,8 +115,8 @@ def test_open_document_request_is_what_the_applicant_has_to_do(client, citizen):
 def test_without_open_requests_the_status_text_stays(client, citizen):
     submission = submitted(DraftFactory(applicant=citizen))
     clerk = make_staff("clerk-idle", (submission.office, Role.CASE_WORKER))
-    submission_status_change(
-        submission=submission, status=Submission.Status.IN_PROGRESS, note="", actor=clerk
+    case_status_change(
+        case=submission.case, status=Case.Status.IN_PROGRESS, note="", actor=actor_of(clerk)
     )
     detail = html_of(client, reverse("apply:detail", args=[submission.pk]))
     assert "Sie müssen nichts tun" in detail

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.applications.models import DocumentRequest
 from rathaus.applications.submissions import submission_create
+from rathaus.cases.models import DocumentRequest
 from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.factories import DraftFactory, RequiredDocumentFactory, UserFactory
@@ -84,7 +84,7 @@ def test_request_for_documents_tells_types_and_limits(client, citizen):
     draft = DraftFactory(applicant=citizen)
     submission = submission_create(draft=draft, actor=citizen)
     requested = DocumentRequest.objects.create(
-        submission=submission,
+        case=submission.case,
         message="Bitte Meldebescheinigung nachreichen.",
         deadline=timezone.localdate() + dt.timedelta(days=14),
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rathaus.accounts.models import User
 from rathaus.catalog.models import LocalService
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.models import AuditEvent
 from rathaus.staff import selectors, services
@@ -106,7 +107,10 @@ def test_system_administration_assigns_roles_within_its_municipality(offices):
     clerk = make_staff("clerk")
 
     assignment = services.role_assign(
-        actor=sysadmin, user=clerk, office=offices["buergerbuero"], role=Role.TEAM_LEAD
+        actor=Actor.person(sysadmin),
+        user=clerk,
+        office=offices["buergerbuero"],
+        role=Role.TEAM_LEAD,
     )
 
     assert selectors.staff_roles(user=clerk, office=offices["buergerbuero"]) == {"team_lead"}
@@ -116,13 +120,18 @@ def test_system_administration_assigns_roles_within_its_municipality(offices):
     assert event.details["role"] == "team_lead"
     with pytest.raises(DomainError):
         services.role_assign(
-            actor=sysadmin, user=clerk, office=offices["buergerbuero"], role=Role.TEAM_LEAD
+            actor=Actor.person(sysadmin),
+            user=clerk,
+            office=offices["buergerbuero"],
+            role=Role.TEAM_LEAD,
         )
     # Another municipality's offices are out of reach.
     with pytest.raises(StaffPermissionDenied):
-        services.role_assign(actor=sysadmin, user=clerk, office=offices["zell"], role=Role.REGISTRY)
+        services.role_assign(
+            actor=Actor.person(sysadmin), user=clerk, office=offices["zell"], role=Role.REGISTRY
+        )
 
-    services.role_revoke(actor=sysadmin, assignment=assignment)
+    services.role_revoke(actor=Actor.person(sysadmin), assignment=assignment)
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
     revoked = AuditEvent.objects.get(action="staff.role.revoke")
     assert revoked.details["user_id"] == str(clerk.pk)
@@ -140,14 +149,22 @@ def test_only_system_administration_or_superusers_assign_roles(offices):
 
     with pytest.raises(StaffPermissionDenied):
         services.role_assign(
-            actor=lead, user=clerk, office=offices["buergerbuero"], role=Role.CASE_WORKER
+            actor=Actor.person(lead),
+            user=clerk,
+            office=offices["buergerbuero"],
+            role=Role.CASE_WORKER,
         )
     assert not RoleAssignment.objects.filter(user=clerk).exists()
     with pytest.raises(DomainError):
         services.role_assign(
-            actor=root, user=citizen, office=offices["buergerbuero"], role=Role.CASE_WORKER
+            actor=Actor.person(root),
+            user=citizen,
+            office=offices["buergerbuero"],
+            role=Role.CASE_WORKER,
         )
-    services.role_assign(actor=root, user=clerk, office=offices["zell"], role=Role.DATA_PROTECTION)
+    services.role_assign(
+        actor=Actor.person(root), user=clerk, office=offices["zell"], role=Role.DATA_PROTECTION
+    )
     assert selectors.staff_roles(user=clerk, office=offices["zell"]) == {"data_protection"}
 
 
@@ -157,7 +174,7 @@ def test_validity_period_must_end_after_it_starts(offices):
     now = timezone.now()
     with pytest.raises(ValidationError):
         services.role_assign(
-            actor=root,
+            actor=Actor.person(root),
             user=clerk,
             office=offices["zell"],
             role=Role.REGISTRY,
@@ -175,13 +192,13 @@ def test_office_contact_update_needs_specialist_administration_of_that_office(of
     for actor in (clerk, other):
         with pytest.raises(StaffPermissionDenied):
             services.office_contact_update(
-                actor=actor, office=office, phone="+49 1", email="x@example.org"
+                actor=Actor.person(actor), office=office, phone="+49 1", email="x@example.org"
             )
     office.refresh_from_db()
     assert office.phone == "+49 2671 000"
 
     services.office_contact_update(
-        actor=admin, office=office, phone=" +49 2671 123 ", email="neu@cochem.example"
+        actor=Actor.person(admin), office=office, phone=" +49 2671 123 ", email="neu@cochem.example"
     )
     office.refresh_from_db()
     assert (office.phone, office.email) == ("+49 2671 123", "neu@cochem.example")
@@ -189,7 +206,9 @@ def test_office_contact_update_needs_specialist_administration_of_that_office(of
     assert event.actor_label == "fachadmin"
     assert event.details["phone"] == ["+49 2671 000", "+49 2671 123"]
     with pytest.raises(ValidationError):
-        services.office_contact_update(actor=admin, office=office, phone="", email="kaputt")
+        services.office_contact_update(
+            actor=Actor.person(admin), office=office, phone="", email="kaputt"
+        )
 
 
 def test_directory_sync_replaces_only_directory_roles(offices):

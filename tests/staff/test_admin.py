@@ -22,5 +22,18 @@ def test_superusers_manage_role_assignments_in_the_admin(client):
     assert response.status_code == 302
     assignment = apps.get_model("staff", "RoleAssignment").objects.get(user=clerk)
     assert (assignment.role, assignment.source) == ("registry", "manual")
-    audit = apps.get_model("core", "AuditEvent").objects.get(action="roleassignment.create")
+    # The admin assigns through the staff service: one change, one audit name.
+    events = apps.get_model("core", "AuditEvent").objects
+    audit = events.get(action="staff.role.assign")
     assert audit.actor_label == "root"
+    assert audit.municipality_id == office.municipality_id
+    assert not events.filter(action="roleassignment.create").exists()
+
+    # Revoking in the admin goes through the service too.
+    response = client.post(
+        f"/intern/admin/staff/roleassignment/{assignment.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not apps.get_model("staff", "RoleAssignment").objects.filter(user=clerk).exists()
+    assert events.get(action="staff.role.revoke").actor_label == "root"
+    assert not events.filter(action="roleassignment.delete").exists()

@@ -15,11 +15,15 @@ from django.contrib.auth import signals as auth_signals
 from django.db import transaction
 
 from rathaus.accounts.lockout import attempted_login
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
+
+# Refused attempts (nobody is logged in yet) are recorded by the system's authentication.
+AUTHENTICATION_ACTOR = Actor.system("authentication")
 
 
 def _record(
-    *, actor: Any, action: str, obj: Any = None, details: dict[str, Any] | None = None
+    *, actor: Actor, action: str, obj: Any = None, details: dict[str, Any] | None = None
 ) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action=action, obj=obj, details=details)
@@ -42,12 +46,12 @@ def _login_details(user: Any, login: str) -> dict[str, Any]:
 
 
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.login", obj=user)
+    _record(actor=Actor.person(user), action="auth.login", obj=user)
 
 
 def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        _record(actor=user, action="auth.logout", obj=user)
+        _record(actor=Actor.person(user), action="auth.logout", obj=user)
 
 
 def on_login_failed(
@@ -55,45 +59,52 @@ def on_login_failed(
 ) -> None:
     login = attempted_login(request, credentials)
     user = _user_for_login(login)
-    _record(actor=None, action="auth.login_failed", obj=user, details=_login_details(user, login))
+    _record(
+        actor=AUTHENTICATION_ACTOR,
+        action="auth.login_failed",
+        obj=user,
+        details=_login_details(user, login),
+    )
 
 
 def on_locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
     user = _user_for_login(username or "")
     details = {**_login_details(user, username or ""), "ip_address": ip_address}
-    _record(actor=None, action="auth.lockout", obj=user, details=details)
+    _record(actor=AUTHENTICATION_ACTOR, action="auth.lockout", obj=user, details=details)
 
 
 def on_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.signup", obj=user)
+    _record(actor=Actor.person(user), action="auth.signup", obj=user)
 
 
 def on_email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs: Any) -> None:
-    _record(actor=email_address.user, action="auth.email_verified", obj=email_address.user)
+    _record(
+        actor=Actor.person(email_address.user), action="auth.email_verified", obj=email_address.user
+    )
 
 
 def on_email_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.email_changed", obj=user)
+    _record(actor=Actor.person(user), action="auth.email_changed", obj=user)
 
 
 def on_email_added(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.email_added", obj=user)
+    _record(actor=Actor.person(user), action="auth.email_added", obj=user)
 
 
 def on_email_removed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.email_removed", obj=user)
+    _record(actor=Actor.person(user), action="auth.email_removed", obj=user)
 
 
 def on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.password_change", obj=user)
+    _record(actor=Actor.person(user), action="auth.password_change", obj=user)
 
 
 def on_password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.password_set", obj=user)
+    _record(actor=Actor.person(user), action="auth.password_set", obj=user)
 
 
 def on_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    _record(actor=user, action="auth.password_reset", obj=user)
+    _record(actor=Actor.person(user), action="auth.password_reset", obj=user)
 
 
 def _mfa_details(authenticator: Any, **extra: Any) -> dict[str, Any]:
@@ -103,19 +114,25 @@ def _mfa_details(authenticator: Any, **extra: Any) -> dict[str, Any]:
 def on_authenticator_added(
     sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
 ) -> None:
-    _record(actor=user, action="mfa.add", obj=user, details=_mfa_details(authenticator))
+    _record(
+        actor=Actor.person(user), action="mfa.add", obj=user, details=_mfa_details(authenticator)
+    )
 
 
 def on_authenticator_removed(
     sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
 ) -> None:
-    _record(actor=user, action="mfa.remove", obj=user, details=_mfa_details(authenticator))
+    _record(
+        actor=Actor.person(user), action="mfa.remove", obj=user, details=_mfa_details(authenticator)
+    )
 
 
 def on_authenticator_reset(
     sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
 ) -> None:
-    _record(actor=user, action="mfa.reset", obj=user, details=_mfa_details(authenticator))
+    _record(
+        actor=Actor.person(user), action="mfa.reset", obj=user, details=_mfa_details(authenticator)
+    )
 
 
 def on_authenticator_used(
@@ -127,7 +144,7 @@ def on_authenticator_used(
         passwordless=bool(kwargs.get("passwordless")),
     )
     # The login itself is recorded by `user_logged_in`; this is the second factor.
-    _record(actor=user, action="mfa.authenticate", obj=user, details=details)
+    _record(actor=Actor.person(user), action="mfa.authenticate", obj=user, details=details)
 
 
 def on_mfa_failed(
@@ -137,7 +154,7 @@ def on_mfa_failed(
     if kwargs.get("reason"):
         # Refused without checking the code: too many wrong codes (see mfa_forms.py).
         details["reason"] = kwargs["reason"]
-    _record(actor=None, action="mfa.authenticate_failed", obj=user, details=details)
+    _record(actor=AUTHENTICATION_ACTOR, action="mfa.authenticate_failed", obj=user, details=details)
 
 
 def connect() -> None:

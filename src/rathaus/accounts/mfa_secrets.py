@@ -4,75 +4,38 @@ A copy of the database (backup, replica, dump for support) must not be enough to
 someone's codes, so the key lives outside it: in `RATHAUS_MFA_ENCRYPTION_KEY` (Fernet keys,
 comma-separated; the first encrypts, all decrypt, which allows rotation) or, when that is empty,
 in a key file (`RATHAUS_MFA_ENCRYPTION_KEY_FILE`) created on first use. Several application
-servers must share the same key.
+servers must share the same key. The machinery is the shared `rathaus.core.secret_box`.
 """
 
-import os
-from functools import lru_cache
-from pathlib import Path
+from cryptography.fernet import MultiFernet
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from rathaus.core.secret_box import SecretBox
 
-
-def _key_from_file(path: Path) -> str:
-    try:
-        # O_EXCL: of several processes starting at once, exactly one writes the key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if not key:
-            raise ImproperlyConfigured(f"The MFA encryption key file {path} is empty.") from None
-        return key
-    key = Fernet.generate_key().decode("ascii")
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key
-
-
-@lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...], key_file: str) -> MultiFernet:
-    if not keys:
-        keys = (_key_from_file(Path(key_file)),)
-    try:
-        return MultiFernet([Fernet(key.encode("ascii")) for key in keys])
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            "RATHAUS_MFA_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded bytes), "
-            'e.g. from python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"'
-        ) from exc
+MFA_SECRET_BOX = SecretBox(
+    label="second-factor",
+    env_name="RATHAUS_MFA_ENCRYPTION_KEY",
+    keys_setting="RATHAUS_MFA_ENCRYPTION_KEYS",
+    key_file_setting="RATHAUS_MFA_ENCRYPTION_KEY_FILE",
+)
 
 
 def mfa_fernet() -> MultiFernet:
     """The configured cipher (keys from the environment, else from the key file)."""
-    return _fernet(
-        tuple(settings.RATHAUS_MFA_ENCRYPTION_KEYS), settings.RATHAUS_MFA_ENCRYPTION_KEY_FILE
-    )
+    return MFA_SECRET_BOX.fernet()
 
 
 def mfa_secret_encrypt(text: str) -> str:
     """`text` encrypted and authenticated (a Fernet token, ASCII)."""
-    return mfa_fernet().encrypt(text.encode("utf-8")).decode("ascii")
+    return MFA_SECRET_BOX.encrypt(text)
 
 
 def mfa_secret_decrypt(token: str) -> str:
-    """The text of a token from `mfa_secret_encrypt`; ImproperlyConfigured if no key fits."""
-    try:
-        return mfa_fernet().decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, UnicodeEncodeError) as exc:
-        # A wrong or missing key (or an unencrypted value) must not pass for a wrong code.
-        raise ImproperlyConfigured(
-            "A second-factor secret cannot be decrypted: RATHAUS_MFA_ENCRYPTION_KEY (or the key "
-            "file) does not hold the key it was encrypted with."
-        ) from exc
+    """The text of a token from `mfa_secret_encrypt`; ImproperlyConfigured if no key fits.
+
+    A wrong or missing key (or an unencrypted value) must not pass for a wrong code."""
+    return MFA_SECRET_BOX.decrypt(token)
 
 
 def mfa_secret_is_encrypted(value: str) -> bool:
     """Whether `value` is a token that the configured keys decrypt (used by the data migration)."""
-    try:
-        mfa_fernet().decrypt(value.encode("ascii"))
-    except (InvalidToken, UnicodeEncodeError):
-        return False
-    return True
+    return MFA_SECRET_BOX.is_encrypted(value)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from rathaus.accounts.models import Consent, ConsentText, User
 from rathaus.accounts.personal_data import ordered_erasers
 from rathaus.accounts.selectors import inactive_accounts_base
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 
@@ -35,9 +36,9 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def profile_update(*, user: User, actor: User, data: dict[str, Any]) -> User:
+def profile_update(*, user: User, actor: Actor, data: dict[str, Any]) -> User:
     """Change profile fields of `user`; records which fields changed (not their values)."""
-    if actor.pk != user.pk:
+    if actor.user_id != user.pk:
         raise DomainError("only the account holder changes the profile")
     user = User.objects.select_for_update().get(pk=user.pk)
     changed = [
@@ -78,7 +79,7 @@ def consent_give(*, user: User, text: ConsentText, language: str) -> Consent:
         granted_at=now,
     )
     audit_record(
-        actor=user,
+        actor=Actor.person(user),
         action="consent.give",
         obj=consent,
         details={"key": text.key, "version": text.version, "language": language},
@@ -100,7 +101,7 @@ def consent_revoke(*, user: User, key: str) -> Consent | None:
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_at", "updated_at"])
     audit_record(
-        actor=user,
+        actor=Actor.person(user),
         action="consent.revoke",
         obj=consent,
         details={"key": key, "version": consent.text.version},
@@ -109,7 +110,7 @@ def consent_revoke(*, user: User, key: str) -> Consent | None:
 
 
 @transaction.atomic
-def account_delete(*, user: User, actor: User | None, reason: str) -> User:
+def account_delete(*, user: User, actor: Actor, reason: str) -> User:
     """Delete a citizen account (GDPR Art. 17): erase what may go, anonymise what must stay.
 
     Every registered eraser runs (see `personal_data.py`); the user row itself stays as an
@@ -155,7 +156,16 @@ def account_erase_own_data(user: User) -> None:
 @transaction.atomic
 def session_timeout_record(*, user: Any, reason: str) -> None:
     """Audit that a session ended by timeout (`reason`: "idle" or "absolute")."""
-    audit_record(actor=user, action="auth.session_timeout", obj=user, details={"reason": reason})
+    audit_record(
+        actor=Actor.person(user),
+        action="auth.session_timeout",
+        obj=user,
+        details={"reason": reason},
+    )
+
+
+# The daily job that warns and deletes inactive accounts.
+INACTIVITY_ACTOR = Actor.system("inactive_accounts")
 
 
 @dataclass(frozen=True)
@@ -189,7 +199,7 @@ def inactive_accounts_process(*, now: dt.datetime | None = None) -> InactivityRu
         .exclude(last_login__gt=F("inactivity_warning_sent_at"))
     )
     for user in to_delete:
-        account_delete(user=user, actor=None, reason="inactivity")
+        account_delete(user=user, actor=INACTIVITY_ACTOR, reason="inactivity")
         deleted.append(user.username)
 
     candidates = inactive_accounts_base(inactive_since=now - period + notice).filter(is_active=True)
@@ -208,7 +218,7 @@ def _inactivity_warn(*, user: User, now: dt.datetime, deletion_on: dt.datetime) 
     user.inactivity_warning_sent_at = now
     user.save(update_fields=["inactivity_warning_sent_at"])
     audit_record(
-        actor=None,
+        actor=INACTIVITY_ACTOR,
         action="account.inactivity_warning",
         obj=user,
         details={"deletion_on": deletion_on.date().isoformat()},

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rathaus.accounts import selectors, services
 from rathaus.accounts.forms import DeleteAccountForm, ProfileForm
 from rathaus.accounts.models import ConsentText, User
+from rathaus.core.actors import Actor
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,7 +36,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=user.pk))
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=user, actor=user, data=form.cleaned_data)
+        services.profile_update(user=user, actor=Actor.person(user), data=form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
@@ -106,7 +107,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=user)
     can_delete = user.kind == User.Kind.CITIZEN and not user.is_staff and not user.is_superuser
     if request.method == "POST" and can_delete and form.is_valid():
-        services.account_delete(user=user, actor=user, reason="request")
+        services.account_delete(user=user, actor=Actor.person(user), reason="request")
         logout(request)
         return redirect("accounts:deleted")
     context = {

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rathaus.apitokens.models import ApiClient, ApiToken
 from rathaus.apitokens.selectors import TokenInvalid, token_authenticate
 from rathaus.apitokens.services import token_record_use
+from rathaus.core.actors import Actor
 from rathaus.municipalities.models import Municipality
 
 if TYPE_CHECKING:
@@ -77,6 +78,15 @@ class HasScope(BasePermission):
                 _("The token lacks the scope %(scope)s.") % {"scope": self.scope}
             )
         return True
+
+
+def api_actor(request: Request) -> Actor:
+    """The actor of an authenticated API request: the token's client, acting as itself (the
+    audit trail records it as `api_client` with its id, in its municipality)."""
+    token = request.auth
+    if not isinstance(token, ApiToken):
+        raise exceptions.NotAuthenticated()
+    return Actor.api_client(token.client)
 
 
 def require_municipality(request: Request, municipality: Municipality) -> None:

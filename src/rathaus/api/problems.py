@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from rathaus.catalog.responsibility import PlaceAmbiguous, PlaceNotFound
-from rathaus.core.errors import DomainError, NotFound
+from rathaus.core.error_responses import problem_fields
+from rathaus.core.errors import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:rathaus:problem:"
@@ -106,15 +107,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
             **exc.extensions,
         )
-    if isinstance(exc, NotFound | Http404):
+    if isinstance(exc, DomainError):  # 404, 403, 409 or 400: rathaus.core.error_responses
+        set_rollback()
+        fields = problem_fields(exc)
+        return problem_response(status_code=fields.pop("status"), instance=instance, **fields)
+    if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
-    elif isinstance(exc, DomainError):
-        return problem_response(
-            status_code=status.HTTP_400_BAD_REQUEST,
-            detail=exc.message,
-            instance=instance,
-            errors={exc.field or "non_field_errors": [exc.message]},
-        )
     response = exception_handler(exc, context)
     if response is None:
         return None

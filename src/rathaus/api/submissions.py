@@ -23,19 +23,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rathaus.api.authentication import ApiTokenAuthentication, HasScope
+from rathaus.api.authentication import ApiTokenAuthentication, HasScope, api_actor
 from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSerializer
-from rathaus.apitokens.models import ApiClient, ApiToken
-from rathaus.applications import inbox
-from rathaus.applications.attachments import AttachmentNotReady, attachment_open
-from rathaus.applications.download_names import download_response
+from rathaus.applications import selectors as application_selectors
 from rathaus.applications.models import Submission
-from rathaus.applications.status import (
-    API_READ_SCOPE,
-    API_WRITE_SCOPE,
+from rathaus.applications.selectors import AttachmentNotReady, attachment_open, download_response
+from rathaus.cases import selectors as case_selectors
+from rathaus.cases.models import Case
+from rathaus.cases.selectors import API_READ_SCOPE, API_WRITE_SCOPE
+from rathaus.cases.services import (
     StatusTransitionNotAllowed,
-    submission_acknowledge,
-    submission_status_change,
+    case_acknowledge,
+    case_status_change,
 )
 
 PROBLEM = "application/problem+json"
@@ -87,7 +86,7 @@ class SubmissionSummarySerializer(serializers.Serializer[Any]):
     url = serializers.URLField()
     service = SubmissionServiceSerializer()
     office = SubmissionOfficeSerializer()
-    status = serializers.ChoiceField(choices=Submission.Status.choices)
+    status = serializers.ChoiceField(choices=Case.Status.choices)
     submitted_at = serializers.DateTimeField()
     status_changed_at = serializers.DateTimeField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
@@ -116,7 +115,7 @@ class AttachmentMetaSerializer(serializers.Serializer[Any]):
 
 
 class StatusChangeSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=Submission.Status.choices)
+    status = serializers.ChoiceField(choices=Case.Status.choices)
     note = serializers.CharField(allow_blank=True)
     changed_by = serializers.CharField(allow_blank=True)
     changed_at = serializers.DateTimeField()
@@ -151,7 +150,7 @@ class SubmissionDetailSerializer(SubmissionSummarySerializer):
 
 
 class StatusChangeRequestSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=Submission.Status.choices)
+    status = serializers.ChoiceField(choices=Case.Status.choices)
     note = serializers.CharField(
         allow_blank=True, required=False, default="", help_text="Shown to the applicant."
     )
@@ -163,7 +162,7 @@ class AcknowledgementSerializer(serializers.Serializer[Any]):
 
 
 class SubmissionFilterSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=Submission.Status.choices, required=False)
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
     acknowledged = serializers.BooleanField(required=False, allow_null=True, default=None)
     since = serializers.DateTimeField(required=False)
     office = serializers.UUIDField(required=False)
@@ -172,7 +171,9 @@ class SubmissionFilterSerializer(serializers.Serializer[Any]):
 # --- Representation ---
 
 
-def _summary(request: Request, submission: Submission) -> dict[str, Any]:
+def _summary(request: Request, submission: Submission, case: Case) -> dict[str, Any]:
+    # The submission is what was sent in; its case (status, acknowledgement) is how the
+    # authority handles it. The API shows both as one resource, as it did before cases.
     return {
         "id": submission.pk,
         "reference": submission.reference,
@@ -180,22 +181,23 @@ def _summary(request: Request, submission: Submission) -> dict[str, Any]:
             reverse("api:v1:submission-detail", args=[submission.pk])
         ),
         "service": {
-            "slug": submission.service.slug,
-            "name": submission.service.name_de,
-            "leika_key": submission.service.leika_key,
+            "slug": case.service.slug,
+            "name": case.service.name_de,
+            "leika_key": case.service.leika_key,
         },
-        "office": {"id": submission.office.pk, "name": submission.office.name},
-        "status": submission.status,
+        "office": {"id": case.office.pk, "name": case.office.name},
+        "status": case.status,
         "submitted_at": submission.submitted_at,
-        "status_changed_at": submission.status_changed_at,
-        "acknowledged_at": submission.acknowledged_at,
+        "status_changed_at": case.status_changed_at,
+        "acknowledged_at": case.acknowledged_at,
     }
 
 
 def _detail(request: Request, submission: Submission) -> dict[str, Any]:
     payment = submission.payment
+    case = submission.case
     return {
-        **_summary(request, submission),
+        **_summary(request, submission, case),
         "schema_version": submission.schema_version,
         "data": submission.data,
         "computed": submission.computed,
@@ -209,7 +211,7 @@ def _detail(request: Request, submission: Submission) -> dict[str, Any]:
             "amount_cents": payment.amount_cents,
             "reference": payment.reference,
         },
-        "acknowledged_by": submission.acknowledged_by,
+        "acknowledged_by": case.acknowledged_by,
         "receipt_url": request.build_absolute_uri(
             reverse("api:v1:submission-receipt", args=[submission.pk])
         )
@@ -237,7 +239,7 @@ def _detail(request: Request, submission: Submission) -> dict[str, Any]:
                 "changed_by": change.actor_label,
                 "changed_at": change.created_at,
             }
-            for change in submission.status_changes.all()
+            for change in case.status_changes.all()
         ],
         "document_requests": [
             {
@@ -247,15 +249,9 @@ def _detail(request: Request, submission: Submission) -> dict[str, Any]:
                 "status": r.status,
                 "closed_at": r.closed_at,
             }
-            for r in submission.document_requests.all()
+            for r in case.document_requests.all()
         ],
     }
-
-
-def _client(request: Request) -> ApiClient:
-    token = request.auth
-    assert isinstance(token, ApiToken)  # HasScope let only token holders in
-    return token.client
 
 
 # --- Views ---
@@ -267,14 +263,16 @@ class _SubmissionView(APIView):
     renderer_classes = [JSONRenderer]
 
     def submission(self, request: Request, submission_id: Any) -> Submission:
-        return inbox.client_submission_get(client=_client(request), submission_id=submission_id)
+        return application_selectors.client_submission_get(
+            actor=api_actor(request), submission_id=submission_id
+        )
 
 
 @extend_schema_view(
     get=extend_schema(
         operation_id="submission_list",
         parameters=[
-            OpenApiParameter("status", str, enum=Submission.Status.values, description="Status."),
+            OpenApiParameter("status", str, enum=Case.Status.values, description="Status."),
             OpenApiParameter(
                 "acknowledged", bool, description="false: only those not yet acknowledged."
             ),
@@ -297,12 +295,12 @@ class SubmissionListView(_SubmissionView, ListAPIView):
     def get_queryset(self) -> Any:
         params = SubmissionFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return inbox.client_submissions(client=_client(self.request), **params.validated_data)
+        return case_selectors.client_cases(actor=api_actor(self.request), **params.validated_data)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        return self.get_paginated_response([_summary(request, s) for s in page])
+        return self.get_paginated_response([_summary(request, c.submission, c) for c in page])
 
 
 class SubmissionDetailView(_SubmissionView):
@@ -405,13 +403,11 @@ class SubmissionAcknowledgeView(_SubmissionView):
         responses={200: AcknowledgementSerializer, **_problems(**{"404": NOT_FOUND})},
     )
     def post(self, request: Request, id: Any) -> Response:
-        submission = submission_acknowledge(
-            submission=self.submission(request, id), actor=_client(request)
-        )
+        case = case_acknowledge(case=self.submission(request, id).case, actor=api_actor(request))
         return Response(
             {
-                "acknowledged_at": submission.acknowledged_at,
-                "acknowledged_by": submission.acknowledged_by,
+                "acknowledged_at": case.acknowledged_at,
+                "acknowledged_by": case.acknowledged_by,
             }
         )
 
@@ -439,11 +435,11 @@ class SubmissionStatusView(_SubmissionView):
         body.is_valid(raise_exception=True)
         submission = self.submission(request, id)
         try:
-            change = submission_status_change(
-                submission=submission,
+            change = case_status_change(
+                case=submission.case,
                 status=body.validated_data["status"],
                 note=body.validated_data["note"],
-                actor=_client(request),
+                actor=api_actor(request),
             )
         except StatusTransitionNotAllowed as exc:
             raise Problem(

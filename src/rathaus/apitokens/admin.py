@@ -24,6 +24,7 @@ from rathaus.apitokens.services import (
     token_revoke,
     token_rotate,
 )
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 
 
@@ -78,7 +79,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             client_update(
-                actor=request.user,
+                actor=Actor.person(request.user),
                 client=obj,
                 name=data["name"],
                 scopes=data["scopes"],
@@ -86,7 +87,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             )
         else:
             created = client_create(
-                actor=request.user,
+                actor=Actor.person(request.user),
                 name=data["name"],
                 municipality=data["municipality"],
                 scopes=data["scopes"],
@@ -101,7 +102,9 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new token"))
     def issue_token(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> HttpResponse:
-        issued = [token_issue(actor=request.user, client=client) for client in queryset]
+        issued = [
+            token_issue(actor=Actor.person(request.user), client=client) for client in queryset
+        ]
         return _show_secrets(request, issued, str(_("New API tokens")))
 
 
@@ -131,7 +134,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             if not token_is_active(token=token):
                 continue
             try:
-                issued.append(token_rotate(actor=request.user, token=token))
+                issued.append(token_rotate(actor=Actor.person(request.user), token=token))
             except DomainError as exc:
                 self.message_user(request, f"{token}: {exc.message}", messages.ERROR)
         if not issued:
@@ -141,5 +144,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke now"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            token_revoke(actor=request.user, token=token)
+            token_revoke(actor=Actor.person(request.user), token=token)
         self.message_user(request, _("The tokens were revoked."), messages.SUCCESS)

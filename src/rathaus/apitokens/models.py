@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.models import BaseModel
 from rathaus.municipalities.models import Municipality
 
@@ -49,6 +50,10 @@ class ApiClient(BaseModel):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+    def as_actor(self) -> "Actor":
+        """The client as the actor of its API requests (audited as itself)."""
+        return Actor.api_client(self)
 
 
 class ApiToken(BaseModel):

@@ -3,7 +3,6 @@
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from rathaus.apitokens.models import TOKEN_PREFIX, ApiClient, ApiToken
 from rathaus.apitokens.scopes import SCOPES
 from rathaus.apitokens.selectors import secret_digest
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 from rathaus.municipalities.models import Municipality
@@ -42,7 +42,7 @@ def _check_scopes(scopes: list[str]) -> list[str]:
 @transaction.atomic
 def client_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     municipality: Municipality,
     scopes: list[str],
@@ -56,14 +56,17 @@ def client_create(
         description=description,
     )
     audit_record(
-        actor=actor, action="apiclient.create", obj=client, details={"scopes": client.scopes}
+        actor=actor,
+        action="apiclient.create",
+        obj=client,
+        details={"scopes": client.scopes},
     )
     return client
 
 
 @transaction.atomic
 def client_update(
-    *, actor: Any, client: ApiClient, name: str, scopes: list[str], description: str
+    *, actor: Actor, client: ApiClient, name: str, scopes: list[str], description: str
 ) -> ApiClient:
     """Change name, scopes or description of a client (takes effect on the next request)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
@@ -81,7 +84,9 @@ def client_update(
     return client
 
 
-def _new_token(*, client: ApiClient, expires_at: dt.datetime, rotated_from: ApiToken | None):
+def _new_token(
+    *, client: ApiClient, expires_at: dt.datetime, rotated_from: ApiToken | None
+) -> IssuedToken:
     # 48 bits of public prefix for the lookup, 256 bits of secret.
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
@@ -101,7 +106,7 @@ def _default_expiry() -> dt.datetime:
 
 @transaction.atomic
 def token_issue(
-    *, actor: Any, client: ApiClient, expires_at: dt.datetime | None = None
+    *, actor: Actor, client: ApiClient, expires_at: dt.datetime | None = None
 ) -> IssuedToken:
     """A new token for `client`; the plaintext is returned once and stored nowhere."""
     expires_at = expires_at or _default_expiry()
@@ -112,13 +117,16 @@ def token_issue(
         actor=actor,
         action="apitoken.issue",
         obj=issued.token,
+        municipality=issued.token.client.municipality_id,
         details={"client": str(client.pk), "expires_at": expires_at.isoformat()},
     )
     return issued
 
 
 @transaction.atomic
-def token_rotate(*, actor: Any, token: ApiToken, grace: dt.timedelta | None = None) -> IssuedToken:
+def token_rotate(
+    *, actor: Actor, token: ApiToken, grace: dt.timedelta | None = None
+) -> IssuedToken:
     """Replace `token` by a new one; the old one stays valid for `grace` (default from
     RATHAUS_API_TOKEN_ROTATION_GRACE_HOURS) so the specialist system can switch over."""
     token = ApiToken.objects.select_for_update().select_related("client").get(pk=token.pk)
@@ -136,19 +144,25 @@ def token_rotate(*, actor: Any, token: ApiToken, grace: dt.timedelta | None = No
         actor=actor,
         action="apitoken.rotate",
         obj=issued.token,
+        municipality=issued.token.client.municipality_id,
         details={"rotated_from": str(token.pk), "old_expires_at": token.expires_at.isoformat()},
     )
     return issued
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Stop `token` from working, immediately. Revoking twice keeps the first time."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(actor=actor, action="apitoken.revoke", obj=token)
+        audit_record(
+            actor=actor,
+            action="apitoken.revoke",
+            obj=token,
+            municipality=token.client.municipality_id,
+        )
     return token
 
 
@@ -171,7 +185,7 @@ def token_record_use(*, token: ApiToken, at: dt.datetime | None = None) -> bool:
         return False
     token.last_used_at = at
     audit_record(
-        actor=None,
+        actor=Actor.api_client(token.client),
         action="apitoken.use",
         obj=token,
         details={"client": str(token.client_id), "client_name": token.client.name},

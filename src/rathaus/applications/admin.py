@@ -12,12 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.applications.form_schema import definition_errors
 from rathaus.applications.models import (
     Attachment,
-    DocumentRequest,
     Draft,
     FormDefinition,
     Handover,
     ReferenceCounter,
-    StatusChange,
     Submission,
 )
 from rathaus.applications.services import (
@@ -26,6 +24,7 @@ from rathaus.applications.services import (
     form_definition_publish,
     form_definition_update,
 )
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.json_input import json_parse
 from rathaus.staff.permissions import StaffPermissionDenied
@@ -108,7 +107,7 @@ class FormDefinitionAdmin(admin.ModelAdmin):
     ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         # A subclass per request: the permission check in clean() needs the acting user.
-        return type(form.__name__, (form,), {"actor": request.user})
+        return type(form.__name__, (form,), {"actor": Actor.person(request.user)})
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         if obj is not None and obj.status != FormDefinition.Status.DRAFT:
@@ -152,11 +151,17 @@ class FormDefinitionAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             form_definition_update(
-                definition=obj, schema=data["schema"], ui=data["ui"], actor=request.user
+                definition=obj,
+                schema=data["schema"],
+                ui=data["ui"],
+                actor=Actor.person(request.user),
             )
             return
         created = form_definition_create(
-            service=data["service"], schema=data["schema"], ui=data["ui"], actor=request.user
+            service=data["service"],
+            schema=data["schema"],
+            ui=data["ui"],
+            actor=Actor.person(request.user),
         )
         # The admin continues with `obj` (messages, redirect): make it the created row.
         obj.pk = created.pk
@@ -172,7 +177,7 @@ class FormDefinitionAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[FormDefinition]) -> None:
         for definition in queryset:
             try:
-                form_definition_publish(definition=definition, actor=request.user)
+                form_definition_publish(definition=definition, actor=Actor.person(request.user))
             except DomainError as exc:
                 self.message_user(request, f"{definition}: {exc.message}", messages.ERROR)
             else:
@@ -208,11 +213,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class StatusChangeInline(ReadOnlyInline):
-    model = StatusChange
-    fields = readonly_fields = ("created_at", "status", "actor_label", "note")
-
-
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = readonly_fields = (
@@ -236,21 +236,25 @@ class HandoverInline(ReadOnlyInline):
     )
 
 
-class DocumentRequestInline(ReadOnlyInline):
-    model = DocumentRequest
-    fields = readonly_fields = ("created_at", "deadline", "status", "message", "closed_at")
-
-
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["reference", "service", "office", "status", "submitted_at", "acknowledged_at"]
-    list_filter = ["status", "municipality"]
+    list_filter = ["case__status", "municipality"]
     search_fields = ["reference"]
-    list_select_related = ["service", "office"]
+    list_select_related = ["service", "office", "case"]
     date_hierarchy = "submitted_at"
-    inlines = [StatusChangeInline, DocumentRequestInline, AttachmentInline, HandoverInline]
+    # Status history and document requests are the case's (admin of rathaus.cases).
+    inlines = [AttachmentInline, HandoverInline]
     exclude = ["data", "computed", "declarations"]
     readonly_fields = ["data_json"]
+
+    @admin.display(description=_("status"), ordering="case__status")
+    def status(self, obj: Submission) -> str:
+        return obj.case.get_status_display()
+
+    @admin.display(description=_("acknowledged at"), ordering="case__acknowledged_at")
+    def acknowledged_at(self, obj: Submission) -> Any:
+        return obj.case.acknowledged_at
 
     @admin.display(description=_("data"))
     def data_json(self, obj: Submission) -> SafeString:

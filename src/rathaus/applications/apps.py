@@ -11,7 +11,8 @@ class ApplicationsConfig(AppConfig):
         from rathaus.applications import personal_data
 
         personal_data.register()
-        # Outbox handlers of the follow-up work after a submission register themselves here.
+        # Outbox handlers and event subscribers (receipt, notification, hand-over after
+        # `submission.created`) register themselves when their modules are imported.
         from rathaus.applications import (  # noqa: F401
             expiry,
             handover,

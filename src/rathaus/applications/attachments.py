@@ -34,11 +34,12 @@ from rathaus.applications.content_types import (
     content_type_detect,
 )
 from rathaus.applications.drafts import DraftClosed, ensure_own_draft
-from rathaus.applications.models import Attachment, DocumentRequest, Draft, Submission
+from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.scanning import SCAN_TOPIC, attachment_scan, scan_queued
+from rathaus.cases.models import DocumentRequest
 from rathaus.catalog.models import RequiredDocument
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError, NotPermitted
+from rathaus.core.errors import Conflict, DomainError, NotPermitted
 from rathaus.core.outbox import outbox_enqueue
 
 _MB = 1024 * 1024
@@ -48,7 +49,7 @@ class UploadRefused(DomainError):
     """The upload is not accepted (size, type, closed application); the message says why."""
 
 
-class AttachmentNotReady(DomainError):
+class AttachmentNotReady(Conflict):
     """The attachment cannot be opened: not scanned yet, or a virus was found."""
 
 
@@ -288,7 +289,7 @@ def _attachment_store(
     else:
         assert document_request is not None
         document_request = DocumentRequest.objects.get(pk=document_request.pk)
-        submission = Submission.objects.select_for_update().get(pk=document_request.submission_id)
+        submission = Submission.objects.select_for_update().get(case_id=document_request.case_id)
         if actor is None or getattr(actor, "pk", None) not in (
             submission.applicant_id,
             submission.principal_user_id,
@@ -393,10 +394,10 @@ def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
         if Submission.objects.filter(draft=draft).exists():
             raise DraftClosed(_("This application has been submitted already."))
     elif attachment.document_request_id is not None:
-        request = DocumentRequest.objects.select_related("submission").get(
+        request = DocumentRequest.objects.select_related("case").get(
             pk=attachment.document_request_id
         )
-        if actor is None or request.submission.applicant_id != getattr(actor, "pk", None):
+        if actor is None or request.case.applicant_id != getattr(actor, "pk", None):
             raise NotPermitted(_("This application belongs to someone else."))
         if request.status != DocumentRequest.Status.OPEN:
             raise UploadRefused(_("This request for documents is closed."))

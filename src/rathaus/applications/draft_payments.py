@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from rathaus.applications.drafts import DraftClosed, ensure_own_draft
 from rathaus.applications.fees import fee_quote
 from rathaus.applications.models import Draft, Submission
+from rathaus.core.actors import actor_of
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError
+from rathaus.core.errors import Conflict
 from rathaus.payments.models import Payment
 from rathaus.payments.selectors import payment_allows_submission
 from rathaus.payments.services import PaymentStart, payment_cancel, payment_start
 
 
-class NothingToPay(DomainError):
+class NothingToPay(Conflict):
     """The draft has no fee to pay online now (free, decided later, already paid)."""
 
 
@@ -41,6 +42,8 @@ def draft_payment_start(
         .get(pk=draft.pk)
     )
     ensure_own_draft(draft=draft, actor=actor)
+    # The payment services take an Actor; the draft services still take the user.
+    payer = actor_of(actor, job="draft_payment_start")
     if Submission.objects.filter(draft=draft).exists():
         raise DraftClosed(_("This application has been submitted already."))
     quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
@@ -63,13 +66,13 @@ def draft_payment_start(
                 % {"paid": _euros(previous.amount_cents), "fee": _euros(quote.amount_cents)}
             )
         if previous.status in (Payment.Status.OPEN, Payment.Status.PENDING):
-            payment_cancel(payment=previous, actor=actor)
+            payment_cancel(payment=previous, actor=payer)
     started = payment_start(
         municipality=draft.offer.municipality,
         provider=provider,
         amount_cents=quote.amount_cents,
         description=_("Fee: %(service)s") % {"service": draft.offer.service.name_de},
-        payer=actor,
+        payer=payer,
         return_url=return_url,
         notify_url=notify_url,
     )

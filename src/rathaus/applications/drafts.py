@@ -18,19 +18,19 @@ from rathaus.applications.models import Draft, FormDefinition
 from rathaus.applications.prefill import prefill_data
 from rathaus.catalog.models import LocalService, Service
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError, NotPermitted
+from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from rathaus.payments.models import Payment
 
 
-class NotAvailableOnline(DomainError):
+class NotAvailableOnline(NotFound):
     """The service has no published online form here."""
 
 
-class DraftClosed(DomainError):
+class DraftClosed(Conflict):
     """The draft has been submitted already."""
 
 
-class DraftPaid(DomainError):
+class DraftPaid(Conflict):
     """The draft's fee has been paid; it is not deleted (nor does it expire)."""
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +25,7 @@ from rathaus.applications.models import Draft, Submission
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 from rathaus.core.public_urls import public_url
+from rathaus.municipalities.configuration import mail_sender_for
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def draft_reminder_send(payload: dict[str, Any]) -> None:
     saved again since (the expiry in the payload no longer matches). At least once: a worker
     dying between SMTP and marking the message done sends it again."""
     draft = (
-        Draft.objects.select_related("applicant", "form__service")
+        Draft.objects.select_related("applicant", "form__service", "offer")
         .filter(pk=payload["draft"], submission__isnull=True)
         .first()
     )
@@ -144,5 +145,13 @@ def draft_reminder_send(payload: dict[str, Any]) -> None:
         }
         subject = render_to_string("applications/email/draft_reminder_subject.txt", context)
         body = render_to_string("applications/email/draft_reminder_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    # From (and Reply-To) of the municipality offering the service, else the installation's.
+    sender = mail_sender_for(municipality=draft.offer.municipality_id)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=sender.from_email,
+        to=[user.email],
+        reply_to=list(sender.reply_to) or None,
+    ).send()
     logger.info("Draft expiry reminder sent for draft %s", draft.pk)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.cases.models import Case, DocumentRequest
 from rathaus.catalog.models import LocalService, RequiredDocument, Service
 from rathaus.core.models import BaseModel
 from rathaus.municipalities.models import Municipality, Office
@@ -165,16 +166,16 @@ class ReferenceCounter(models.Model):
 
 class Submission(BaseModel):
     """A submitted application: immutable data with the schema version it was filled in,
-    attachments, fee and payment, reference number; then its status (§9 EGovG)."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        IN_PROGRESS = "in_progress", _("in progress")
-        QUERY = "query", _("query")  # Rückfrage
-        DECIDED = "decided", _("decided")
-        CLOSED = "closed", _("closed")
+    attachments, fee and payment, reference number. Its handling — status, history, document
+    requests — is the case it opened (`case`, rathaus.cases)."""
 
     reference = models.CharField(_("reference number"), max_length=40)
+    case = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="submission",
+        verbose_name=_("case"),
+    )
     draft = models.OneToOneField(
         Draft,
         on_delete=models.SET_NULL,
@@ -241,12 +242,6 @@ class Submission(BaseModel):
         verbose_name=_("payment"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
-    )
-    status_changed_at = models.DateTimeField(_("status changed at"))
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
     receipt = models.FileField(_("receipt (PDF/A)"), upload_to="receipts/%Y/%m/", blank=True)
     receipt_sha256 = models.CharField(_("receipt SHA-256"), max_length=64, blank=True)
 
@@ -259,71 +254,9 @@ class Submission(BaseModel):
                 fields=["municipality", "reference"], name="applications_submission_unique_ref"
             )
         ]
-        indexes = [models.Index(fields=["office", "status", "-submitted_at"])]
 
     def __str__(self) -> str:
         return self.reference
-
-
-class StatusChange(BaseModel):
-    """One step of a submission's status history, shown to the citizen with its note."""
-
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-        verbose_name=_("submission"),
-    )
-    status = models.CharField(_("status"), max_length=12, choices=Submission.Status.choices)
-    note = models.TextField(_("note for the applicant"), blank=True)
-    actor_label = models.CharField(_("changed by"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["submission", "created_at"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.submission} → {self.status}"
-
-
-class DocumentRequest(BaseModel):
-    """Nachforderung: staff ask for missing documents with a message and a deadline; the
-    applicant uploads them into the same submission, which closes the request."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        FULFILLED = "fulfilled", _("fulfilled")
-        CANCELLED = "cancelled", _("cancelled")
-
-    submission = models.ForeignKey(
-        Submission,
-        on_delete=models.CASCADE,
-        related_name="document_requests",
-        verbose_name=_("submission"),
-    )
-    message = models.TextField(_("message"))
-    deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["submission", "-created_at"]
-        verbose_name = _("document request")
-        verbose_name_plural = _("document requests")
-
-    def __str__(self) -> str:
-        return f"{self.submission}: {self.deadline}"
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:

@@ -21,10 +21,15 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from rathaus.applications.models import DocumentRequest, NotificationSent, StatusChange, Submission
+from rathaus.applications.events import SubmissionCreated
+from rathaus.applications.models import NotificationSent, Submission
+from rathaus.cases.events import CaseDocumentRequested, CaseStatusChanged
+from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.core.audit import audit_record
+from rathaus.core.events import event_subscriber
 from rathaus.core.outbox import outbox_handlers
 from rathaus.core.public_urls import public_url
+from rathaus.municipalities.configuration import mail_sender_for
 
 # The citizen's overview of their applications (portal "Mein Bereich").
 MY_AREA_PATH = "/antraege/"
@@ -80,7 +85,15 @@ def _send_once(*, key: str, submission: Submission, template: str, extra: dict[s
             )
             body = render_to_string(f"applications/email/{template}_body.txt", context)
             html = render_to_string(f"applications/email/{template}_body.html", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient])
+        # From (and Reply-To) of the submission's municipality, else the installation's.
+        sender = mail_sender_for(municipality=submission.municipality_id)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            from_email=sender.from_email,
+            to=[recipient],
+            reply_to=list(sender.reply_to) or None,
+        )
         message.attach_alternative(html, "text/html")
         message.send()
         audit_record(
@@ -109,14 +122,14 @@ def status_change_notify(*, status_change_id: Any) -> bool:
     """E-mail the applicant that the status changed (once per status change). The staff
     note is left out (it may contain personal data); the mail points to "Mein Bereich"."""
     change = StatusChange.objects.select_related(
-        "submission__applicant",
-        "submission__service",
-        "submission__office",
-        "submission__municipality",
+        "case__submission__applicant",
+        "case__submission__service",
+        "case__submission__office",
+        "case__submission__municipality",
     ).get(pk=status_change_id)
-    submission = change.submission
+    submission = change.case.submission
     with translation.override(_language(submission)):
-        status = str(Submission.Status(change.status).label)
+        status = str(Case.Status(change.status).label)
     return _send_once(
         key=f"submission.status_notify:{change.pk}",
         submission=submission,
@@ -129,12 +142,12 @@ def document_request_notify(*, document_request_id: Any) -> bool:
     """E-mail the applicant that documents are requested, with the deadline (once). The
     request's message stays in "Mein Bereich"."""
     request = DocumentRequest.objects.select_related(
-        "submission__applicant",
-        "submission__service",
-        "submission__office",
-        "submission__municipality",
+        "case__submission__applicant",
+        "case__submission__service",
+        "case__submission__office",
+        "case__submission__municipality",
     ).get(pk=document_request_id)
-    submission = request.submission
+    submission = request.case.submission
     with translation.override(_language(submission)):
         deadline = formats.date_format(request.deadline, "DATE_FORMAT")
     return _send_once(
@@ -145,19 +158,46 @@ def document_request_notify(*, document_request_id: Any) -> bool:
     )
 
 
+@event_subscriber(SubmissionCreated, name="applications.notify")
+def submission_notify_on_submission(event: SubmissionCreated) -> None:
+    """Subscriber of `submission.created`: the confirmation e-mail to the applicant (sent
+    once: submission_notify)."""
+    submission_notify(submission_id=event.submission_id)
+
+
+# Deprecated alias: messages of the old command topic "submission.notify" may still be
+# pending in a database upgraded from a release before domain events. Remove it in the
+# release after next (docs/adr/0013-domain-events.md).
 @outbox_handlers.register("submission.notify")
 def submission_notify_handler(payload: dict[str, Any]) -> None:
-    """Outbox handler of "submission.notify": {"submission": "<uuid>"}."""
+    """Outbox handler of the old topic "submission.notify": {"submission": "<uuid>"}."""
     submission_notify(submission_id=payload["submission"])
 
 
+@event_subscriber(CaseStatusChanged, name="applications.status_notification")
+def status_change_notify_on_case(event: CaseStatusChanged) -> None:
+    """Subscriber of `case.status_changed`: the status e-mail to the applicant (once per
+    status change), unless the change's own event says another mail tells it already."""
+    if event.notify_applicant:
+        status_change_notify(status_change_id=event.status_change_id)
+
+
+@event_subscriber(CaseDocumentRequested, name="applications.document_request_notification")
+def document_request_notify_on_case(event: CaseDocumentRequested) -> None:
+    """Subscriber of `case.document_requested`: the e-mail naming the deadline (once)."""
+    document_request_notify(document_request_id=event.document_request_id)
+
+
+# Deprecated aliases: messages of the old command topics may still be pending in a database
+# upgraded from a release before cases and domain events (docs/adr/0014-cases.md).
 @outbox_handlers.register("submission.status_notify")
 def status_change_notify_handler(payload: dict[str, Any]) -> None:
-    """Outbox handler of "submission.status_notify": {"status_change": "<uuid>"}."""
+    """Outbox handler of the old topic "submission.status_notify": {"status_change": "<uuid>"}."""
     status_change_notify(status_change_id=payload["status_change"])
 
 
 @outbox_handlers.register("submission.document_request_notify")
 def document_request_notify_handler(payload: dict[str, Any]) -> None:
-    """Outbox handler of "submission.document_request_notify": {"document_request": "<uuid>"}."""
+    """Outbox handler of the old topic "submission.document_request_notify":
+    {"document_request": "<uuid>"}."""
     document_request_notify(document_request_id=payload["document_request"])

@@ -42,7 +42,7 @@ def collect_submissions(user: Any) -> list[dict[str, Any]]:
             "service": s.service.name_de,
             "office": s.office.name,
             "submitted_at": s.submitted_at.isoformat(),
-            "status": s.status,
+            "status": s.case.status,
             "data": s.data,
             "fee_cents": s.fee_cents,
             "attachments": [

@@ -1,7 +1,7 @@
 """The receipt (Eingangsbestätigung) of a submission: a tagged PDF/A-2b document (PDF 1.7)
-rendered with WeasyPrint from `applications/receipt.html`, sealed with the installation's
-electronic seal (rathaus.seals) and stored with its SHA-256 in `Submission.receipt`
-(docs/adr/0008-receipt-pdfa-and-tags.md).
+rendered with WeasyPrint from `applications/receipt.html`, sealed with the municipality's
+(else the installation's) electronic seal (rathaus.seals) and stored with its SHA-256 in
+`Submission.receipt` (docs/adr/0008-receipt-pdfa-and-tags.md).
 
 It lists what the authority received: the data entered (laid out by the form's steps, with
 the form's labels), computed values that have a label, fee and payment, declarations,
@@ -25,11 +25,13 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
+from rathaus.applications.events import SubmissionCreated
 from rathaus.applications.form_dates import date_text
 from rathaus.applications.form_schema import field_labels, field_visible, schema_at
 from rathaus.applications.models import Submission
 from rathaus.catalog.fee_display import format_cents
 from rathaus.core.audit import audit_record
+from rathaus.core.events import event_subscriber
 from rathaus.core.outbox import outbox_handlers
 from rathaus.payments.providers import payment_providers
 from rathaus.seals.services import pdf_seal
@@ -265,6 +267,7 @@ def receipt_create(*, submission_id: Any) -> None:
         pdf=receipt_render(submission=submission),
         reason=reason,
         location=submission.municipality.name,
+        municipality=submission.municipality,  # its own seal where one is configured
     )
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
@@ -283,9 +286,18 @@ def receipt_create(*, submission_id: Any) -> None:
         )
 
 
+@event_subscriber(SubmissionCreated, name="applications.receipt")
+def receipt_on_submission(event: SubmissionCreated) -> None:
+    """Subscriber of `submission.created`: the receipt (idempotent: receipt_create)."""
+    receipt_create(submission_id=event.submission_id)
+
+
+# Deprecated alias: messages of the old command topic "submission.receipt" may still be
+# pending in a database upgraded from a release before domain events. Remove it in the
+# release after next (docs/adr/0013-domain-events.md).
 @outbox_handlers.register("submission.receipt")
 def receipt_create_handler(payload: dict[str, Any]) -> None:
-    """Outbox handler of "submission.receipt": {"submission": "<uuid>"}."""
+    """Outbox handler of the old topic "submission.receipt": {"submission": "<uuid>"}."""
     receipt_create(submission_id=payload["submission"])
 
 

@@ -15,8 +15,10 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.applications.events import AttachmentScanned
 from rathaus.applications.models import Attachment
 from rathaus.core.audit import audit_record
+from rathaus.core.events import event_publish
 from rathaus.core.models import OutboxMessage
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 from rathaus.core.registries import Registry
@@ -170,6 +172,14 @@ def _scan_record(
             "attempts": attachment.scan_attempts,
             "sha256": attachment.sha256,
         },
+    )
+    event_publish(
+        AttachmentScanned(
+            attachment_id=attachment.pk,
+            draft_id=attachment.draft_id,
+            submission_id=attachment.submission_id,
+            result="clean" if result.clean else "infected",
+        )
     )
     return attachment, "" if result.clean else stored_name
 

@@ -1,14 +1,66 @@
-"""Reads of drafts and submissions for applicants."""
+"""Reads of applications — the public face for the portal, /intern/ and the API, with
+`services` (writes) and `forms` (the form engine): drafts and submissions of applicants, a
+submission with its case for staff and API clients, receipts' data rows, fees, upload rules,
+opening a stored document. The lists of cases (inbox, API queue) are
+`rathaus.cases.selectors`."""
 
 from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from rathaus.applications.models import Draft, FormDefinition, Submission
+from rathaus.applications.attachments import (
+    AttachmentNotReady,
+    UploadRules,
+    attachment_open,
+    attachment_status_text,
+    upload_rules,
+)
+from rathaus.applications.download_names import download_response
+from rathaus.applications.fees import FeeQuote, fee_quote, fee_rule_of
+from rathaus.applications.models import Attachment, Draft, FormDefinition, Submission
+from rathaus.applications.receipts import (
+    ReceiptRow,
+    ReceiptSection,
+    receipt_computed_rows,
+    receipt_data_sections,
+)
+from rathaus.applications.submissions import SubmissionProblems, submission_problems
+from rathaus.cases.models import DocumentRequest, StatusChange
+from rathaus.cases.permissions import HANDLING_ROLES
+from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound
+from rathaus.staff.permissions import restrict_to_offices
+
+__all__ = [
+    "HANDLING_ROLES",
+    "AttachmentNotReady",
+    "FeeQuote",
+    "ReceiptRow",
+    "ReceiptSection",
+    "SubmissionProblems",
+    "UploadRules",
+    "attachment_open",
+    "attachment_status_text",
+    "client_submission_get",
+    "download_response",
+    "draft_get_own",
+    "draft_own_trust_level",
+    "drafts_of",
+    "fee_quote",
+    "fee_rule_of",
+    "inbox_attachment_get",
+    "inbox_submission_get",
+    "receipt_computed_rows",
+    "receipt_data_sections",
+    "services_with_published_form",
+    "submission_get_own",
+    "submission_problems",
+    "submissions_of",
+    "upload_rules",
+]
 
 
 def draft_get_own(*, actor: Any, draft_id: UUID | str) -> Draft:
@@ -47,8 +99,8 @@ def drafts_of(*, actor: Any) -> QuerySet[Draft]:
 
 
 def submissions_of(*, actor: Any) -> QuerySet[Submission]:
-    """The submissions `actor` made or that were made for them (proxy)."""
-    return Submission.objects.select_related("service", "office", "municipality").filter(
+    """The submissions `actor` made or that were made for them (proxy), with their case."""
+    return Submission.objects.select_related("service", "office", "municipality", "case").filter(
         Q(applicant=actor) | Q(principal_user=actor)
     )
 
@@ -71,3 +123,77 @@ def services_with_published_form(*, service_ids: Collection[UUID]) -> set[UUID]:
             service_id__in=list(service_ids), status=FormDefinition.Status.PUBLISHED
         ).values_list("service_id", flat=True)
     )
+
+
+# --- Staff (the detail page under /intern/antraege/<id>/) and API clients ---
+
+_RELATED = ("service", "office", "municipality", "applicant", "organisation", "principal_user")
+
+
+def _with_details(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    return qs.select_related(*_RELATED, "case", "form", "payment").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("required_document")),
+        Prefetch("case__status_changes", queryset=StatusChange.objects.order_by("created_at")),
+        Prefetch(
+            "case__document_requests",
+            queryset=DocumentRequest.objects.select_related("requested_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+    )
+
+
+def inbox_submission_get(*, user: Any, submission_id: UUID | str) -> Submission:
+    """One submission of an office of `user` with everything the detail page shows;
+    NotFound for submissions of other offices (they are treated as not existing)."""
+    submission = (
+        _with_details(
+            restrict_to_offices(
+                Submission.objects.all(), user=user, office_field="office", roles=HANDLING_ROLES
+            )
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise NotFound(_("No such application."))
+    return submission
+
+
+def inbox_attachment_get(
+    *, user: Any, submission_id: UUID | str, attachment_id: UUID | str
+) -> Attachment:
+    """An attachment of a submission of an office of `user` (whatever its scan state: opening
+    it is `attachments.attachment_open`'s decision); NotFound otherwise."""
+    attachment = (
+        Attachment.objects.select_related("submission")
+        .filter(
+            pk=attachment_id,
+            submission_id=submission_id,
+            submission__in=restrict_to_offices(
+                Submission.objects.all(), user=user, office_field="office", roles=HANDLING_ROLES
+            ),
+        )
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("No such document."))
+    return attachment
+
+
+# --- Specialist systems (API clients) ---
+
+
+def client_submission_get(*, actor: Actor, submission_id: UUID | str) -> Submission:
+    """One submission of the municipality of the API client `actor` with its case and
+    details; NotFound otherwise."""
+    if actor.municipality_id is None:  # not an API client
+        raise NotFound(_("No such application."))
+    submission = (
+        _with_details(Submission.objects.filter(municipality_id=actor.municipality_id))
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise NotFound(_("No such application."))
+    return submission

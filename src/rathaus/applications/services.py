@@ -1,8 +1,10 @@
-"""Writes for form definitions: create, update (drafts only), publish.
+"""Writes of applications, the public face for the edges (see `__all__`): form definitions
+(defined here: create, update (drafts only), publish) and, re-exported from the modules named
+after them, drafts, their fee, uploads and the submission.
 
 Permission: the actor must hold Fachadministration (Role.SPECIALIST_ADMIN) in an office that
 is responsible for the service in some municipality (LocalService.responsible_office);
-superusers pass. `actor=None` is the system (imports, data migrations). A service is shared
+superusers pass; a system actor (imports, demo data) too. A service is shared
 by all municipalities ("Einer für Alle"), so this interim rule lets any responsible office's
 Fachadministration edit the one shared form; a finer rule belongs to the back office.
 """
@@ -14,11 +16,26 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.applications.attachments import UploadRefused, attachment_add, attachment_remove
+from rathaus.applications.draft_payments import NothingToPay, draft_payment_start
+from rathaus.applications.drafts import (
+    DraftClosed,
+    DraftPaid,
+    NotAvailableOnline,
+    draft_accept_declarations,
+    draft_delete,
+    draft_delete_refusal,
+    draft_save_step,
+    draft_start,
+    form_published_for,
+)
 from rathaus.applications.form_schema import FormError, definition_errors
 from rathaus.applications.models import FormDefinition
+from rathaus.applications.submissions import SubmissionIncomplete, submission_create
 from rathaus.catalog.models import LocalService, Service
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError
+from rathaus.core.errors import Conflict, DomainError
 from rathaus.staff.models import Role
 from rathaus.staff.permissions import StaffPermissionDenied, restrict_to_offices
 from rathaus.staff.selectors import sees_all_offices
@@ -35,16 +52,21 @@ class FormDefinitionInvalid(DomainError):
         self.errors = errors
 
 
-class FormDefinitionImmutable(DomainError):
+class FormDefinitionImmutable(Conflict):
     """A published or retired definition cannot change; create a new version instead."""
 
 
-def ensure_can_edit_forms(*, actor: Any, service: Service) -> None:
+def ensure_can_edit_forms(*, actor: Actor, service: Service) -> None:
     """Raise StaffPermissionDenied unless `actor` may edit the forms of `service`."""
-    if actor is None or sees_all_offices(user=actor):
+    if actor.is_system or (actor.is_person and sees_all_offices(user=actor.user)):
         return
     responsible = LocalService.objects.filter(service=service)
-    if not restrict_to_offices(responsible, user=actor, roles=[Role.SPECIALIST_ADMIN]).exists():
+    if (
+        not actor.is_person
+        or not restrict_to_offices(
+            responsible, user=actor.user, roles=[Role.SPECIALIST_ADMIN]
+        ).exists()
+    ):
         raise StaffPermissionDenied(
             _("Only the Fachadministration of a responsible office may edit this form.")
         )
@@ -58,7 +80,7 @@ def _ensure_valid(*, schema: Any, ui: Any) -> None:
 
 @transaction.atomic
 def form_definition_create(
-    *, service: Service, schema: dict[str, Any], ui: dict[str, Any], actor: Any
+    *, service: Service, schema: dict[str, Any], ui: dict[str, Any], actor: Actor
 ) -> FormDefinition:
     """Create the next draft version of the form of `service` after validating it."""
     ensure_can_edit_forms(actor=actor, service=service)
@@ -72,7 +94,7 @@ def form_definition_create(
         version=(last or 0) + 1,
         schema=schema,
         ui=ui,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor.user,
     )
     audit_record(
         actor=actor,
@@ -85,7 +107,7 @@ def form_definition_create(
 
 @transaction.atomic
 def form_definition_update(
-    *, definition: FormDefinition, schema: dict[str, Any], ui: dict[str, Any], actor: Any
+    *, definition: FormDefinition, schema: dict[str, Any], ui: dict[str, Any], actor: Actor
 ) -> FormDefinition:
     """Replace schema and UI layer of a draft; published versions are refused."""
     definition = FormDefinition.objects.select_for_update().get(pk=definition.pk)
@@ -109,7 +131,7 @@ def form_definition_update(
 
 
 @transaction.atomic
-def form_definition_publish(*, definition: FormDefinition, actor: Any) -> FormDefinition:
+def form_definition_publish(*, definition: FormDefinition, actor: Actor) -> FormDefinition:
     """Publish a draft; the version published so far for the service is retired."""
     Service.objects.select_for_update().only("pk").get(pk=definition.service_id)
     definition = FormDefinition.objects.select_for_update().get(pk=definition.pk)
@@ -138,3 +160,32 @@ def form_definition_publish(*, definition: FormDefinition, actor: Any) -> FormDe
         details={"version": definition.version, "retired_versions": retired},
     )
     return definition
+
+
+# The public face of applications for the portal, /intern/ and the API: the writes (form
+# definitions here; drafts, their fee, uploads and the submission re-exported from the modules
+# named after them). Reads are `applications.selectors`, the form engine `applications.forms`.
+__all__ = [
+    "DraftClosed",
+    "DraftPaid",
+    "FormDefinitionImmutable",
+    "FormDefinitionInvalid",
+    "NotAvailableOnline",
+    "NothingToPay",
+    "SubmissionIncomplete",
+    "UploadRefused",
+    "attachment_add",
+    "attachment_remove",
+    "draft_accept_declarations",
+    "draft_delete",
+    "draft_delete_refusal",
+    "draft_payment_start",
+    "draft_save_step",
+    "draft_start",
+    "ensure_can_edit_forms",
+    "form_definition_create",
+    "form_definition_publish",
+    "form_definition_update",
+    "form_published_for",
+    "submission_create",
+]

@@ -1,9 +1,10 @@
 """Submission: a complete draft becomes an immutable submission exactly once.
 
 Everything is written in one transaction: data and form version, attachments, fee and
-payment, reference number, the first status, the audit event and the outbox messages for
-the follow-up work (receipt, notification e-mail, hand-over). Two clicks, two tabs or two
-concurrent requests serialise on the draft row; the second one gets the first one's result.
+payment, reference number, the first status, the audit event and the domain event
+`submission.created`, whose subscribers do the follow-up work (receipt, notification e-mail,
+hand-over) through the outbox. Two clicks, two tabs or two concurrent requests serialise on
+the draft row; the second one gets the first one's result.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
 from rathaus.applications.drafts import ensure_own_draft
+from rathaus.applications.events import SubmissionCreated
 from rathaus.applications.fees import FeeQuote, fee_quote
 from rathaus.applications.form_schema import (
     FormError,
@@ -22,16 +24,15 @@ from rathaus.applications.form_schema import (
     form_computed_values,
     form_data_validate,
 )
-from rathaus.applications.models import Attachment, Draft, StatusChange, Submission
+from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.reference_numbers import reference_number_next
+from rathaus.cases.services import case_open
+from rathaus.core.actors import actor_of
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
-from rathaus.core.outbox import outbox_enqueue_many
+from rathaus.core.events import event_publish
 from rathaus.organisations.services import proxy_use
 from rathaus.payments.selectors import payment_allows_submission
-
-# Follow-up work after a submission, one outbox message each (handlers: applications.tasks).
-FOLLOW_UP_TOPICS = ("submission.receipt", "submission.notify", "submission.handover")
 
 
 @dataclass
@@ -115,14 +116,27 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
     offer = draft.offer
     if draft.proxy_id is not None:  # the proxy must still be in force; the use is recorded
         proxy_use(
-            agent=actor,
+            actor=actor_of(actor, job="submission_create"),
             principal=draft.principal_user or draft.organisation,
             service=offer.service,
             action="proxy.use.submission",
         )
     now = timezone.now()
+    reference = reference_number_next(municipality=offer.municipality)
+    case = case_open(  # the case is the authority's handling of what is submitted here
+        reference=reference,
+        municipality_id=offer.municipality_id,
+        office_id=offer.responsible_office_id,
+        service_id=offer.service_id,
+        applicant_id=draft.applicant_id,
+        organisation_id=draft.organisation_id,
+        principal_user_id=draft.principal_user_id,
+        opened_at=now,
+        actor=actor_of(actor, job="submission_create"),
+    )
     submission = Submission.objects.create(
-        reference=reference_number_next(municipality=offer.municipality),
+        reference=reference,
+        case=case,
         draft=draft,
         form=draft.form,
         schema_version=draft.form.version,
@@ -143,11 +157,8 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
         fee_cents=quote.amount_cents or 0,
         payment=draft.payment if quote.amount_cents else None,
         submitted_at=now,
-        status=Submission.Status.SUBMITTED,
-        status_changed_at=now,
     )
     attachments = draft.attachments.update(submission=submission)
-    StatusChange.objects.create(submission=submission, status=Submission.Status.SUBMITTED)
     audit_record(
         actor=actor,
         action="submission.create",
@@ -162,7 +173,13 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
             "proxy": str(draft.proxy_id) if draft.proxy_id else "",
         },
     )
-    outbox_enqueue_many(
-        messages=[(topic, {"submission": str(submission.pk)}) for topic in FOLLOW_UP_TOPICS]
+    # The follow-up work subscribes to the event (receipts, notifications, handover).
+    event_publish(
+        SubmissionCreated(
+            submission_id=submission.pk,
+            municipality_id=offer.municipality_id,
+            service_id=offer.service_id,
+            office_id=offer.responsible_office_id,
+        )
     )
     return submission

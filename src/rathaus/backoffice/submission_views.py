@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,26 +17,30 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.applications.attachments import AttachmentNotReady, attachment_open
-from rathaus.applications.declarations import declarations_of
-from rathaus.applications.download_names import download_response
-from rathaus.applications.inbox import (
+from rathaus.applications.forms import declarations_of
+from rathaus.applications.models import Submission
+from rathaus.applications.selectors import (
+    AttachmentNotReady,
+    attachment_open,
+    download_response,
     inbox_attachment_get,
     inbox_submission_get,
-    inbox_submissions,
+    receipt_computed_rows,
+    receipt_data_sections,
 )
-from rathaus.applications.models import DocumentRequest, Submission
-from rathaus.applications.receipts import receipt_computed_rows, receipt_data_sections
-from rathaus.applications.status import (
+from rathaus.cases.models import Case, DocumentRequest
+from rathaus.cases.selectors import inbox_cases
+from rathaus.cases.services import (
     allowed_next_statuses,
+    case_acknowledge,
+    case_status_change,
     document_request_cancel,
     document_request_create,
-    submission_acknowledge,
-    submission_status_change,
 )
-from rathaus.core.errors import DomainError, NotFound
+from rathaus.core.error_responses import form_error_add, message_error_add
+from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
-from rathaus.staff.permissions import StaffPermissionDenied
+from rathaus.federation.actors import request_actor
 
 PAGE_SIZE = 25
 
@@ -46,7 +49,7 @@ class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=[("", gettext_lazy("all")), *Submission.Status.choices],
+        choices=[("", gettext_lazy("all")), *Case.Status.choices],
         widget=forms.Select(attrs={"class": "kern-form-input__select"}),
     )
     q = forms.CharField(
@@ -74,9 +77,7 @@ class StatusChangeForm(KernForm):
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
-        self.next_statuses = [
-            (s, Submission.Status(s).label) for s in allowed_next_statuses(current)
-        ]
+        self.next_statuses = [(s, Case.Status(s).label) for s in allowed_next_statuses(current)]
         # No status is preselected: a clerk must choose one, not change it by one click.
         field.choices = [("", gettext_lazy("Please choose")), *self.next_statuses]
 
@@ -97,10 +98,7 @@ class DocumentRequestForm(KernForm):
 
 
 def _submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission:
-    try:
-        return inbox_submission_get(user=request.user, submission_id=submission_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return inbox_submission_get(user=request.user, submission_id=submission_id)
 
 
 @require_safe
@@ -110,7 +108,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         status, query = form.cleaned_data["status"], form.cleaned_data["q"]
     page = Paginator(
-        inbox_submissions(user=request.user, status=status or None, query=query or None),
+        inbox_cases(user=request.user, status=status or None, query=query or None),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -142,7 +140,9 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, A
         ],
         "fee_euros": Decimal(submission.fee_cents) / 100,
         "open_requests": [
-            r for r in submission.document_requests.all() if r.status == DocumentRequest.Status.OPEN
+            r
+            for r in submission.case.document_requests.all()
+            if r.status == DocumentRequest.Status.OPEN
         ],
     }
 
@@ -155,7 +155,7 @@ def submission_detail(request: HttpRequest, submission_id: uuid.UUID) -> HttpRes
         "backoffice/submissions/detail.html",
         {
             **_detail_context(request, submission),
-            "status_form": StatusChangeForm(current=submission.status),
+            "status_form": StatusChangeForm(current=submission.case.status),
             "request_form": DocumentRequestForm(
                 initial={"deadline": timezone.localdate() + dt.timedelta(days=14)}
             ),
@@ -168,7 +168,7 @@ def _render_with_errors(
 ) -> HttpResponse:
     context = {
         **_detail_context(request, submission),
-        "status_form": StatusChangeForm(current=submission.status),
+        "status_form": StatusChangeForm(current=submission.case.status),
         "request_form": DocumentRequestForm(),
         **forms_,
     }
@@ -178,19 +178,17 @@ def _render_with_errors(
 @require_POST
 def submission_status(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     submission = _submission(request, submission_id)
-    form = StatusChangeForm(request.POST, current=submission.status)
+    form = StatusChangeForm(request.POST, current=submission.case.status)
     if form.is_valid():
         try:
-            submission_status_change(
-                submission=submission,
+            case_status_change(
+                case=submission.case,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                actor=request.user,
+                actor=request_actor(request),
             )
-        except StaffPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            form.add_error("status", exc.message)
+            form_error_add(form, exc, default="status")
         else:
             messages.success(request, _("The status has been changed."))
             return redirect("backoffice:submission-detail", submission_id=submission.pk)
@@ -200,10 +198,7 @@ def submission_status(request: HttpRequest, submission_id: uuid.UUID) -> HttpRes
 @require_POST
 def submission_acknowledge_view(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     submission = _submission(request, submission_id)
-    try:
-        submission_acknowledge(submission=submission, actor=request.user)
-    except StaffPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+    case_acknowledge(case=submission.case, actor=request_actor(request))
     messages.success(request, _("The application has been acknowledged."))
     return redirect("backoffice:submission-detail", submission_id=submission.pk)
 
@@ -215,15 +210,13 @@ def document_request_new(request: HttpRequest, submission_id: uuid.UUID) -> Http
     if form.is_valid():
         try:
             document_request_create(
-                submission=submission,
+                case=submission.case,
                 message=form.cleaned_data["message"],
                 deadline=form.cleaned_data["deadline"],
-                actor=request.user,
+                actor=request_actor(request),
             )
-        except StaffPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error_add(form, exc)
         else:
             messages.success(request, _("The applicant has been asked for the documents."))
             return redirect("backoffice:submission-detail", submission_id=submission.pk)
@@ -235,15 +228,13 @@ def document_request_withdraw(
     request: HttpRequest, submission_id: uuid.UUID, request_id: uuid.UUID
 ) -> HttpResponse:
     submission = _submission(request, submission_id)
-    found = next((r for r in submission.document_requests.all() if r.pk == request_id), None)
+    found = next((r for r in submission.case.document_requests.all() if r.pk == request_id), None)
     if found is None:
         raise Http404(_("No such request."))
     try:
-        document_request_cancel(request=found, actor=request.user)
-    except StaffPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+        document_request_cancel(request=found, actor=request_actor(request))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        message_error_add(request, exc)
     else:
         messages.success(request, _("The request for documents has been withdrawn."))
     return redirect("backoffice:submission-detail", submission_id=submission.pk)
@@ -253,12 +244,9 @@ def document_request_withdraw(
 def submission_attachment(
     request: HttpRequest, submission_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> HttpResponseBase:
-    try:
-        attachment = inbox_attachment_get(
-            user=request.user, submission_id=submission_id, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    attachment = inbox_attachment_get(
+        user=request.user, submission_id=submission_id, attachment_id=attachment_id
+    )
     try:
         handle = attachment_open(attachment=attachment)
     except AttachmentNotReady as exc:

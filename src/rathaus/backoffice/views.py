@@ -4,18 +4,20 @@ second factor); these views only show what the clerk's offices may see."""
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.backoffice.forms import OfficeContactForm, RoleAssignForm
-from rathaus.core.errors import DomainError, NotFound
+from rathaus.core.error_responses import form_error_add, message_error_add
+from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.federation.actors import request_actor
 from rathaus.staff import selectors as staff_selectors
 from rathaus.staff import services as staff_services
 from rathaus.staff.models import Role
-from rathaus.staff.permissions import StaffPermissionDenied, office_access_allowed
+from rathaus.staff.permissions import office_access_allowed
 
 
 @require_safe
@@ -38,10 +40,7 @@ def service_offers(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_detail(request: HttpRequest, office_id: uuid.UUID) -> HttpResponse:
-    try:
-        office = staff_selectors.staff_office_get(user=request.user, office_id=office_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    office = staff_selectors.staff_office_get(user=request.user, office_id=office_id)
     roles = staff_selectors.staff_roles(user=request.user, office=office)
     may_edit = office_access_allowed(
         user=request.user, office=office, roles=[Role.SPECIALIST_ADMIN]
@@ -53,10 +52,8 @@ def office_detail(request: HttpRequest, office_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             staff_services.office_contact_update(
-                actor=request.user, office=office, **form.cleaned_data
+                actor=request_actor(request), office=office, **form.cleaned_data
             )
-        except StaffPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -79,25 +76,23 @@ def roles(request: HttpRequest) -> HttpResponse:
     """Role administration for Systemadministration (their municipalities) and superusers."""
     offices = staff_selectors.role_admin_offices(user=request.user)
     if not offices.exists():
-        raise PermissionDenied(_("Only system administration can manage roles."))
+        raise NotPermitted(_("Only system administration can manage roles."))
     form = RoleAssignForm(request.POST if request.method == "POST" else None, offices=offices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = staff_selectors.staff_account_get(username=data["username"])
             staff_services.role_assign(
-                actor=request.user,
+                actor=request_actor(request),
                 user=user,
                 office=data["office"],
                 role=data["role"],
                 valid_until=data["valid_until"],
             )
-        except StaffPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
         except NotFound:
             form.add_error("username", _("There is no staff account with this user name."))
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error_add(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -119,13 +114,9 @@ def role_revoke(request: HttpRequest, assignment_id: uuid.UUID) -> HttpResponse:
         assignment = staff_selectors.role_assignment_get_administered(
             user=request.user, assignment_id=assignment_id
         )
-        staff_services.role_revoke(actor=request.user, assignment=assignment)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except StaffPermissionDenied as exc:
-        raise PermissionDenied(exc.message) from exc
+        staff_services.role_revoke(actor=request_actor(request), assignment=assignment)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        message_error_add(request, exc)
         return redirect("backoffice:roles")
     messages.success(request, _("The role has been revoked."))
     return redirect("backoffice:roles")

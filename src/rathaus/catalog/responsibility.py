@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from rathaus.catalog.models import LocalService, Service
-from rathaus.core.errors import DomainError
+from rathaus.core.errors import Conflict, NotFound
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.models import Municipality
 
 
-class PlaceNotFound(DomainError):
+class PlaceNotFound(NotFound):
     """No municipality matches the given place."""
 
 
-class PlaceAmbiguous(DomainError):
+class PlaceAmbiguous(Conflict):
     """The place matches more than one municipality; `candidates` lists them."""
 
     def __init__(self, message: str, candidates: list[Municipality]) -> None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
 from rathaus.core.errors import NotFound
@@ -104,7 +105,10 @@ def service_get(*, municipality: Municipality, slug: str) -> ServiceOffer:
     )
     service = qs.filter(slug=slug).first()
     if service is None:
-        raise NotFound(f"No service “{slug}” in {municipality.name}.")
+        raise NotFound(
+            _("No service “%(slug)s” in %(municipality)s.")
+            % {"slug": slug, "municipality": municipality.name}
+        )
     return service_offers(municipality=municipality, services=[service])[0]
 
 
@@ -119,7 +123,7 @@ def service_get_by_slug(*, slug: str) -> Service:
     """A shared service by slug regardless of municipality, or NotFound."""
     service = Service.objects.filter(slug=slug).first()
     if service is None:
-        raise NotFound(f"No service “{slug}”.")
+        raise NotFound(_("No service “%(slug)s”.") % {"slug": slug})
     return service
 
 
@@ -140,7 +144,7 @@ def life_situation_get(*, slug: str) -> LifeSituation:
     """A life situation by slug, or NotFound."""
     situation = LifeSituation.objects.filter(slug=slug).first()
     if situation is None:
-        raise NotFound(f"No life situation “{slug}”.")
+        raise NotFound(_("No life situation “%(slug)s”.") % {"slug": slug})
     return situation
 
 

@@ -6,12 +6,13 @@ from django.db import transaction
 
 from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
 from rathaus.catalog.search import search_index_update
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create, instance_snapshot, instance_update
 
 
 @transaction.atomic
-def life_situation_create(*, actor: Any, **data: Any) -> LifeSituation:
+def life_situation_create(*, actor: Actor, **data: Any) -> LifeSituation:
     """Create a life situation (Lebenslage)."""
     situation = instance_create(LifeSituation, data)
     audit_record(
@@ -25,7 +26,7 @@ def life_situation_create(*, actor: Any, **data: Any) -> LifeSituation:
 
 @transaction.atomic
 def life_situation_update(
-    *, actor: Any, life_situation: LifeSituation, **data: Any
+    *, actor: Actor, life_situation: LifeSituation, **data: Any
 ) -> LifeSituation:
     """Change a life situation; its services are reindexed (their index holds its name)."""
     situation = LifeSituation.objects.select_for_update().get(pk=life_situation.pk)
@@ -39,7 +40,7 @@ def life_situation_update(
 @transaction.atomic
 def service_create(
     *,
-    actor: Any,
+    actor: Actor,
     required_documents: list[dict[str, Any]] | None = None,
     life_situations: list[LifeSituation] | None = None,
     **data: Any,
@@ -60,7 +61,11 @@ def service_create(
 
 @transaction.atomic
 def service_update(
-    *, actor: Any, service: Service, life_situations: list[LifeSituation] | None = None, **data: Any
+    *,
+    actor: Actor,
+    service: Service,
+    life_situations: list[LifeSituation] | None = None,
+    **data: Any,
 ) -> Service:
     """Change a shared service; every municipality offering it sees the change."""
     service = Service.objects.select_for_update().get(pk=service.pk)
@@ -78,7 +83,7 @@ def service_update(
 
 
 @transaction.atomic
-def required_document_add(*, actor: Any, service: Service, **data: Any) -> RequiredDocument:
+def required_document_add(*, actor: Actor, service: Service, **data: Any) -> RequiredDocument:
     """Add a required document (Nachweis) to a service."""
     if "position" not in data:
         data["position"] = service.required_documents.count()
@@ -94,7 +99,7 @@ def required_document_add(*, actor: Any, service: Service, **data: Any) -> Requi
 
 @transaction.atomic
 def required_document_update(
-    *, actor: Any, document: RequiredDocument, **data: Any
+    *, actor: Actor, document: RequiredDocument, **data: Any
 ) -> RequiredDocument:
     """Change a required document of a service; records old and new values."""
     document = RequiredDocument.objects.select_for_update().get(pk=document.pk)
@@ -107,7 +112,7 @@ def required_document_update(
 
 
 @transaction.atomic
-def required_document_remove(*, actor: Any, document: RequiredDocument) -> None:
+def required_document_remove(*, actor: Actor, document: RequiredDocument) -> None:
     """Remove a required document from its service; the audit keeps what it was."""
     document = RequiredDocument.objects.select_for_update().get(pk=document.pk)
     audit_record(
@@ -120,7 +125,7 @@ def required_document_remove(*, actor: Any, document: RequiredDocument) -> None:
 
 
 @transaction.atomic
-def local_service_create(*, actor: Any, **data: Any) -> LocalService:
+def local_service_create(*, actor: Actor, **data: Any) -> LocalService:
     """A municipality starts offering a shared service, with its local details."""
     offer = instance_create(LocalService, data)
     audit_record(
@@ -130,7 +135,7 @@ def local_service_create(*, actor: Any, **data: Any) -> LocalService:
 
 
 @transaction.atomic
-def local_service_update(*, actor: Any, local_service: LocalService, **data: Any) -> LocalService:
+def local_service_update(*, actor: Actor, local_service: LocalService, **data: Any) -> LocalService:
     """Change a municipality's local details (office, fee, notes, online offer)."""
     offer = LocalService.objects.select_for_update().get(pk=local_service.pk)
     changes = instance_update(offer, data)

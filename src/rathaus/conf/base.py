@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rathaus.federation",
     "rathaus.payments",
     "rathaus.seals",
+    "rathaus.cases",
     "rathaus.applications",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "rathaus.accounts.middleware.SessionTimeoutMiddleware",
     # /intern/ (staff area and admin): staff only, with a second factor in this session.
     "rathaus.staff.middleware.StaffAreaMiddleware",
+    # Domain errors a view leaves uncaught: their error page (404/403/409/400) with the message.
+    "rathaus.core.error_responses.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rathaus.core.middleware.RequestContextMiddleware",
     # Last, so that lockouts are decided after the audit context is set.
@@ -313,6 +316,17 @@ RATHAUS_MFA_ENCRYPTION_KEYS = env_list("RATHAUS_MFA_ENCRYPTION_KEY", [])
 RATHAUS_MFA_ENCRYPTION_KEY_FILE = env_str(
     "RATHAUS_MFA_ENCRYPTION_KEY_FILE", str(VAR_DIR / "mfa-encryption.key")
 )
+# Keys (Fernet, comma-separated, the first encrypts) for the secrets of the per-municipality
+# configuration (seal keys, payment secrets, key-encryption keys) in the database. Empty: one
+# key kept in a file outside the database, created on first use (rathaus.core.secret_box).
+RATHAUS_CONFIG_ENCRYPTION_KEYS = env_list("RATHAUS_CONFIG_ENCRYPTION_KEY", [])
+RATHAUS_CONFIG_ENCRYPTION_KEY_FILE = env_str(
+    "RATHAUS_CONFIG_ENCRYPTION_KEY_FILE", str(VAR_DIR / "config-encryption.key")
+)
+# Where a municipality's key-encryption key for personal data comes from when neither it nor
+# its IT service provider has one yet ("local": a random key per municipality, stored
+# encrypted with RATHAUS_CONFIG_ENCRYPTION_KEY).
+RATHAUS_KEK_PROVIDER = env_str("RATHAUS_KEK_PROVIDER", "local")
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "rathaus"
@@ -417,6 +431,8 @@ RATHAUS_CELERY_DATA_DIR = Path(env_str("RATHAUS_CELERY_DATA_DIR", str(VAR_DIR / 
 CELERY_TASK_ALWAYS_EAGER = env_bool("RATHAUS_CELERY_EAGER", False)
 RATHAUS_OUTBOX_MAX_ATTEMPTS = env_int("RATHAUS_OUTBOX_MAX_ATTEMPTS", 10)
 RATHAUS_OUTBOX_LEASE_SECONDS = env_int("RATHAUS_OUTBOX_LEASE_SECONDS", 300)
+# Done outbox messages are deleted after this many days (failed ones are kept; ADR 0006).
+RATHAUS_OUTBOX_RETENTION_DAYS = env_int("RATHAUS_OUTBOX_RETENTION_DAYS", 14)
 
 # --- Hand-over to specialist systems via FIT-Connect (JSON list of destinations, see
 # .env.example and rathaus/contrib/fitconnect/). Default: none.
@@ -456,6 +472,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(RATHAUS_CELERY_DATA_DIR / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Outbox messages whose broker message was lost, retries after backoff, expired leases.
     "outbox-sweep": {"task": "rathaus.core.outbox_sweep", "schedule": 30.0},
+    # Done outbox messages older than RATHAUS_OUTBOX_RETENTION_DAYS (daily: the sweep's 30 s
+    # would scan the done messages far more often than anything can expire).
+    "outbox-purge": {"task": "rathaus.core.outbox_purge", "schedule": crontab(hour=4, minute=20)},
     "drafts-expire": {"task": "rathaus.applications.drafts_expire", "schedule": 3600.0},
     "attachments-rescan": {
         "task": "rathaus.applications.attachment_rescan_pending",

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from rathaus.core.actors import Actor
 from rathaus.core.admin_audit import AuditedModelAdmin
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox_runner import outbox_retry
@@ -88,7 +89,7 @@ class OutboxMessageAdmin(AuditedModelAdmin):
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         retried = 0
         for message in queryset.exclude(status=OutboxMessage.Status.DONE):
-            outbox_retry(message=message, actor=request.user)
+            outbox_retry(message=message, actor=Actor.person(request.user))
             retried += 1
         self.message_user(
             request,

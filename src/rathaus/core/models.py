@@ -35,7 +35,8 @@ class AuditEvent(models.Model):
     """
 
     class ActorType(models.TextChoices):
-        USER = "user", _("User")
+        USER = "user", _("User")  # a person (rathaus.core.actors.ActorKind.PERSON)
+        API_CLIENT = "api_client", _("API client")
         SYSTEM = "system", _("System")
 
     id = models.BigAutoField(primary_key=True)
@@ -43,6 +44,12 @@ class AuditEvent(models.Model):
     actor_type = models.CharField(_("actor type"), max_length=10, choices=ActorType.choices)
     actor_id = models.CharField(_("actor id"), max_length=64, blank=True)
     actor_label = models.CharField(_("actor"), max_length=255)
+    # The level of assurance of a person's login (e.g. "substantial"); empty for clients,
+    # the system and persons whose level the caller did not know.
+    level_of_assurance = models.CharField(_("level of assurance"), max_length=32, blank=True)
+    # The municipality (tenant) the event belongs to. No foreign key: the trail outlives
+    # the municipality row, and an append-only table cannot follow ON DELETE SET NULL.
+    municipality_id = models.UUIDField(_("municipality"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)

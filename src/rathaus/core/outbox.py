@@ -8,10 +8,12 @@ marking the message done).
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rathaus.core.models import OutboxMessage
@@ -21,7 +23,19 @@ logger = logging.getLogger(__name__)
 
 OutboxHandler = Callable[[dict[str, Any]], None]
 
+
+@dataclass(frozen=True)
+class OutboxDispatcher:
+    """Hands committed messages to the workers: `one` a single message (the sweep, a retry),
+    `many` the messages of one transaction as one broker message. Both raise when the broker
+    cannot be reached."""
+
+    one: Callable[[int], None]
+    many: Callable[[list[int]], None]
+
+
 outbox_handlers: Registry[OutboxHandler] = Registry("outbox handlers")
+_dispatcher: OutboxDispatcher | None = None
 
 
 def outbox_enqueue(*, topic: str, payload: dict[str, Any], delay_seconds: int = 0) -> OutboxMessage:
@@ -53,12 +67,49 @@ def outbox_enqueue_many(*, messages: list[tuple[str, dict[str, Any]]]) -> list[O
     return created
 
 
+def outbox_hasten(*, topic: str, key: str, values: list[str]) -> list[int]:
+    """Make pending messages of `topic` whose payload's `key` is one of `values` and that wait
+    for a later time due now; they are dispatched after commit. Returns their ids.
+
+    For a handler that postponed itself waiting for something (a hand-over waiting for a
+    virus scan) when that something has happened. Messages a worker holds are left alone.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_hasten must run inside the transaction of the change")
+    now = timezone.now()
+    waiting = OutboxMessage.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now),
+        topic=topic,
+        status=OutboxMessage.Status.PENDING,
+        available_at__gt=now,
+        **{f"payload__{key}__in": values},
+    )
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        OutboxMessage.objects.filter(pk__in=ids).update(available_at=now)
+        transaction.on_commit(lambda: outbox_dispatch_many(message_ids=ids))
+    return ids
+
+
+def outbox_dispatcher_set(dispatcher: OutboxDispatcher | None) -> None:
+    """Install the function that hands message ids to the background workers.
+
+    `CoreConfig.ready()` installs the Celery one (`rathaus.core.tasks.outbox_tasks_dispatcher`).
+    The outbox knows only this hook, not Celery or the tasks module: the tasks run the
+    messages (`tasks` → `outbox_runner` → `outbox`), so importing them here would close a
+    cycle. Without a dispatcher messages wait for the periodic sweep.
+    """
+    global _dispatcher
+    _dispatcher = dispatcher
+
+
 def outbox_dispatch_many(*, message_ids: list[int]) -> None:
     """Hand several messages to the workers as one broker message (see outbox_dispatch)."""
-    from rathaus.core.tasks import outbox_run_many
-
+    if _dispatcher is None:
+        logger.warning("No outbox dispatcher installed; the sweep will run %s", message_ids)
+        return
     try:
-        outbox_run_many.delay(message_ids)
+        _dispatcher.many(message_ids)
     except Exception:
         logger.exception("Outbox messages %s not dispatched; the sweep will retry", message_ids)
 
@@ -69,10 +120,10 @@ def outbox_dispatch(*, message_id: int) -> None:
     A broker that cannot be reached is logged, not raised: the change is committed already
     and the periodic sweep dispatches the message later (`rathaus.core.outbox_runner`).
     """
-    # Imported here: the Celery app loads Django settings, the outbox is imported by models.
-    from rathaus.core.tasks import outbox_run
-
+    if _dispatcher is None:
+        logger.warning("No outbox dispatcher installed; the sweep will run %s", message_id)
+        return
     try:
-        outbox_run.delay(message_id)
+        _dispatcher.one(message_id)
     except Exception:
         logger.exception("Outbox message %s not dispatched; the sweep will retry", message_id)

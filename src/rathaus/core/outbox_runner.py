@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.models import OutboxMessage
 from rathaus.core.outbox import outbox_dispatch, outbox_handlers
@@ -90,7 +91,7 @@ def _fail(*, claim: Claim, error: str) -> None:
         if updated:
             message = claim.message
             audit_record(
-                actor=None,
+                actor=Actor.system("outbox"),
                 action="outbox.failed",
                 obj=message,
                 details={"topic": message.topic, "attempts": message.attempts},
@@ -175,8 +176,38 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
+def outbox_purge(
+    *, now: datetime | None = None, retention_days: int | None = None, batch_size: int = 5000
+) -> int:
+    """Delete messages that are done for longer than the retention; returns how many.
+
+    `retention_days` defaults to `RATHAUS_OUTBOX_RETENTION_DAYS`. Failed messages are kept
+    whatever their age (an operator looks at them and retries or deletes them in the admin),
+    and so are pending ones. Deleted in batches, each its own short transaction, so that a
+    large backlog does not hold locks on the table for long.
+    """
+    now = now or timezone.now()
+    days = settings.RATHAUS_OUTBOX_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = now - timedelta(days=days)
+    old = OutboxMessage.objects.filter(status=OutboxMessage.Status.DONE, done_at__lt=cutoff)
+    purged = 0
+    while True:
+        ids = list(old.order_by("id").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        deleted, _ = OutboxMessage.objects.filter(
+            pk__in=ids, status=OutboxMessage.Status.DONE
+        ).delete()
+        purged += deleted
+        if len(ids) < batch_size:
+            break
+    if purged:
+        logger.info("Outbox: purged %s done message(s) older than %s day(s)", purged, days)
+    return purged
+
+
 @transaction.atomic
-def outbox_retry(*, message: OutboxMessage, actor: object) -> OutboxMessage:
+def outbox_retry(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:
     """Make a failed (or waiting) message due now, audited; dispatched after commit.
 
     The attempt counter starts again so that it gets the full number of retries.

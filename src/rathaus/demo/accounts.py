@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 
 from rathaus.apitokens import services as apitoken_services
 from rathaus.apitokens.models import ApiClient, ApiToken
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create
 
@@ -41,6 +42,9 @@ API_CLIENT_NAME = "Fachverfahren Hundesteuer (Demo)"
 API_CLIENT_MUNICIPALITY = "dueren"
 # Submissions are read and their status changed through the "applications" scopes.
 API_CLIENT_SCOPES = ["applications:read", "applications:write"]
+
+# The demo loader acts as the system.
+DEMO_ACTOR = Actor.system("demo_accounts")
 
 
 @dataclass
@@ -71,7 +75,7 @@ def _user(email: str, *, password: str, staff: bool, profile: dict[str, Any]) ->
     user.save(force_insert=True)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     audit_record(
-        actor=None,
+        actor=DEMO_ACTOR,
         action="demo.account.create",
         obj=user,
         details={"kind": user.kind, "email_verified": True},
@@ -87,7 +91,7 @@ def _totp_secret(user: Any, result: DemoAccountsResult) -> str:
     authenticator = Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
     )
-    audit_record(actor=None, action="demo.account.totp", obj=user, details={"type": "totp"})
+    audit_record(actor=DEMO_ACTOR, action="demo.account.totp", obj=user, details={"type": "totp"})
     result.count("totp_authenticator")
     return secret
 
@@ -123,7 +127,7 @@ def _clerk(result: DemoAccountsResult) -> None:
             {"user": user, "office": office, "role": role, "source": RoleAssignment.Source.MANUAL},
         )
         audit_record(
-            actor=None,
+            actor=DEMO_ACTOR,
             action="staff.role.assign",
             obj=assignment,
             details={"office": str(office.pk), "role": role},
@@ -149,13 +153,13 @@ def _api_client(result: DemoAccountsResult) -> None:
         )
         return
     client = apitoken_services.client_create(
-        actor=None,
+        actor=DEMO_ACTOR,
         name=API_CLIENT_NAME,
         municipality=municipality,
         scopes=API_CLIENT_SCOPES,
         description="Demo: the dog tax system of Düren fetches submitted applications.",
     )
-    issued = apitoken_services.token_issue(actor=None, client=client)
+    issued = apitoken_services.token_issue(actor=DEMO_ACTOR, client=client)
     result.count("api_client")
     result.credentials.append(
         f"API client {API_CLIENT_NAME!r} ({', '.join(client.scopes)}): token "

@@ -4,9 +4,9 @@ Every row is matched by its natural key – ARS, (municipality, office slug), li
 slug, LeiKa key, (municipality, service) – so the load is idempotent: missing rows are created,
 rows that differ from the data are corrected, and a second run changes nothing and writes no
 audit event. All writes go through ``rathaus.municipalities.services`` and
-``rathaus.catalog.services`` as the system (``actor=None``), so they are validated and audited
-like any other change. Postal areas and required documents that are no longer in the data are
-removed (audited). The online forms (``data/forms``) are published through
+``rathaus.catalog.services`` as the system (``Actor.system("demo_load")``), so they are
+validated and audited like any other change. Postal areas and required documents that are no
+longer in the data are removed (audited). The online forms (``data/forms``) are published through
 ``rathaus.applications.services`` only when they differ from the published version.
 """
 
@@ -22,6 +22,7 @@ from rathaus.applications.models import FormDefinition
 from rathaus.catalog import services as catalog_services
 from rathaus.catalog.models import LifeSituation, LocalService, Service
 from rathaus.catalog.search import search_index_rebuild
+from rathaus.core.actors import Actor
 from rathaus.demo.accounts import demo_accounts_load
 from rathaus.demo.data import forms as form_data
 from rathaus.demo.data import life_situations as life_situation_data
@@ -29,11 +30,12 @@ from rathaus.demo.data import local_services as local_service_data
 from rathaus.demo.data import municipalities as municipality_data
 from rathaus.demo.data import offices as office_data
 from rathaus.demo.data import services as service_data
+from rathaus.demo.seals import demo_seals_load
 from rathaus.municipalities import services as municipality_services
 from rathaus.municipalities.models import Municipality, Office, OpeningException, PostalArea
 
 # The audit trail records demo data as written by the system, not by a person.
-SYSTEM_ACTOR = None
+SYSTEM_ACTOR = Actor.system("demo_load")
 
 
 @dataclass
@@ -379,8 +381,9 @@ def _load_forms(result: DemoLoadResult, services: dict[str, Service]) -> None:
 
 @transaction.atomic
 def demo_load() -> DemoLoadResult:
-    """Create or correct the demo municipalities, offices, catalogue, online forms and demo
-    accounts (demo/accounts.py) in one transaction.
+    """Create or correct the demo municipalities, offices, catalogue, online forms, the seals
+    of Düren and Gütersloh (demo/seals.py) and demo accounts (demo/accounts.py) in one
+    transaction.
 
     Idempotent: a second run creates nothing, changes nothing and writes no audit event.
     """
@@ -392,6 +395,9 @@ def demo_load() -> DemoLoadResult:
     services = _load_services(result, situations)
     _load_local_services(result, municipalities, offices, services)
     _load_forms(result, services)
+    seals_created, seals_updated = demo_seals_load()
+    result.created.update(seals_created)
+    result.updated.update(seals_updated)
     accounts = demo_accounts_load()
     result.created.update(accounts.created)
     result.credentials += accounts.credentials

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 from rathaus.federation.levels import TrustLevel
@@ -128,7 +130,8 @@ def authentication_rejection_record(
     *, request: HttpRequest, provider: str, reason: str, detail: str = ""
 ) -> None:
     """Audit a refused provider answer (reason code only; never tokens or assertions)."""
-    actor = request.user if request.user.is_authenticated else None
+    user: Any = request.user
+    actor = Actor.person(user) if user.is_authenticated else Actor.system(f"federation:{provider}")
     audit_record(
         actor=actor,
         action="federation.rejected",
@@ -164,7 +167,7 @@ class SignInOutcome:
     user: Any = None
 
 
-_USER_FIELDS = {
+_USER_FIELDS: dict[str, Callable[[VerifiedIdentity], str]] = {
     "first_name": lambda i: i.given_name,
     "last_name": lambda i: i.family_name,
     "street": lambda i: i.address.get("street", ""),
@@ -209,6 +212,11 @@ def _identity_update(ext: ExternalIdentity, identity: VerifiedIdentity) -> None:
     ext.last_level = identity.level.key
     ext.last_login_at = timezone.now()
     ext.save(update_fields=["attributes", "last_level", "last_login_at", "updated_at"])
+
+
+def _person(user: Any, identity: VerifiedIdentity) -> Actor:
+    """The person who just proved `identity`, at the level of assurance it carries."""
+    return Actor.person(user, level_of_assurance=identity.level.key)
 
 
 def _audit_details(identity: VerifiedIdentity, **extra: Any) -> dict[str, Any]:
@@ -267,7 +275,10 @@ def _sign_in_login(
             ext.user.save(update_fields=changed)
         _login(request, ext.user, identity, method)
         audit_record(
-            actor=ext.user, action="federation.login", obj=ext, details=_audit_details(identity)
+            actor=_person(ext.user, identity),
+            action="federation.login",
+            obj=ext,
+            details=_audit_details(identity),
         )
         return SignInOutcome("logged_in", identity.next_url, ext.user)
 
@@ -282,7 +293,7 @@ def _sign_in_login(
             "at": timezone.now().isoformat(),
         }
         audit_record(
-            actor=None,
+            actor=Actor.system(f"federation:{identity.provider}"),
             action="federation.link_required",
             details=_audit_details(identity, reason="email_in_use"),
         )
@@ -306,9 +317,17 @@ def _sign_in_login(
     )
     _login(request, user, identity, method)
     audit_record(
-        actor=user, action="federation.account_create", obj=ext, details=_audit_details(identity)
+        actor=_person(user, identity),
+        action="federation.account_create",
+        obj=ext,
+        details=_audit_details(identity),
     )
-    audit_record(actor=user, action="federation.login", obj=ext, details=_audit_details(identity))
+    audit_record(
+        actor=_person(user, identity),
+        action="federation.login",
+        obj=ext,
+        details=_audit_details(identity),
+    )
     return SignInOutcome("logged_in", identity.next_url, user)
 
 
@@ -335,14 +354,20 @@ def _sign_in_as_user(
             last_login_at=timezone.now(),
         )
         audit_record(
-            actor=user, action="federation.link", obj=ext, details=_audit_details(identity)
+            actor=_person(user, identity),
+            action="federation.link",
+            obj=ext,
+            details=_audit_details(identity),
         )
     else:
         _identity_update(ext, identity)
     _raise_level(request, identity, method)
     if result == "stepped_up":
         audit_record(
-            actor=user, action="federation.step_up", obj=ext, details=_audit_details(identity)
+            actor=_person(user, identity),
+            action="federation.step_up",
+            obj=ext,
+            details=_audit_details(identity),
         )
     return SignInOutcome(result, identity.next_url, user)
 
@@ -392,13 +417,22 @@ def identity_link_confirm(*, request: HttpRequest, method: str) -> ExternalIdent
         user.save(update_fields=changed)
     del request.session[SESSION_PENDING_LINK_KEY]
     _raise_level(request, identity, method)
-    audit_record(actor=user, action="federation.link", obj=ext, details=_audit_details(identity))
+    audit_record(
+        actor=_person(user, identity),
+        action="federation.link",
+        obj=ext,
+        details=_audit_details(identity),
+    )
     return ext
 
 
 @transaction.atomic
-def identity_unlink(*, user: Any, identity_id: Any) -> None:
-    """Remove a linked identity of `user`; refused if it is their only way to log in."""
+def identity_unlink(*, actor: Actor, identity_id: Any) -> None:
+    """Remove a linked identity of the person `actor`; refused if it is their only way to
+    log in."""
+    user = actor.user
+    if user is None:
+        raise DomainError(_("This identity is not linked to your account."))
     ext = ExternalIdentity.objects.select_for_update().filter(pk=identity_id, user=user).first()
     if ext is None:
         raise DomainError(_("This identity is not linked to your account."))
@@ -408,5 +442,5 @@ def identity_unlink(*, user: Any, identity_id: Any) -> None:
             _("Set a password first: this identity is the only way to log in to your account.")
         )
     details = {"provider": ext.provider}
-    audit_record(actor=user, action="federation.unlink", obj=ext, details=details)
+    audit_record(actor=actor, action="federation.unlink", obj=ext, details=details)
     ext.delete()

@@ -20,9 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.catalog.selectors import service_get, service_get_by_slug
+from rathaus.core.error_responses import message_error_add
 from rathaus.core.errors import DomainError, NotFound
 from rathaus.federation import services
 from rathaus.federation.access import step_up_url
+from rathaus.federation.actors import request_actor
 from rathaus.federation.levels import TrustLevel
 from rathaus.federation.models import LoginTransaction
 from rathaus.federation.providers import AuthenticationRejected, IdentityProvider, provider_get
@@ -177,7 +179,7 @@ def link_confirm(request: HttpRequest) -> HttpResponse:
         try:
             services.identity_link_confirm(request=request, method=_method_of(identity.provider))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            message_error_add(request, exc)
             return redirect("federation:link-confirm")
         messages.success(request, _("The identity was linked to your account."))
         return HttpResponseRedirect(_safe_next(request, identity.next_url) or _default_next())
@@ -198,9 +200,9 @@ def _method_of(provider_key: str) -> str:
 @require_POST
 def unlink(request: HttpRequest, identity_id: str) -> HttpResponse:
     try:
-        services.identity_unlink(user=request.user, identity_id=identity_id)
+        services.identity_unlink(actor=request_actor(request), identity_id=identity_id)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        message_error_add(request, exc)
     else:
         messages.success(request, _("The identity was removed from your account."))
     return redirect("federation:overview")
@@ -254,10 +256,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
 
 def service_start(request: HttpRequest, service_slug: str) -> HttpResponse:
     """Start a service: log in and reach its minimum level first, then continue."""
-    try:
-        service = service_get_by_slug(slug=service_slug)
-    except NotFound:
-        raise Http404(_("Unknown service.")) from None
+    service = service_get_by_slug(slug=service_slug)  # NotFound: 404 page
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     trust = session_trust_level(request)

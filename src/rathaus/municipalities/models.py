@@ -102,6 +102,22 @@ class Municipality(BaseModel):
         _("data protection officer"), max_length=300, blank=True
     )
     accessibility_contact = models.EmailField(_("accessibility feedback e-mail"), blank=True)
+    # The IT service provider whose configuration (seal, payment accounts, FIT-Connect
+    # destinations, mail sender, key-encryption key) applies where the municipality's own
+    # profile leaves a value empty (rathaus.municipalities.configuration).
+    configuration_provider = models.ForeignKey(
+        "municipalities.ConfigurationProfile",
+        verbose_name=_("IT service provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="served_municipalities",
+        limit_choices_to={"kind": "it_service_provider"},
+        help_text=_(
+            "Configuration profile of the IT service provider; used where the municipality's "
+            "own configuration leaves a value empty."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -331,3 +347,174 @@ class AccessibilityFeedback(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.municipality.name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ConfigurationProfile(BaseModel):
+    """The configuration of one municipality, or of an IT service provider serving several.
+
+    Resolution (rathaus.municipalities.configuration): the municipality's own profile, then
+    its IT service provider's profile (`Municipality.configuration_provider`), then the
+    installation's settings. Secrets (the seal's private key and passphrase, payment
+    secrets, key-encryption keys) are stored encrypted with RATHAUS_CONFIG_ENCRYPTION_KEY,
+    which is kept outside the database; the `*_encrypted` fields hold Fernet tokens only.
+    Written only by rathaus.municipalities.configuration_services (audited).
+    """
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        IT_SERVICE_PROVIDER = "it_service_provider", _("IT service provider")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    municipality = models.OneToOneField(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="configuration_profile",
+        help_text=_("Only for a municipality's own profile."),
+    )
+    seal_certificate_pem = models.TextField(
+        _("seal certificate (PEM)"),
+        blank=True,
+        help_text=_("The seal certificate issued to the authority, PEM-encoded."),
+    )
+    seal_chain_pem = models.TextField(
+        _("seal certificate chain (PEM)"),
+        blank=True,
+        help_text=_(
+            "Intermediate and root certificates of the seal, PEM-encoded, the root last. "
+            "Validators trust the last one."
+        ),
+    )
+    seal_private_key_encrypted = models.TextField(
+        _("seal private key (encrypted)"), blank=True, editable=False
+    )
+    seal_passphrase_encrypted = models.TextField(
+        _("seal key passphrase (encrypted)"), blank=True, editable=False
+    )
+    mail_from = models.CharField(
+        _("mail sender (From)"),
+        max_length=254,
+        blank=True,
+        help_text=_("e.g. Stadt Düren <noreply@dueren.de>; empty: the installation's sender."),
+    )
+    mail_reply_to = models.CharField(
+        _("reply-to address"), max_length=254, blank=True, help_text=_("Optional.")
+    )
+    fitconnect_destinations = models.JSONField(
+        _("FIT-Connect destinations"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A JSON list like RATHAUS_FITCONNECT_DESTINATIONS; empty: the provider's or the "
+            "installation's destinations, [] for none."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("configuration profile")
+        verbose_name_plural = _("configuration profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="municipality", municipality__isnull=False)
+                    | models.Q(kind="it_service_provider", municipality__isnull=True)
+                ),
+                name="configuration_profile_kind_matches_municipality",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_seal(self) -> bool:
+        return bool(self.seal_certificate_pem.strip())
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.MUNICIPALITY and not self.municipality_id:
+            raise ValidationError(
+                {"municipality": _("A municipality's profile must name the municipality.")}
+            )
+        if self.kind == self.Kind.IT_SERVICE_PROVIDER and self.municipality_id:
+            raise ValidationError(
+                {
+                    "municipality": _(
+                        "An IT service provider's profile belongs to no single municipality; "
+                        "leave the municipality empty."
+                    )
+                }
+            )
+
+
+class PaymentAccount(BaseModel):
+    """The account of a municipality (or IT service provider) with one payment provider.
+
+    `secrets_encrypted` holds the shared secrets (a JSON list, the first is current, all are
+    accepted while a secret is rotated) encrypted with RATHAUS_CONFIG_ENCRYPTION_KEY.
+    """
+
+    profile = models.ForeignKey(
+        ConfigurationProfile,
+        verbose_name=_("configuration profile"),
+        on_delete=models.CASCADE,
+        related_name="payment_accounts",
+    )
+    provider = models.CharField(
+        _("payment provider"), max_length=50, help_text=_("The provider's key, e.g. sandbox.")
+    )
+    enabled = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Switched off: this payment method is not offered for this municipality."),
+    )
+    account_id = models.CharField(_("account / merchant id"), max_length=200, blank=True)
+    secrets_encrypted = models.TextField(_("secrets (encrypted)"), blank=True, editable=False)
+
+    class Meta:
+        ordering = ["profile__name", "provider"]
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "provider"], name="unique_payment_account_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} ({self.profile.name})"
+
+
+class KeyEncryptionKey(BaseModel):
+    """One version of the key-encryption key (KEK) for personal data of a profile.
+
+    `material` is what the KEK provider keeps (for "local": the random 256-bit key encrypted
+    with RATHAUS_CONFIG_ENCRYPTION_KEY). The highest version wraps new data keys; older
+    versions only unwrap until everything was re-wrapped.
+    """
+
+    profile = models.ForeignKey(
+        ConfigurationProfile,
+        verbose_name=_("configuration profile"),
+        on_delete=models.PROTECT,
+        related_name="key_encryption_keys",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    provider = models.CharField(_("KEK provider"), max_length=50)
+    material = models.TextField(_("key material (protected)"), editable=False)
+
+    class Meta:
+        ordering = ["profile__name", "-version"]
+        verbose_name = _("key-encryption key")
+        verbose_name_plural = _("key-encryption keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "version"], name="unique_key_encryption_key_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile.name} v{self.version} ({self.provider})"

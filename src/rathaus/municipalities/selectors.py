@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.core.errors import NotFound
 from rathaus.municipalities.models import Municipality, Office, OpeningException, OpeningHours
@@ -24,7 +25,7 @@ def municipality_get(*, slug: str) -> Municipality:
     try:
         return Municipality.objects.select_related("parent").get(slug=slug)
     except Municipality.DoesNotExist:
-        raise NotFound(f"No municipality “{slug}”.") from None
+        raise NotFound(_("No municipality “%(slug)s”.") % {"slug": slug}) from None
 
 
 def municipality_lineage(*, municipality: Municipality) -> list[Municipality]:
@@ -94,7 +95,10 @@ def office_get(*, municipality: Municipality, slug: str) -> Office:
             .get(municipality=municipality, slug=slug)
         )
     except Office.DoesNotExist:
-        raise NotFound(f"No office “{slug}” in {municipality.name}.") from None
+        raise NotFound(
+            _("No office “%(slug)s” in %(municipality)s.")
+            % {"slug": slug, "municipality": municipality.name}
+        ) from None
 
 
 @dataclass(frozen=True)

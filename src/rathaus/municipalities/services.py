@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create, instance_snapshot, instance_update
 from rathaus.municipalities.models import (
@@ -24,7 +25,7 @@ from rathaus.municipalities.models import (
 
 
 @transaction.atomic
-def municipality_create(*, actor: Any, **data: Any) -> Municipality:
+def municipality_create(*, actor: Actor, **data: Any) -> Municipality:
     """Create a municipality after validating its keys and hierarchy."""
     if data.get("ars") and not data.get("land"):
         data["land"] = data["ars"][:2]
@@ -39,7 +40,7 @@ def municipality_create(*, actor: Any, **data: Any) -> Municipality:
 
 
 @transaction.atomic
-def municipality_update(*, actor: Any, municipality: Municipality, **data: Any) -> Municipality:
+def municipality_update(*, actor: Actor, municipality: Municipality, **data: Any) -> Municipality:
     """Change fields of a municipality; records the old and new values."""
     municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
     changes = instance_update(municipality, data)
@@ -50,7 +51,7 @@ def municipality_update(*, actor: Any, municipality: Municipality, **data: Any) 
 
 @transaction.atomic
 def postal_area_create(
-    *, actor: Any, municipality: Municipality, postcode: str, place_name: str
+    *, actor: Actor, municipality: Municipality, postcode: str, place_name: str
 ) -> PostalArea:
     """Record that `postcode place_name` lies in `municipality` (for the Zuständigkeitsfinder)."""
     area = instance_create(
@@ -63,7 +64,7 @@ def postal_area_create(
 
 
 @transaction.atomic
-def office_create(*, actor: Any, **data: Any) -> Office:
+def office_create(*, actor: Actor, **data: Any) -> Office:
     """Create an office (Organisationseinheit) of a municipality."""
     office = instance_create(Office, data)
     audit_record(actor=actor, action="office.create", obj=office, details=instance_snapshot(office))
@@ -71,7 +72,7 @@ def office_create(*, actor: Any, **data: Any) -> Office:
 
 
 @transaction.atomic
-def office_update(*, actor: Any, office: Office, **data: Any) -> Office:
+def office_update(*, actor: Actor, office: Office, **data: Any) -> Office:
     """Change fields of an office; records the old and new values."""
     office = Office.objects.select_for_update().get(pk=office.pk)
     changes = instance_update(office, data)
@@ -82,7 +83,7 @@ def office_update(*, actor: Any, office: Office, **data: Any) -> Office:
 
 @transaction.atomic
 def office_set_opening_hours(
-    *, actor: Any, office: Office, intervals: list[tuple[int, dt.time, dt.time]]
+    *, actor: Actor, office: Office, intervals: list[tuple[int, dt.time, dt.time]]
 ) -> list[OpeningHours]:
     """Replace the weekly opening pattern of `office` with `intervals` (weekday, opens, closes)."""
     office = Office.objects.select_for_update().get(pk=office.pk)
@@ -111,7 +112,7 @@ def office_set_opening_hours(
 
 
 @transaction.atomic
-def postal_area_delete(*, actor: Any, postal_area: PostalArea) -> None:
+def postal_area_delete(*, actor: Actor, postal_area: PostalArea) -> None:
     """Remove a postcode/place from a municipality; the audit keeps what it was."""
     area = PostalArea.objects.select_for_update().get(pk=postal_area.pk)
     audit_record(
@@ -122,7 +123,7 @@ def postal_area_delete(*, actor: Any, postal_area: PostalArea) -> None:
 
 @transaction.atomic
 def office_update_opening_exception(
-    *, actor: Any, exception: OpeningException, **data: Any
+    *, actor: Actor, exception: OpeningException, **data: Any
 ) -> OpeningException:
     """Change a day on which an office is closed or keeps other hours."""
     exception = OpeningException.objects.select_for_update().get(pk=exception.pk)
@@ -135,7 +136,7 @@ def office_update_opening_exception(
 
 
 @transaction.atomic
-def office_add_opening_exception(*, actor: Any, office: Office, **data: Any) -> OpeningException:
+def office_add_opening_exception(*, actor: Actor, office: Office, **data: Any) -> OpeningException:
     """Add a day on which `office` is closed or keeps other hours."""
     exception = instance_create(OpeningException, {"office": office, **data})
     audit_record(
@@ -209,7 +210,7 @@ def accessibility_feedback_submit(
     )
     recipient = municipality.accessibility_contact or municipality.email
     audit_record(
-        actor=None,
+        actor=Actor.system("accessibility_feedback"),
         action="accessibility_feedback.submit",
         obj=feedback,
         details={

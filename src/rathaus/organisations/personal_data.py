@@ -13,6 +13,7 @@ from rathaus.accounts.personal_data import (
     register_personal_data_collector,
     register_personal_data_eraser,
 )
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.organisations.models import Membership, Proxy
 from rathaus.organisations.selectors import (
@@ -20,6 +21,9 @@ from rathaus.organisations.selectors import (
     proxies_granted,
     proxies_received,
 )
+
+# The erasure of an account runs as the system, whoever asked for the deletion.
+ERASURE_ACTOR = Actor.system("account_erasure")
 
 
 def _iso(value: Any) -> Any:
@@ -87,7 +91,7 @@ def erase_organisation_data(user: Any) -> None:
                 successor.role = Membership.Role.ADMIN
                 successor.save(update_fields=["role", "updated_at"])
                 audit_record(
-                    actor=None,
+                    actor=ERASURE_ACTOR,
                     action="organisation.membership.role_change",
                     obj=organisation,
                     details={"user": str(successor.user_id), "to": "admin", "why": "succession"},
@@ -99,7 +103,9 @@ def erase_organisation_data(user: Any) -> None:
     for proxy in open_proxies:
         proxy.revoked_at = now
         proxy.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(actor=None, action="proxy.revoke", obj=proxy, details={"why": "deletion"})
+        audit_record(
+            actor=ERASURE_ACTOR, action="proxy.revoke", obj=proxy, details={"why": "deletion"}
+        )
 
 
 def register() -> None:

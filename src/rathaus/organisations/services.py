@@ -11,14 +11,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.catalog.models import Service
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 from rathaus.core.request_context import current_request_context
@@ -41,8 +42,8 @@ def _locked_organisation(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
-def _require_admin(*, actor: Any, organisation: Organisation) -> Membership:
-    membership = membership_get(user=actor, organisation=organisation)
+def _require_admin(*, actor: Actor, organisation: Organisation) -> Membership:
+    membership = membership_get(user=actor.user, organisation=organisation)
     if membership is None or membership.role != Role.ADMIN:
         raise NotPermitted(_("Only an administrator of the organisation may do this."))
     return membership
@@ -63,7 +64,7 @@ def _other_admins_exist(*, organisation: Organisation, besides: Membership) -> b
 @transaction.atomic
 def organisation_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     kind: str,
     register_number: str = "",
@@ -72,7 +73,7 @@ def organisation_create(
     city: str = "",
 ) -> Organisation:
     """Create an organisation account; its creator becomes its first administrator."""
-    if not getattr(actor, "is_authenticated", False):
+    if not actor.is_person:
         raise NotPermitted(_("Please log in first."))
     organisation = Organisation.objects.create(
         name=name,
@@ -82,17 +83,19 @@ def organisation_create(
         postcode=postcode,
         city=city,
     )
-    Membership.objects.create(organisation=organisation, user=actor, role=Role.ADMIN)
+    Membership.objects.create(organisation=organisation, user=actor.user, role=Role.ADMIN)
     audit_record(actor=actor, action="organisation.create", obj=organisation)
     return organisation
 
 
 @transaction.atomic
-def membership_leave(*, actor: Any, organisation: Organisation) -> None:
+def membership_leave(*, actor: Actor, organisation: Organisation) -> None:
     """`actor` leaves `organisation`; refused for its last administrator."""
     organisation = _locked_organisation(organisation)
     membership = (
-        Membership.objects.select_for_update().filter(organisation=organisation, user=actor).first()
+        Membership.objects.select_for_update()
+        .filter(organisation=organisation, user=actor.user)
+        .first()
     )
     if membership is None:
         raise NotPermitted(_("You are not a member of this organisation."))
@@ -107,12 +110,12 @@ def membership_leave(*, actor: Any, organisation: Organisation) -> None:
         actor=actor,
         action="organisation.membership.leave",
         obj=organisation,
-        details={"user": str(actor.pk)},
+        details={"user": actor.id},
     )
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """An administrator removes a member (themselves only if another admin remains)."""
     organisation = _locked_organisation(membership.organisation)
     _require_admin(actor=actor, organisation=organisation)
@@ -132,7 +135,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_role_change(*, actor: Any, membership: Membership, role: str) -> Membership:
+def membership_role_change(*, actor: Actor, membership: Membership, role: str) -> Membership:
     """An administrator changes a member's role; the last administrator stays one."""
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
@@ -163,7 +166,7 @@ def membership_role_change(*, actor: Any, membership: Membership, role: str) -> 
 @transaction.atomic
 def invitation_send(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     email: str,
     role: str,
@@ -195,7 +198,7 @@ def invitation_send(
         role=role,
         token_hash=token_digest(secret),
         expires_at=now + dt.timedelta(days=settings.RATHAUS_ORGANISATION_INVITATION_DAYS),
-        invited_by=actor,
+        invited_by=actor.user,
     )
     audit_record(
         actor=actor,
@@ -205,7 +208,7 @@ def invitation_send(
     )
     context = {
         "organisation": organisation,
-        "inviter": actor,
+        "inviter": actor.user,
         "link": accept_url(secret),
         "expires_at": invitation.expires_at,
     }
@@ -216,7 +219,7 @@ def invitation_send(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> None:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
     """An administrator withdraws an open invitation; its link stops working."""
     organisation = _locked_organisation(invitation.organisation)
     _require_admin(actor=actor, organisation=organisation)
@@ -233,7 +236,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, actor: Any, token: str) -> Membership:
+def invitation_accept(*, actor: Actor, token: str) -> Membership:
     """The logged-in `actor` accepts the invitation of the link secret `token`.
 
     The link works once, until it expires, and only for an account that has confirmed the
@@ -254,17 +257,17 @@ def invitation_accept(*, actor: Any, token: str) -> Membership:
         or invitation.expires_at <= now
     ):
         raise invalid
-    if not email_is_verified(user=actor, email=invitation.email):
+    if not email_is_verified(user=actor.user, email=invitation.email):
         raise NotPermitted(
             _("This invitation is for %(email)s. Please log in with that confirmed address.")
             % {"email": invitation.email}
         )
     organisation = _locked_organisation(invitation.organisation)
     membership, created = Membership.objects.get_or_create(
-        organisation=organisation, user=actor, defaults={"role": invitation.role}
+        organisation=organisation, user=actor.user, defaults={"role": invitation.role}
     )
     invitation.accepted_at = now
-    invitation.accepted_by = actor
+    invitation.accepted_by = actor.user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     audit_record(
         actor=actor,
@@ -285,7 +288,7 @@ def invitation_accept(*, actor: Any, token: str) -> Membership:
 @transaction.atomic
 def proxy_grant(
     *,
-    actor: Any,
+    actor: Actor,
     agent: Any,
     valid_from: dt.date,
     valid_until: dt.date | None = None,
@@ -297,7 +300,7 @@ def proxy_grant(
     if organisation is not None:
         organisation = _locked_organisation(organisation)
         _require_admin(actor=actor, organisation=organisation)
-    elif agent.pk == actor.pk:
+    elif agent.pk == actor.user_id:
         raise DomainError(_("You cannot authorise yourself."), field="agent")
     if not getattr(agent, "is_active", False):
         raise DomainError(_("This account cannot receive a proxy."), field="agent")
@@ -311,13 +314,13 @@ def proxy_grant(
     if service_list is not None and not service_list:
         raise DomainError(_("Choose at least one service, or all services."), field="services")
     proxy = Proxy.objects.create(
-        principal_user=None if organisation is not None else actor,
+        principal_user=None if organisation is not None else actor.user,
         principal_organisation=organisation,
         agent=agent,
         all_services=service_list is None,
         valid_from=valid_from,
         valid_until=valid_until,
-        created_by=actor,
+        created_by=actor.user,
     )
     if service_list:
         proxy.services.set(service_list)
@@ -337,19 +340,19 @@ def proxy_grant(
 
 
 @transaction.atomic
-def proxy_revoke(*, actor: Any, proxy: Proxy) -> Proxy:
+def proxy_revoke(*, actor: Actor, proxy: Proxy) -> Proxy:
     """End a proxy now: by its principal (an admin for an organisation) or by its agent."""
     proxy = Proxy.objects.select_for_update().get(pk=proxy.pk)
-    allowed = proxy.agent_id == actor.pk or proxy.principal_user_id == actor.pk
+    allowed = proxy.agent_id == actor.user_id or proxy.principal_user_id == actor.user_id
     if not allowed and proxy.principal_organisation_id is not None:
         org = Organisation.objects.get(pk=proxy.principal_organisation_id)
-        membership = membership_get(user=actor, organisation=org)
+        membership = membership_get(user=actor.user, organisation=org)
         allowed = membership is not None and membership.role == Role.ADMIN
     if not allowed:
         raise NotPermitted(_("You may not revoke this proxy."))
     if proxy.revoked_at is None:
         proxy.revoked_at = timezone.now()
-        proxy.revoked_by = actor
+        proxy.revoked_by = actor.user
         proxy.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
         audit_record(actor=actor, action="proxy.revoke", obj=proxy)
     return proxy
@@ -357,17 +360,22 @@ def proxy_revoke(*, actor: Any, proxy: Proxy) -> Proxy:
 
 @transaction.atomic
 def proxy_use(
-    *, agent: Any, principal: Any, service: Service | None, action: str = "proxy.use"
+    *, actor: Actor, principal: Any, service: Service | None, action: str = "proxy.use"
 ) -> ProxyUse:
-    """Record that `agent` acts for `principal` (user or organisation) in `service` under a
-    proxy in force; raises NotPermitted when there is none. The principal sees the use."""
-    proxy = proxy_find(agent=agent, principal=principal, service=service)
+    """Record that the person `actor` acts for `principal` (user or organisation) in
+    `service` under a proxy in force; raises NotPermitted when there is none. The principal
+    sees the use."""
+    proxy = (
+        proxy_find(agent=actor.user, principal=principal, service=service)
+        if actor.is_person
+        else None
+    )
     if proxy is None:
         raise NotPermitted(_("You hold no valid proxy for this."))
-    return _record_use(proxy=proxy, agent=agent, service=service, action=action)
+    return _record_use(proxy=proxy, actor=actor, service=service, action=action)
 
 
-def _record_use(*, proxy: Proxy, agent: Any, service: Service | None, action: str) -> ProxyUse:
+def _record_use(*, proxy: Proxy, actor: Actor, service: Service | None, action: str) -> ProxyUse:
     ctx = current_request_context()
     use = ProxyUse.objects.create(
         proxy=proxy,
@@ -377,7 +385,7 @@ def _record_use(*, proxy: Proxy, agent: Any, service: Service | None, action: st
         user_agent=ctx.user_agent[:500],
     )
     audit_record(
-        actor=agent,
+        actor=actor,
         action="proxy.use",
         obj=proxy,
         details={
@@ -397,31 +405,34 @@ def _record_use(*, proxy: Proxy, agent: Any, service: Service | None, action: st
 @transaction.atomic
 def acting_as_set(
     *,
-    request: HttpRequest,
+    actor: Actor,
+    session: SessionBase,
     organisation: Organisation | None = None,
     proxy: Proxy | None = None,
 ) -> None:
-    """Choose whom this session acts for: an organisation `request.user` belongs to, the
-    principal of a `proxy` in force held by them, or (neither) themselves.
+    """Choose whom the person `actor` acts for in their `session`: an organisation they
+    belong to, the principal of a `proxy` in force held by them, or (neither) themselves.
 
     Choosing a proxy counts as a use of it, visible to the principal.
     """
-    user = request.user
+    if not actor.is_person:
+        raise NotPermitted(_("Only a person can act on behalf of someone."))
+    user = actor.user
     if organisation is not None and proxy is not None:
         raise DomainError(_("Choose either an organisation or a proxy."))
     details: dict[str, Any]
     if organisation is not None:
         if membership_get(user=user, organisation=organisation) is None:
             raise NotPermitted(_("You are not a member of this organisation."))
-        request.session[ACTING_AS_SESSION_KEY] = {"organisation": str(organisation.pk)}
+        session[ACTING_AS_SESSION_KEY] = {"organisation": str(organisation.pk)}
         details = {"organisation": str(organisation.pk)}
     elif proxy is not None:
         if proxy.agent_id != user.pk or not proxy_is_valid(proxy=proxy):
             raise NotPermitted(_("You hold no valid proxy for this."))
-        _record_use(proxy=proxy, agent=user, service=None, action="acting_as")
-        request.session[ACTING_AS_SESSION_KEY] = {"proxy": str(proxy.pk)}
+        _record_use(proxy=proxy, actor=actor, service=None, action="acting_as")
+        session[ACTING_AS_SESSION_KEY] = {"proxy": str(proxy.pk)}
         details = {"proxy": str(proxy.pk)}
     else:
-        request.session.pop(ACTING_AS_SESSION_KEY, None)
+        session.pop(ACTING_AS_SESSION_KEY, None)
         details = {"self": True}
-    audit_record(actor=user, action="acting_as.set", details=details)
+    audit_record(actor=actor, action="acting_as.set", details=details)

@@ -1,7 +1,8 @@
 """Account pages for organisations, invitations, proxies and acting on behalf of someone.
 
-Thin: parse the form, call one service, redirect. Permission failures (NotPermitted) become a
-403 page; other domain errors are shown as a message on the page the user came from.
+Thin: parse the form, call one service, redirect. Permission failures (NotPermitted) are left
+to `rathaus.core.error_responses` (a 403 page); other domain errors are shown as a message on
+the page the user came from or on the form.
 """
 
 import functools
@@ -11,7 +12,6 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rathaus.core.error_responses import form_error_add, message_error_add
 from rathaus.core.errors import DomainError
+from rathaus.federation.actors import request_actor
 from rathaus.organisations import selectors, services
 from rathaus.organisations.errors import NotPermitted
 from rathaus.organisations.forms import (
@@ -37,14 +39,12 @@ P = ParamSpec("P")
 def account_page(
     view: Callable[Concatenate[HttpRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Login required; NotPermitted from a service becomes 403. Pages stay out of caches."""
+    """Login required; pages stay out of caches. (NotPermitted from a service: the 403 page of
+    `rathaus.core.error_responses`.)"""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
+        response = view(request, *args, **kwargs)
         response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
@@ -54,7 +54,7 @@ def account_page(
 def _member_organisation(request: HttpRequest, organisation_id: uuid.UUID) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     if selectors.membership_get(user=request.user, organisation=organisation) is None:
-        raise PermissionDenied
+        raise NotPermitted(_("You are not a member of this organisation."))
     return organisation
 
 
@@ -81,7 +81,10 @@ def acting_as(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         choice = by_key[form.cleaned_data["choice"]]
         services.acting_as_set(
-            request=request, organisation=choice.organisation, proxy=choice.proxy
+            actor=request_actor(request),
+            session=request.session,
+            organisation=choice.organisation,
+            proxy=choice.proxy,
         )
         messages.success(request, _("You now act on behalf of: %(who)s") % {"who": choice.label})
         target = request.POST.get("next", "")
@@ -105,7 +108,9 @@ def acting_as(request: HttpRequest) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+        organisation = services.organisation_create(
+            actor=request_actor(request), **form.cleaned_data
+        )
         messages.success(request, _("The organisation account was created."))
         return redirect("organisations:detail", organisation.pk)
     return render(
@@ -123,11 +128,11 @@ def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> Htt
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not is_admin:
-            raise PermissionDenied
+            raise NotPermitted(_("Only an administrator of the organisation may do this."))
         if form.is_valid():
             try:
                 services.invitation_send(
-                    actor=request.user,
+                    actor=request_actor(request),
                     organisation=organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
@@ -136,7 +141,7 @@ def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> Htt
                     ),
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error_add(form, exc)
             else:
                 messages.success(request, _("The invitation was sent."))
                 return redirect("organisations:detail", organisation.pk)
@@ -159,10 +164,8 @@ def organisation_detail(request: HttpRequest, organisation_id: uuid.UUID) -> Htt
 def _domain_action(request: HttpRequest, action: Callable[[], Any], success: str) -> None:
     try:
         action()
-    except NotPermitted:
-        raise
     except DomainError as exc:
-        messages.error(request, exc.message)
+        message_error_add(request, exc)
     else:
         messages.success(request, success)
 
@@ -172,11 +175,9 @@ def _domain_action(request: HttpRequest, action: Callable[[], Any], success: str
 def membership_leave(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     organisation = _member_organisation(request, organisation_id)
     try:
-        services.membership_leave(actor=request.user, organisation=organisation)
-    except NotPermitted:
-        raise
+        services.membership_leave(actor=request_actor(request), organisation=organisation)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        message_error_add(request, exc)
         return redirect("organisations:detail", organisation.pk)
     messages.success(request, _("You have left %(name)s.") % {"name": organisation.name})
     return redirect("organisations:list")
@@ -191,7 +192,7 @@ def membership_remove(
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     _domain_action(
         request,
-        lambda: services.membership_remove(actor=request.user, membership=membership),
+        lambda: services.membership_remove(actor=request_actor(request), membership=membership),
         _("The member was removed."),
     )
     return redirect("organisations:detail", organisation.pk)
@@ -209,7 +210,7 @@ def membership_role(
         _domain_action(
             request,
             lambda: services.membership_role_change(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+                actor=request_actor(request), membership=membership, role=form.cleaned_data["role"]
             ),
             _("The role was changed."),
         )
@@ -225,7 +226,7 @@ def invitation_revoke(
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=organisation)
     _domain_action(
         request,
-        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        lambda: services.invitation_revoke(actor=request_actor(request), invitation=invitation),
         _("The invitation was withdrawn."),
     )
     return redirect("organisations:detail", organisation.pk)
@@ -237,7 +238,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token=token)
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(actor=request.user, token=token)
+            membership = services.invitation_accept(actor=request_actor(request), token=token)
         except DomainError as exc:
             # Also NotPermitted: the page explains which address the invitation is for.
             messages.error(request, exc.message)
@@ -283,18 +284,15 @@ def proxy_list(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.proxy_grant(
-                    actor=request.user,
+                    actor=request_actor(request),
                     agent=agent,
                     organisation=form.organisation(),
                     valid_from=data["valid_from"],
                     valid_until=data["valid_until"],
                     services=list(data["services"]) if data["scope"] == "selected" else None,
                 )
-            except NotPermitted:
-                raise
             except DomainError as exc:
-                field = {"agent": "agent_email"}.get(exc.field or "", exc.field)
-                form.add_error(field if field in form.fields else None, exc.message)
+                form_error_add(form, exc, fields={"agent": "agent_email"})
             else:
                 messages.success(request, _("The proxy was granted."))
                 return redirect("organisations:proxies")
@@ -316,6 +314,6 @@ def proxy_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def proxy_revoke(request: HttpRequest, proxy_id: uuid.UUID) -> HttpResponse:
     proxy = get_object_or_404(Proxy, pk=proxy_id)
-    services.proxy_revoke(actor=request.user, proxy=proxy)
+    services.proxy_revoke(actor=request_actor(request), proxy=proxy)
     messages.success(request, _("The proxy was revoked."))
     return redirect("organisations:proxies")

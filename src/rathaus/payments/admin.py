@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.admin_audit import AuditedModelAdmin
 from rathaus.core.errors import DomainError
 from rathaus.payments.models import Payment, PaymentEvent
@@ -111,7 +112,7 @@ class PaymentAdmin(AuditedModelAdmin):
     def mark_received(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         for payment in queryset:
             try:
-                payment_mark_received(payment=payment, actor=request.user)
+                payment_mark_received(payment=payment, actor=Actor.person(request.user))
             except DomainError as exc:
                 self.message_user(request, f"{payment.reference}: {exc.message}", messages.ERROR)
             else:
@@ -125,7 +126,7 @@ class PaymentAdmin(AuditedModelAdmin):
     def refund(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         for payment in queryset:
             try:
-                payment_refund(payment=payment, actor=request.user)
+                payment_refund(payment=payment, actor=Actor.person(request.user))
             except DomainError as exc:
                 self.message_user(request, f"{payment.reference}: {exc.message}", messages.ERROR)
             else:

@@ -9,6 +9,6 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rathaus.payments import invoice
+        from rathaus.payments import events, invoice  # noqa: F401 (events: registers them)
 
         invoice.register()

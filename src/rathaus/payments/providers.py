@@ -5,7 +5,10 @@ lives in the domain app as the default. A provider with a hosted payment page su
 `SignedRedirectProvider`, which implements the signed-notification protocol
 (`payments.signatures`, docs/payments.md); the sandbox (``rathaus.contrib.payment_sandbox``)
 is one. Implementations register an instance into `payment_providers`; which ones are offered
-is configuration: ``RATHAUS_PAYMENT_PROVIDERS``.
+is configuration: ``RATHAUS_PAYMENT_PROVIDERS``, narrowed per municipality by its payment
+accounts (rathaus.municipalities.configuration: an account that is switched off hides the
+provider there). A municipality's account (own profile, else its IT service provider's)
+also brings its account id and its shared secrets; without one the installation's apply.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from django.utils.translation import get_language
 
 from rathaus.core.json_input import json_parse
 from rathaus.core.registries import Registry
+from rathaus.municipalities.configuration import (
+    PaymentAccountConfiguration,
+    payment_account_for,
+)
 from rathaus.payments.signatures import SIGNATURE_HEADER, InvalidSignature, signature_verify
 
 if TYPE_CHECKING:
@@ -105,17 +112,35 @@ class PaymentProvider(ABC):
     def label(self) -> str:
         return self.label_en if (get_language() or "de").startswith("en") else self.label_de
 
+    def account(self, municipality: Any) -> PaymentAccountConfiguration | None:
+        """The account of `municipality` (or its id) with this provider, if one is
+        configured (own profile, else its IT service provider's)."""
+        if municipality is None:
+            return None
+        municipality_id = getattr(municipality, "pk", municipality)
+        return payment_account_for(municipality=municipality_id, provider=self.key)
+
+    def enabled_for(self, municipality: Any) -> bool:
+        """Whether this provider is offered in `municipality` (not switched off there)."""
+        account = self.account(municipality)
+        return account is None or account.enabled
+
     @abstractmethod
     def start(self, payment: Payment, *, return_url: str, notify_url: str) -> str | None:
         """Begin paying `payment`: the URL to send the browser to, or None (nothing to do
         online). `return_url` is rathaus' absolute return endpoint for this payment,
         `notify_url` its absolute webhook URL for this provider."""
 
-    def verify_notification(self, request_body: bytes, headers: Mapping[str, str]) -> Notification:
-        """Verify a webhook delivery; raise InvalidSignature."""
+    def verify_notification(
+        self, request_body: bytes, headers: Mapping[str, str], *, municipality: Any = None
+    ) -> Notification:
+        """Verify a webhook delivery about a payment of `municipality` (its secrets, else
+        the installation's); raise InvalidSignature."""
         raise InvalidSignature("unsupported", f"{self.key} sends no notifications")
 
-    def verify_return(self, params: Mapping[str, str]) -> Notification | None:
+    def verify_return(
+        self, params: Mapping[str, str], *, municipality: Any = None
+    ) -> Notification | None:
         """Verify the signed query of a browser return; None when it carries no result."""
         return None
 
@@ -125,21 +150,43 @@ class SignedRedirectProvider(PaymentProvider):
 
     @abstractmethod
     def secret(self) -> bytes:
-        """The shared secret for HMAC-SHA256."""
+        """The installation's shared secret for HMAC-SHA256."""
 
-    def _verify(self, body: bytes, signature: str | None) -> Notification:
-        signature_verify(
-            secret=self.secret(),
-            body=body,
-            signature=signature,
-            tolerance_seconds=settings.RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
-        )
-        return notification_parse(body)
+    def secrets(self, municipality: Any = None) -> tuple[bytes, ...]:
+        """The shared secrets for payments of `municipality`: its account's (the first
+        signs, all verify, so a secret can be rotated), else the installation's."""
+        account = self.account(municipality)
+        if account is not None and account.secrets:
+            return account.secrets
+        return (self.secret(),)
 
-    def verify_notification(self, request_body: bytes, headers: Mapping[str, str]) -> Notification:
-        return self._verify(request_body, headers.get(SIGNATURE_HEADER))
+    def _verify(self, body: bytes, signature: str | None, municipality: Any) -> Notification:
+        mismatch: InvalidSignature | None = None
+        for secret in self.secrets(municipality):
+            try:
+                signature_verify(
+                    secret=secret,
+                    body=body,
+                    signature=signature,
+                    tolerance_seconds=settings.RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
+                )
+            except InvalidSignature as exc:
+                if exc.reason != "mismatch":
+                    raise
+                mismatch = exc
+                continue
+            return notification_parse(body)
+        assert mismatch is not None
+        raise mismatch
 
-    def verify_return(self, params: Mapping[str, str]) -> Notification | None:
+    def verify_notification(
+        self, request_body: bytes, headers: Mapping[str, str], *, municipality: Any = None
+    ) -> Notification:
+        return self._verify(request_body, headers.get(SIGNATURE_HEADER), municipality)
+
+    def verify_return(
+        self, params: Mapping[str, str], *, municipality: Any = None
+    ) -> Notification | None:
         encoded, signature = params.get("event"), params.get("sig")
         if not encoded and not signature:
             return None
@@ -147,7 +194,7 @@ class SignedRedirectProvider(PaymentProvider):
             body = base64.urlsafe_b64decode((encoded or "") + "=" * (-len(encoded or "") % 4))
         except (binascii.Error, ValueError):
             raise InvalidSignature("malformed", "event is not base64url") from None
-        return self._verify(body, signature)
+        return self._verify(body, signature, municipality)
 
 
 def return_query_encode(body: bytes) -> str:
@@ -158,17 +205,47 @@ def return_query_encode(body: bytes) -> str:
 payment_providers: Registry[PaymentProvider] = Registry("payment providers")
 
 
-def payment_providers_enabled() -> list[PaymentProvider]:
-    """The registered providers named in RATHAUS_PAYMENT_PROVIDERS, in that order."""
-    return [
+def payment_providers_enabled(*, municipality: Any = None) -> list[PaymentProvider]:
+    """The registered providers named in RATHAUS_PAYMENT_PROVIDERS, in that order; given
+    `municipality`, without those its payment accounts switch off."""
+    providers = [
         payment_providers.get(key)
         for key in settings.RATHAUS_PAYMENT_PROVIDERS
         if key in payment_providers
     ]
+    if municipality is None:
+        return providers
+    return [p for p in providers if p.enabled_for(municipality)]
 
 
-def payment_provider_get(key: str) -> PaymentProvider:
-    """The enabled provider `key`; KeyError when unknown or not enabled."""
+def payment_provider_get(key: str, *, municipality: Any = None) -> PaymentProvider:
+    """The enabled provider `key` (given `municipality`: not switched off there); KeyError
+    when unknown or not enabled."""
     if key not in settings.RATHAUS_PAYMENT_PROVIDERS:
         raise KeyError(f"payment provider {key!r} is not enabled")
-    return payment_providers.get(key)
+    provider = payment_providers.get(key)
+    if municipality is not None and not provider.enabled_for(municipality):
+        raise KeyError(f"payment provider {key!r} is switched off for this municipality")
+    return provider
+
+
+def notification_municipality(body: bytes) -> Any:
+    """The municipality id of the payment an (unverified) notification body names, to pick
+    the secrets its signature is checked with; None when the body names no known payment.
+
+    Safe before verification: the reference is inside the signed body, so a notification
+    can only pass with the secret of the municipality whose payment it names."""
+    from rathaus.payments.models import Payment
+
+    try:
+        data = json_parse(body)
+    except ValueError:
+        return None
+    reference = data.get("payment_reference") if isinstance(data, dict) else None
+    if not isinstance(reference, str) or not reference:
+        return None
+    return (
+        Payment.objects.filter(reference=reference)
+        .values_list("municipality_id", flat=True)
+        .first()
+    )

@@ -20,9 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.core.events import event_publish
 from rathaus.municipalities.models import Municipality
+from rathaus.payments.events import PaymentSettled
 from rathaus.payments.models import Payment, PaymentEvent
 from rathaus.payments.providers import Notification, payment_provider_get, payment_providers
 from rathaus.payments.state_machine import transition_allowed, transition_ensure
@@ -30,6 +33,9 @@ from rathaus.staff.models import Role
 from rathaus.staff.selectors import municipality_ids_with_role, sees_all_offices
 
 REFERENCE_PREFIX = "RH-"
+
+# Providers' notifications (webhooks) are applied by the system.
+NOTIFICATION_ACTOR = Actor.system("payment_notification")
 
 
 class PaymentError(DomainError):
@@ -63,11 +69,7 @@ def payment_reference_new() -> str:
             return reference
 
 
-def _user_or_none(user: Any) -> Any:
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def _status_set(payment: Payment, target: str, *, actor: Any, details: dict[str, Any]) -> None:
+def _status_set(payment: Payment, target: str, *, actor: Actor, details: dict[str, Any]) -> None:
     """Change the (locked) payment's status and audit it; the caller holds the transaction."""
     previous = payment.status
     transition_ensure(previous, target)
@@ -85,6 +87,15 @@ def _status_set(payment: Payment, target: str, *, actor: Any, details: dict[str,
         obj=payment,
         details={"reference": payment.reference, "from": previous, "to": target, **details},
     )
+    if target == Payment.Status.PAID:  # every way a payment becomes settled passes here
+        event_publish(
+            PaymentSettled(
+                payment_id=payment.pk,
+                municipality_id=payment.municipality_id,
+                amount_cents=payment.amount_cents,
+                currency=payment.currency,
+            )
+        )
 
 
 def payment_start(
@@ -93,13 +104,15 @@ def payment_start(
     provider: str,
     amount_cents: int,
     description: str,
-    payer: Any,
+    payer: Actor,
     return_url: str,
     notify_url: str,
 ) -> PaymentStart:
     """Create a payment of `amount_cents` for a fee of `municipality` with `provider` and
     start it.
 
+    `payer` is the acting person, recorded as the payment's payer and the audit actor (a
+    system actor pays without a payer account).
     `return_url` is the local path the citizen ends up on afterwards (anything else is
     refused). `notify_url` is the absolute webhook URL for `provider`
     (``payments:notify``); the provider's absolute return URL for this payment is derived
@@ -107,7 +120,7 @@ def payment_start(
     and the answer carries the page's URL; the invoice provider leaves it ``open``.
     """
     try:
-        plugin = payment_provider_get(provider)
+        plugin = payment_provider_get(provider, municipality=municipality)
     except KeyError:
         raise PaymentError(_("This payment method is not available.")) from None
     if amount_cents <= 0:
@@ -116,6 +129,7 @@ def payment_start(
         raise PaymentError(_("The return address must be a page of this site."))
     if urlsplit(notify_url).scheme not in ("http", "https"):
         raise PaymentError(_("The notification address must be an absolute URL."))
+    actor = payer
     with transaction.atomic():
         payment = Payment(
             municipality=municipality,
@@ -123,13 +137,13 @@ def payment_start(
             amount_cents=amount_cents,
             description=description[:200],
             reference=payment_reference_new(),
-            payer=_user_or_none(payer),
+            payer=actor.user,
             return_url=return_url,
         )
         payment.full_clean()
         payment.save()
         audit_record(
-            actor=payer,
+            actor=actor,
             action="payment.create",
             obj=payment,
             details={
@@ -142,7 +156,7 @@ def payment_start(
         provider_return = urljoin(notify_url, reverse("payments:return", args=[payment.pk]))
         redirect_url = plugin.start(payment, return_url=provider_return, notify_url=notify_url)
         if redirect_url:
-            _status_set(payment, Payment.Status.PENDING, actor=payer, details={"via": "start"})
+            _status_set(payment, Payment.Status.PENDING, actor=actor, details={"via": "start"})
     return PaymentStart(payment=payment, redirect_url=redirect_url or None)
 
 
@@ -164,13 +178,13 @@ def event_time_implausible(*, payment: Payment, occurred_at: datetime | None) ->
     return ""
 
 
-def _ensure_cash_office(*, actor: Any, payment: Payment, message: str) -> None:
+def _ensure_cash_office(*, actor: Actor, payment: Payment, message: str) -> None:
     """Only the cash office of the payment's municipality (or a superuser) records money."""
     if payment.municipality_id is None:
-        permitted = sees_all_offices(user=actor)
+        permitted = sees_all_offices(user=actor.user)
     else:
         permitted = payment.municipality_id in municipality_ids_with_role(
-            user=actor, role=Role.CASH_OFFICE
+            user=actor.user, role=Role.CASH_OFFICE
         )
     if not permitted:
         raise NotPermitted(message)
@@ -238,24 +252,23 @@ def payment_notification_apply(*, provider: str, notification: Notification) -> 
         extra: dict[str, Any] = {"via": "notification", **details}
         if target == Payment.Status.PAID:
             extra["paid_at"] = notification.occurred_at
-        _status_set(payment, target, actor=None, details=extra)
+        _status_set(payment, target, actor=NOTIFICATION_ACTOR, details=extra)
     elif audit_action:
         audit_record(
-            actor=None, action=audit_action, obj=payment, details={**details, "outcome": outcome}
+            actor=NOTIFICATION_ACTOR,
+            action=audit_action,
+            obj=payment,
+            details={**details, "outcome": outcome},
         )
     return event
 
 
 @transaction.atomic
-def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
+def payment_cancel(*, payment: Payment, actor: Actor) -> Payment:
     """The payer (or staff) abandons an open or pending payment; cancelling twice is a no-op."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    is_payer = (
-        actor is not None
-        and payment.payer_id is not None
-        and payment.payer_id == getattr(actor, "pk", None)
-    )
-    if not (is_payer or getattr(actor, "is_staff", False)):
+    is_payer = payment.payer_id is not None and payment.payer_id == actor.user_id
+    if not (is_payer or (actor.user is not None and actor.user.is_staff)):
         raise NotPermitted(_("You may not cancel this payment."))
     if payment.status == Payment.Status.CANCELLED:
         return payment
@@ -264,7 +277,7 @@ def payment_cancel(*, payment: Payment, actor: Any) -> Payment:
 
 
 @transaction.atomic
-def payment_refund(*, payment: Payment, actor: Any) -> Payment:
+def payment_refund(*, payment: Payment, actor: Actor) -> Payment:
     """The cash office of the payment's municipality records that a paid fee was paid back
     (paid → refunded).
 
@@ -282,7 +295,7 @@ def payment_refund(*, payment: Payment, actor: Any) -> Payment:
 
 
 @transaction.atomic
-def payment_mark_received(*, payment: Payment, actor: Any) -> Payment:
+def payment_mark_received(*, payment: Payment, actor: Actor) -> Payment:
     """The cash office of the payment's municipality records that an invoice was paid
     (open → paid): the money arrived by bank transfer or at the counter, outside any
     provider that could notify rathaus."""

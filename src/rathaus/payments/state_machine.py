@@ -9,7 +9,7 @@ recorded with its outcome for reconciliation.
 
 from django.utils.translation import gettext as _
 
-from rathaus.core.errors import DomainError
+from rathaus.core.errors import Conflict
 from rathaus.payments.models import Payment
 
 Status = Payment.Status
@@ -26,7 +26,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 FINAL_STATUSES = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
 
 
-class PaymentTransitionError(DomainError):
+class PaymentTransitionError(Conflict):
     """A status change the state machine does not allow."""
 
     def __init__(self, current: str, target: str) -> None:

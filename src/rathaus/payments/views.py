@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rathaus.core.errors import DomainError, NotFound
 from rathaus.payments.models import Payment
-from rathaus.payments.providers import payment_provider_get
+from rathaus.payments.providers import notification_municipality, payment_provider_get
 from rathaus.payments.services import is_local_path, payment_notification_apply
 from rathaus.payments.signatures import InvalidSignature
 
@@ -54,7 +54,10 @@ def notify(request: HttpRequest, provider: str) -> JsonResponse:
     except KeyError:
         return _problem(404, "Unknown payment provider", provider, "payment-provider-unknown")
     try:
-        notification = plugin.verify_notification(request.body, request.headers)
+        # Checked with the secrets of the municipality whose payment the body names.
+        notification = plugin.verify_notification(
+            request.body, request.headers, municipality=notification_municipality(request.body)
+        )
     except InvalidSignature as exc:
         logger.warning("payment notification of %s refused: %s", provider, exc.reason)
         return _problem(
@@ -91,7 +94,7 @@ def payment_return(request: HttpRequest, payment_id: UUID) -> HttpResponse:
         raise Http404(_("Unknown payment."))
     try:
         plugin = payment_provider_get(payment.provider)
-        notification = plugin.verify_return(request.GET)
+        notification = plugin.verify_return(request.GET, municipality=payment.municipality_id)
         if notification is not None:
             if notification.payment_reference != payment.reference:
                 raise InvalidSignature("payload", "result of another payment")

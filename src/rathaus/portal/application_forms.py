@@ -32,13 +32,14 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from rathaus.applications.form_dates import date_from_input, date_text
-from rathaus.applications.form_schema import (
+from rathaus.applications.forms import (
     FormError,
+    date_from_input,
+    date_text,
     schema_at,
     visible_ui_fields,
 )
-from rathaus.applications.form_schema import field_labels as _full_labels
+from rathaus.applications.forms import field_labels as _full_labels
 
 RADIO_MAX_OPTIONS = 6
 TEXTAREA_MIN_LENGTH = 200

@@ -24,35 +24,37 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.applications import selectors as application_selectors
-from rathaus.applications.attachments import (
-    UploadRefused,
-    attachment_add,
-    attachment_remove,
+from rathaus.applications.forms import declarations_of
+from rathaus.applications.models import Draft, Submission
+from rathaus.applications.selectors import (
+    SubmissionProblems,
     attachment_status_text,
+    fee_quote,
+    fee_rule_of,
+    submission_problems,
     upload_rules,
 )
-from rathaus.applications.declarations import declarations_of
-from rathaus.applications.draft_payments import NothingToPay, draft_payment_start
-from rathaus.applications.drafts import (
+from rathaus.applications.services import (
     DraftClosed,
     DraftPaid,
     NotAvailableOnline,
+    NothingToPay,
+    SubmissionIncomplete,
+    UploadRefused,
+    attachment_add,
+    attachment_remove,
     draft_accept_declarations,
     draft_delete,
     draft_delete_refusal,
+    draft_payment_start,
     draft_save_step,
     draft_start,
     form_published_for,
-)
-from rathaus.applications.fees import fee_quote, fee_rule_of
-from rathaus.applications.models import DocumentRequest, Draft, Submission
-from rathaus.applications.status import applicant_next_steps, document_request_fulfil
-from rathaus.applications.submissions import (
-    SubmissionIncomplete,
-    SubmissionProblems,
     submission_create,
-    submission_problems,
 )
+from rathaus.cases.models import DocumentRequest
+from rathaus.cases.selectors import applicant_next_steps
+from rathaus.cases.services import document_request_fulfil
 from rathaus.catalog import selectors as catalog_selectors
 from rathaus.catalog.fee_display import fee_describe, format_cents
 from rathaus.catalog.models import Service
@@ -63,10 +65,10 @@ from rathaus.core.invalid_characters import (
     query_dict_without_invalid_characters,
 )
 from rathaus.federation.access import step_up_url
+from rathaus.federation.actors import request_actor
 from rathaus.federation.levels import TrustLevel
 from rathaus.federation.selectors import session_trust_level, trust_level_sufficient
 from rathaus.municipalities import selectors as municipality_selectors
-from rathaus.organisations.errors import NotPermitted as ProxyNotPermitted
 from rathaus.organisations.selectors import current_principal, principal_label
 from rathaus.payments.providers import payment_providers_enabled
 from rathaus.payments.selectors import payment_allows_submission
@@ -84,7 +86,8 @@ def _language() -> str:
 def applicant_page(
     view: Callable[Concatenate[HttpRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Login required; NotFound → 404; NotPermitted → an explanation (403)."""
+    """Login required; NotPermitted → an explanation (403); NotFound is left to the 404 page
+    of `rathaus.core.error_responses`."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -100,9 +103,7 @@ def applicant_page(
                 {"submission": exc.submission, "municipality": exc.submission.municipality},
                 status=409,
             )
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except (NotPermitted, ProxyNotPermitted) as exc:
+        except NotPermitted as exc:  # ProxyNotPermitted and StaffPermissionDenied included
             return render(
                 request,
                 "portal/application/not_permitted.html",
@@ -212,13 +213,13 @@ def _own_draft(request: HttpRequest, draft_id: Any) -> Draft:
 def overview(request: HttpRequest) -> HttpResponse:
     drafts = list(application_selectors.drafts_of(actor=request.user))
     submissions = list(application_selectors.submissions_of(actor=request.user))
-    next_steps = applicant_next_steps(submissions=submissions)
+    next_steps = applicant_next_steps(cases=[s.case for s in submissions])
     return render(
         request,
         "portal/application/overview.html",
         {
             "drafts": [(d, _continue_url(d)) for d in drafts],
-            "submissions": [(s, next_steps[s.pk]) for s in submissions],
+            "submissions": [(s, next_steps[s.case_id]) for s in submissions],
         },
     )
 
@@ -541,7 +542,7 @@ def declarations(request: HttpRequest, draft_id: str) -> HttpResponse:
 def _fee_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     language = _language()
     quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
-    providers = _providers()
+    providers = _providers(draft)
     payment_label = ""
     if draft.payment is not None:
         payment_label = next(
@@ -566,8 +567,9 @@ def _payment_ok(draft: Draft, amount_cents: int | None) -> bool:
     return payment_allows_submission(payment=draft.payment, amount_cents=amount_cents)
 
 
-def _providers() -> list[Any]:
-    return list(payment_providers_enabled())
+def _providers(draft: Draft) -> list[Any]:
+    # Without the providers the draft's municipality switched off (its payment accounts).
+    return list(payment_providers_enabled(municipality=draft.offer.municipality_id))
 
 
 @applicant_page
@@ -581,7 +583,7 @@ def fee(request: HttpRequest, draft_id: str) -> HttpResponse:
     if request.method == "POST":
         provider = request.POST.get("provider", "")
         try:
-            if provider not in {p.key for p in _providers()}:
+            if provider not in {p.key for p in _providers(draft)}:
                 raise PaymentError(_("Please choose a payment method."))
             started = draft_payment_start(
                 draft=draft,
@@ -663,7 +665,7 @@ def confirmation(request: HttpRequest, submission_id: str) -> HttpResponse:
         {
             "submission": submission,
             "municipality": submission.municipality,
-            "next_step": applicant_next_steps(submissions=[submission])[submission.pk],
+            "next_step": applicant_next_steps(cases=[submission.case])[submission.case_id],
         },
     )
 
@@ -673,12 +675,12 @@ def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
     return {
         "submission": submission,
         "municipality": submission.municipality,
-        "history": list(submission.status_changes.all()),
-        "next_step": applicant_next_steps(submissions=[submission])[submission.pk],
+        "history": list(submission.case.status_changes.all()),
+        "next_step": applicant_next_steps(cases=[submission.case])[submission.case_id],
         "office": office,
         "office_portal": office.municipality if office.municipality.has_portal else None,
         "document_requests": list(
-            submission.document_requests.filter(
+            submission.case.document_requests.filter(
                 status=DocumentRequest.Status.OPEN
             ).prefetch_related("attachments")
         ),
@@ -735,7 +737,7 @@ def receipt(request: HttpRequest, submission: Submission) -> HttpResponse:
 @own_submission_page
 def document_request(request: HttpRequest, submission: Submission, request_id: str) -> HttpResponse:
     """Nachforderung: upload a requested document, or send what was uploaded (closes it)."""
-    requested = submission.document_requests.filter(
+    requested = submission.case.document_requests.filter(
         pk=request_id, status=DocumentRequest.Status.OPEN
     ).first()
     if requested is None:
@@ -743,7 +745,7 @@ def document_request(request: HttpRequest, submission: Submission, request_id: s
     field_id = f"request-file-{requested.pk}"
     try:
         if request.POST.get("action") == "send":
-            document_request_fulfil(request=requested, actor=request.user)
+            document_request_fulfil(request=requested, actor=request_actor(request))
             messages.success(request, _("Thank you. The documents have been sent to the office."))
         else:
             upload = request.FILES.get("file")
@@ -751,7 +753,7 @@ def document_request(request: HttpRequest, submission: Submission, request_id: s
                 raise UploadRefused(_("Please choose a file."), field="file")
             attachment_add(upload=upload, actor=request.user, document_request=requested)
     except DomainError as exc:
-        if isinstance(exc, NotFound | NotPermitted | ProxyNotPermitted):
+        if isinstance(exc, NotFound | NotPermitted):
             raise
         return render(
             request,

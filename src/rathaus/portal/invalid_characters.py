@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rathaus.applications.form_schema import FormError
+from rathaus.applications.forms import FormError
 from rathaus.portal.application_forms import field_labels, step_of
 
 

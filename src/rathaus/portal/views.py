@@ -3,12 +3,10 @@
 Every page works without JavaScript; htmx only speeds up the service search.
 """
 
-import functools
-from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -35,31 +33,14 @@ from rathaus.portal.alphabet import group_by_initial, letter_index
 from rathaus.portal.forms import AccessibilityFeedbackForm, ResponsibilityForm
 from rathaus.portal.municipality_tree import portal_tree
 
-P = ParamSpec("P")
-
 FEATURED_SERVICES = 6
 SEARCH_QUERY_MAX_LENGTH = 200
-
-
-def public_page(
-    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Turn the domain's NotFound into a 404 page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapper
 
 
 def _portal(slug: str) -> Municipality:
     municipality = municipality_selectors.municipality_get(slug=slug)
     if not municipality.has_portal:
-        raise NotFound(f"{municipality.name} has no portal.")
+        raise NotFound(_("%(name)s has no portal.") % {"name": municipality.name})
     return municipality
 
 
@@ -99,7 +80,6 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/landing.html", {"lands": portal_tree(portals)})
 
 
-@public_page
 @require_safe
 def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -127,7 +107,6 @@ def start(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-@public_page
 @require_safe
 def search(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -147,7 +126,6 @@ def search(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-@public_page
 @require_safe
 def service_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -166,7 +144,6 @@ def service_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-@public_page
 @require_safe
 def service_detail(request: HttpRequest, municipality_slug: str, service_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -206,7 +183,6 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_slug: s
     )
 
 
-@public_page
 @require_safe
 def life_situation_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -218,7 +194,6 @@ def life_situation_list(request: HttpRequest, municipality_slug: str) -> HttpRes
     )
 
 
-@public_page
 @require_safe
 def life_situation_detail(
     request: HttpRequest, municipality_slug: str, situation_slug: str
@@ -238,7 +213,6 @@ def life_situation_detail(
     )
 
 
-@public_page
 @require_safe
 def office_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -250,7 +224,6 @@ def office_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-@public_page
 @require_safe
 def office_detail(request: HttpRequest, municipality_slug: str, office_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -273,7 +246,6 @@ def office_detail(request: HttpRequest, municipality_slug: str, office_slug: str
 _PLACE_ERROR_FIELDS = {"ars": "ars", "postcode": "plz"}
 
 
-@public_page
 @require_safe
 def responsibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -299,21 +271,18 @@ def responsibility(request: HttpRequest, municipality_slug: str) -> HttpResponse
     return render(request, "portal/responsibility.html", context)
 
 
-@public_page
 @require_safe
 def imprint(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
     return render(request, "portal/imprint.html", {"municipality": municipality})
 
 
-@public_page
 @require_safe
 def privacy(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
     return render(request, "portal/privacy.html", {"municipality": municipality})
 
 
-@public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def accessibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
@@ -337,14 +306,12 @@ def accessibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
 
 
-@public_page
 @require_safe
 def easy_language(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)
     return render(request, "portal/easy_language.html", {"municipality": municipality})
 
 
-@public_page
 @require_safe
 def sign_language(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _portal(municipality_slug)

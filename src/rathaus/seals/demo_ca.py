@@ -2,7 +2,11 @@
 
 Never for production: the CA's key lies next to the seal's, unprotected, and nobody outside
 this installation trusts it. Production configures RATHAUS_SEAL_KEY_FILE / _CERT_FILE /
-_CHAIN_FILES with a seal certificate from a trust service provider.
+_CHAIN_FILES with a seal certificate from a trust service provider (and a municipality's own
+seal in its configuration profile).
+
+The demo CA also issues named seals (`demo_seal_issue`), which the demo data configure for
+some municipalities so that their documents carry their own seal.
 """
 
 import datetime as dt
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
@@ -26,24 +31,28 @@ class DemoCaFiles:
     ca_cert: Path
     seal_cert: Path
     seal_key: Path
+    ca_key: Path
 
     def exist(self) -> bool:
-        return self.ca_cert.is_file() and self.seal_cert.is_file() and self.seal_key.is_file()
+        return all(p.is_file() for p in (self.ca_cert, self.seal_cert, self.seal_key, self.ca_key))
 
 
 def demo_ca_files(directory: Path | None = None) -> DemoCaFiles:
     """Where the demo CA lives: `settings.VAR_DIR / "seal"` unless `directory` is given."""
     base = Path(directory) if directory is not None else Path(settings.VAR_DIR) / "seal"
     return DemoCaFiles(
-        ca_cert=base / "ca.pem", seal_cert=base / "seal.pem", seal_key=base / "seal.key"
+        ca_cert=base / "ca.pem",
+        seal_cert=base / "seal.pem",
+        seal_key=base / "seal.key",
+        ca_key=base / "ca.key",
     )
 
 
-def _name(common_name: str) -> x509.Name:
+def _name(common_name: str, organisation: str = ORGANISATION) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )
@@ -73,7 +82,7 @@ def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]
     """Create the demo CA and seal certificate (EC P-256) when missing.
 
     Idempotent: existing files are kept (returns False as the second value); when only some
-    exist, all three are created anew so that key, certificate and CA belong together.
+    exist, all are created anew so that keys, certificate and CA belong together.
     """
     files = demo_ca_files(directory)
     if files.exist():
@@ -97,11 +106,40 @@ def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]
         )
         .sign(ca_key, hashes.SHA256())
     )
+    seal_key, seal_cert = _seal_issue(ca_key, ca_cert, _name(SEAL_NAME))
+    # The CA key is kept (demo only) so that the demo can issue municipalities' seals.
+    _write(
+        files.ca_key,
+        ca_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        private=True,
+    )
+    _write(
+        files.seal_key,
+        seal_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        private=True,
+    )
+    _write(files.seal_cert, seal_cert.public_bytes(serialization.Encoding.PEM))
+    _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM))
+    return files, True
+
+
+def _seal_issue(
+    ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, subject: x509.Name
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    now = dt.datetime.now(dt.UTC)
     seal_key = ec.generate_private_key(ec.SECP256R1())
     seal_cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(SEAL_NAME))
-        .issuer_name(ca_name)
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
         .public_key(seal_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
@@ -117,16 +155,49 @@ def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]
         )
         .sign(ca_key, hashes.SHA256())
     )
-    # The CA key is not kept: the demo CA issues exactly one certificate.
-    _write(
-        files.seal_key,
-        seal_key.private_bytes(
+    return seal_key, seal_cert
+
+
+@dataclass(frozen=True)
+class DemoSeal:
+    """A named seal issued by the demo CA, as PEM text (for a configuration profile)."""
+
+    certificate_pem: str
+    chain_pem: str
+    private_key_pem: str
+
+
+def demo_seal_issue(
+    *, common_name: str, organisation: str, directory: Path | None = None
+) -> DemoSeal:
+    """Issue a seal certificate for `organisation` (e.g. "Stadt Düren") from the demo CA,
+    creating the CA when missing. The chain is the demo CA's certificate."""
+    files, _created = demo_ca_create(directory=directory)
+    ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
+    seal_key, seal_cert = _seal_issue(ca_key, ca_cert, _name(common_name, organisation))
+    return DemoSeal(
+        certificate_pem=seal_cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        chain_pem=ca_cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        private_key_pem=seal_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        ),
-        private=True,
+        ).decode("ascii"),
     )
-    _write(files.seal_cert, seal_cert.public_bytes(serialization.Encoding.PEM))
-    _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM))
-    return files, True
+
+
+def demo_ca_issued(certificate_pem: str, *, directory: Path | None = None) -> bool:
+    """Whether `certificate_pem` was issued by the current demo CA (False when none)."""
+    files = demo_ca_files(directory)
+    if not files.exist() or not certificate_pem.strip():
+        return False
+    try:
+        ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
+        x509.load_pem_x509_certificate(certificate_pem.encode("ascii")).verify_directly_issued_by(
+            ca_cert
+        )
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True

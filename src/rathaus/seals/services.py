@@ -5,24 +5,32 @@ embedded in the PDF as an incremental update, ETSI.CAdES.detached).
 No time-stamp authority is configured yet, so the signing time is the one the seal claims
 (B-B, not B-T); adding a TSA (pyhanko `HTTPTimeStamper`) turns this into B-T.
 
-Key material: RATHAUS_SEAL_KEY_FILE / _CERT_FILE / _CHAIN_FILES / _KEY_PASSPHRASE; when they
-are empty, the demo CA under `VAR_DIR/seal` (`manage.py seal_demo_ca`, demo only).
+Key material: the seal configured for the document's municipality (its own configuration
+profile, else its IT service provider's; rathaus.municipalities.configuration, key stored
+encrypted), else the installation's RATHAUS_SEAL_KEY_FILE / _CERT_FILE / _CHAIN_FILES /
+_KEY_PASSPHRASE; when they are empty, the demo CA under `VAR_DIR/seal`
+(`manage.py seal_demo_ca`, demo only).
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from rathaus.core.errors import DomainError
+from rathaus.municipalities.configuration import seal_configuration_for
 from rathaus.seals.demo_ca import demo_ca_files
 
 SIGNATURE_FIELD = "Siegel"
@@ -34,18 +42,53 @@ class SealNotConfigured(DomainError):
 
 @dataclass(frozen=True)
 class SealMaterial:
-    """The files of the seal in use and the certificates validators should trust."""
+    """The seal in use and the certificates validators should trust: files (installation,
+    demo CA) or PEM data from a municipality's configuration profile (`source` names it)."""
 
-    key_file: Path
-    cert_file: Path
+    key_file: Path | None
+    cert_file: Path | None
     chain_files: tuple[Path, ...]
-    passphrase: str
+    passphrase: str = field(repr=False)
     trust_root_files: tuple[Path, ...]
     demo: bool
+    certificate_pem: bytes = b""
+    chain_pem: bytes = b""
+    private_key_pem: bytes = field(default=b"", repr=False)
+    source: str = "installation"
+    version: int = 0
+
+    def trust_roots_pem(self) -> list[bytes]:
+        """The trust anchors as PEM data (the chain's last certificate, else the seal)."""
+        if self.private_key_pem:
+            chain = self.chain_pem or self.certificate_pem
+            blocks = chain.split(b"-----END CERTIFICATE-----")
+            last = [b for b in blocks if b.strip()][-1]
+            return [last.strip() + b"\n-----END CERTIFICATE-----\n"]
+        return [f.read_bytes() for f in self.trust_root_files]
 
 
-def seal_material() -> SealMaterial:
-    """The configured seal, else the demo CA; raises SealNotConfigured when neither exists."""
+def seal_material(*, municipality: Any = None) -> SealMaterial:
+    """The seal of `municipality` (a Municipality or its id) as configured in its own or its
+    IT service provider's profile; else the installation's seal, else the demo CA. Raises
+    SealNotConfigured when none exists."""
+    if municipality is not None:
+        configured = seal_configuration_for(
+            municipality=municipality.pk if hasattr(municipality, "pk") else UUID(str(municipality))
+        )
+        if configured is not None:
+            return SealMaterial(
+                key_file=None,
+                cert_file=None,
+                chain_files=(),
+                passphrase=configured.passphrase,
+                trust_root_files=(),
+                demo=False,
+                certificate_pem=configured.certificate_pem,
+                chain_pem=configured.chain_pem,
+                private_key_pem=configured.private_key_pem,
+                source=f"profile:{configured.profile_id}",
+                version=configured.updated_at_ns,
+            )
     if settings.RATHAUS_SEAL_KEY_FILE or settings.RATHAUS_SEAL_CERT_FILE:
         if not (settings.RATHAUS_SEAL_KEY_FILE and settings.RATHAUS_SEAL_CERT_FILE):
             raise SealNotConfigured(
@@ -80,7 +123,9 @@ def seal_material() -> SealMaterial:
     )
 
 
-def _mtime(path: Path) -> int:
+def _mtime(path: Path | None) -> int:
+    if path is None:
+        return 0
     try:
         return path.stat().st_mtime_ns
     except OSError:
@@ -89,8 +134,10 @@ def _mtime(path: Path) -> int:
 
 @functools.lru_cache(maxsize=4)
 def _signer_load(material: SealMaterial, key_mtime: int) -> signers.SimpleSigner:
-    # Cached per process; the key file's mtime is part of the key, so a renewed seal is picked
-    # up without a restart.
+    # Cached per process; the key file's mtime (a profile's change time) is part of the key,
+    # so a renewed seal is picked up without a restart.
+    if material.private_key_pem:
+        return _signer_from_pem(material)
     signer = signers.SimpleSigner.load(
         str(material.key_file),
         str(material.cert_file),
@@ -105,6 +152,28 @@ def _signer_load(material: SealMaterial, key_mtime: int) -> signers.SimpleSigner
             )
         )
     return signer
+
+
+def _signer_from_pem(material: SealMaterial) -> signers.SimpleSigner:
+    try:
+        key = load_private_key_from_pemder_data(
+            material.private_key_pem,
+            passphrase=material.passphrase.encode() if material.passphrase else None,
+        )
+        (certificate,) = load_certs_from_pemder_data(material.certificate_pem)
+        chain = list(load_certs_from_pemder_data(material.chain_pem)) if material.chain_pem else []
+    except (ValueError, TypeError):
+        raise SealNotConfigured(
+            _(
+                "The seal configured for this municipality could not be loaded (certificate, "
+                "key or passphrase); check its configuration profile."
+            )
+        ) from None
+    return signers.SimpleSigner(
+        signing_cert=certificate,
+        signing_key=key,
+        cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),
+    )
 
 
 class _Pdf17Signer(signers.PdfSigner):
@@ -138,12 +207,13 @@ def _producer_reset(writer: IncrementalPdfFileWriter) -> None:
         writer.mark_update(info_ref)
 
 
-def pdf_seal(*, pdf: bytes, reason: str, location: str) -> bytes:
-    """`pdf` with the installation's electronic seal (PAdES B-B) added as an incremental
-    update; the original bytes stay unchanged, the header and the PDF version too, and the
-    update keeps a PDF/A document's metadata consistent."""
-    material = seal_material()
-    signer = _signer_load(material, _mtime(material.key_file))
+def pdf_seal(*, pdf: bytes, reason: str, location: str, municipality: Any = None) -> bytes:
+    """`pdf` with the electronic seal (PAdES B-B) of `municipality` (its configured seal, else
+    the installation's) added as an incremental update; the original bytes stay unchanged,
+    the header and the PDF version too, and the update keeps a PDF/A document's metadata
+    consistent."""
+    material = seal_material(municipality=municipality)
+    signer = _signer_load(material, material.version or _mtime(material.key_file))
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.keys import load_certs_from_pemder
+from pyhanko.keys import load_certs_from_pemder, load_certs_from_pemder_data
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
@@ -37,17 +37,26 @@ NOT_SEALED = SealValidation(
 )
 
 
-def seal_trust_roots() -> list[asn1_x509.Certificate]:
-    """The certificates the installation trusts for its own seals (its CA or chain)."""
+def seal_trust_roots(*, municipality: Any = None) -> list[asn1_x509.Certificate]:
+    """The certificates the installation trusts for its own seals (its CA or chain), and,
+    given `municipality`, the root of the seal configured for it."""
     files: tuple[Path, ...] = seal_material().trust_root_files
-    return [cert for f in files for cert in load_certs_from_pemder([str(f)])]
+    roots = [cert for f in files for cert in load_certs_from_pemder([str(f)])]
+    if municipality is not None:
+        material = seal_material(municipality=municipality)
+        if material.private_key_pem:
+            for pem in material.trust_roots_pem():
+                roots.extend(load_certs_from_pemder_data(pem))
+    return roots
 
 
-def pdf_seal_validate(*, pdf: bytes, trust_roots: list[Any] | None = None) -> SealValidation:
+def pdf_seal_validate(
+    *, pdf: bytes, trust_roots: list[Any] | None = None, municipality: Any = None
+) -> SealValidation:
     """Validate the last seal of `pdf` against `trust_roots` (asn1crypto certificates; by
-    default the installation's own). A PDF without a seal, or one too damaged to read,
-    yields an all-false result."""
-    roots = seal_trust_roots() if trust_roots is None else trust_roots
+    default the installation's own and those of `municipality`'s configured seal). A PDF
+    without a seal, or one too damaged to read, yields an all-false result."""
+    roots = seal_trust_roots(municipality=municipality) if trust_roots is None else trust_roots
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures

@@ -1,8 +1,9 @@
 """Object-level checks for staff: a member of staff acts only within their offices.
 
 Services call `ensure_office_access` before they change anything that belongs to an office;
-list reads go through `restrict_to_offices`. Views turn `StaffPermissionDenied` into 403 (or
-404 where even the existence of the object must stay hidden).
+list reads go through `restrict_to_offices`. `StaffPermissionDenied` is a NotPermitted: views
+leave it to `rathaus.core.error_responses` (403). Where even the existence of an object must
+stay hidden, selectors raise NotFound (404) instead.
 """
 
 from collections.abc import Iterable
@@ -11,14 +12,14 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from rathaus.core.errors import DomainError
+from rathaus.core.errors import NotPermitted
 from rathaus.municipalities.models import Office
 from rathaus.staff.selectors import office_filter_visible_to, sees_all_offices, staff_roles
 
 M = TypeVar("M", bound=Model)
 
 
-class StaffPermissionDenied(DomainError):
+class StaffPermissionDenied(NotPermitted):
     """The acting member of staff may not see or change this object."""
 
 

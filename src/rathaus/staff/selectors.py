@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.catalog.models import LocalService
 from rathaus.core.errors import NotFound
@@ -102,7 +103,7 @@ def staff_office_get(*, user: Any, office_id: uuid.UUID) -> Office:
     one's own is treated as not existing."""
     office = staff_offices(user=user).filter(pk=office_id).first()
     if office is None:
-        raise NotFound("No such office.")
+        raise NotFound(_("No such office."))
     return office
 
 
@@ -154,7 +155,7 @@ def role_assignment_get_administered(*, user: Any, assignment_id: uuid.UUID) -> 
     """One role assignment that `user` administers, or NotFound."""
     assignment = role_assignment_list_administered(user=user).filter(pk=assignment_id).first()
     if assignment is None:
-        raise NotFound("No such role assignment.")
+        raise NotFound(_("No such role assignment."))
     return assignment
 
 
@@ -166,5 +167,5 @@ def staff_account_get(*, username: str) -> Any:
         .first()
     )
     if user is None:
-        raise NotFound("No staff account with this user name.")
+        raise NotFound(_("No staff account with this user name."))
     return user

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 from rathaus.core.model_changes import instance_create, instance_snapshot
@@ -21,14 +22,14 @@ from rathaus.staff.permissions import StaffPermissionDenied, ensure_office_acces
 from rathaus.staff.selectors import office_filter_visible_to, sees_all_offices
 
 
-def _ensure_may_assign_roles(*, actor: Any, office: Office) -> None:
+def _ensure_may_assign_roles(*, actor: Actor, office: Office) -> None:
     # Systemadministration in any office of the municipality administers its staff access;
     # a role never reaches into another municipality.
-    if sees_all_offices(user=actor):
+    if sees_all_offices(user=actor.user):
         return
     admin_offices = office_filter_visible_to(
         Office.objects.filter(municipality_id=office.municipality_id),
-        user=actor,
+        user=actor.user,
         office_field="pk",
         roles=[Role.SYSTEM_ADMIN],
     )
@@ -41,7 +42,7 @@ def _ensure_may_assign_roles(*, actor: Any, office: Office) -> None:
 @transaction.atomic
 def role_assign(
     *,
-    actor: Any,
+    actor: Actor,
     user: Any,
     office: Office,
     role: str,
@@ -70,13 +71,14 @@ def role_assign(
         actor=actor,
         action="staff.role.assign",
         obj=assignment,
+        municipality=office.municipality_id,
         details=instance_snapshot(assignment),
     )
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     """Take a manually assigned role away (same permission as `role_assign`); the audit trail
     keeps who held it where. Directory roles follow the directory's groups."""
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
@@ -88,13 +90,16 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
         actor=actor,
         action="staff.role.revoke",
         obj=assignment,
+        municipality=assignment.office.municipality_id,
         details=instance_snapshot(assignment),
     )
     assignment.delete()
 
 
 @transaction.atomic
-def directory_roles_sync(*, user: Any, grants: Iterable[tuple[Office, str]]) -> dict[str, list]:
+def directory_roles_sync(
+    *, user: Any, grants: Iterable[tuple[Office, str]]
+) -> dict[str, list[str]]:
     """Make the directory-sourced roles of `user` equal `grants` (office, role) — run by the
     directory login on every sign-in. Manually assigned roles stay untouched.
 
@@ -123,7 +128,7 @@ def directory_roles_sync(*, user: Any, grants: Iterable[tuple[Office, str]]) -> 
     if added or removed:
         # The system acts here (the directory is the source of truth), on behalf of `user`.
         audit_record(
-            actor=None,
+            actor=Actor.system("directory_login"),
             action="staff.role.directory_sync",
             obj=user,
             details={"added": sorted(added), "removed": sorted(removed)},
@@ -151,7 +156,7 @@ def directory_email_confirm(*, user: Any) -> None:
     address.primary = True
     address.save()
     audit_record(
-        actor=None,
+        actor=Actor.system("directory_login"),
         action="staff.directory_email.confirm",
         obj=user,
         details={"email": address.email},
@@ -162,17 +167,17 @@ def directory_email_confirm(*, user: Any) -> None:
 def directory_login_refuse(*, username: str, reason: str) -> None:
     """Record that the directory authenticated `username` but rathaus refused the login."""
     audit_record(
-        actor=None,
+        actor=Actor.system("directory_login"),
         action="staff.directory_login.refused",
         details={"username": username, "reason": reason},
     )
 
 
 @transaction.atomic
-def office_contact_update(*, actor: Any, office: Office, phone: str, email: str) -> Office:
+def office_contact_update(*, actor: Actor, office: Office, phone: str, email: str) -> Office:
     """Change an office's phone number and e-mail address; needs Fachadministration in that
     office (or a superuser)."""
-    ensure_office_access(user=actor, office=office, roles=[Role.SPECIALIST_ADMIN])
+    ensure_office_access(user=actor.user, office=office, roles=[Role.SPECIALIST_ADMIN])
     return municipality_services.office_update(
         actor=actor, office=office, phone=phone.strip(), email=email.strip()
     )

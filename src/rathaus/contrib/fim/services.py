@@ -9,6 +9,7 @@ from rathaus.applications.models import FormDefinition
 from rathaus.applications.services import FormDefinitionInvalid, form_definition_create
 from rathaus.catalog.models import Service
 from rathaus.contrib.fim.xdatenfelder import ReportEntry, xdatenfelder_import
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 
 
@@ -25,7 +26,7 @@ def fim_document_check(*, document: bytes) -> tuple[dict[str, Any], list[ReportE
 
 @transaction.atomic
 def fim_form_definition_import(
-    *, service: Service, document: bytes, actor: Any
+    *, service: Service, document: bytes, actor: Actor
 ) -> tuple[FormDefinition, list[ReportEntry]]:
     """Create the next draft version of the form of `service` from an XDatenfelder document.
 

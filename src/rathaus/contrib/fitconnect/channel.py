@@ -1,11 +1,14 @@
 """FIT-Connect hand-over channel: each submission, encrypted end to end, to a destination.
 
-Configuration (`RATHAUS_FITCONNECT_DESTINATIONS`, a JSON list; the first entry that matches
-a submission is used)::
+Configuration (a JSON list; the first entry that matches a submission is used): the
+destinations of the submission's municipality (its configuration profile, else its IT service
+provider's, rathaus.municipalities.configuration), else `RATHAUS_FITCONNECT_DESTINATIONS`;
+both are checked by the same `fitconnect_destinations_parse`::
 
     [{"office": "<office uuid>"  or  "service": "<service slug>",
       "url": "https://submission-api.example/v1/submissions",
       "key_file": "/etc/rathaus/fitconnect/<destination>.jwk.json",   # public JWK, see below
+        (or "key": {<the public JWK>})
       "destination_id": "<uuid of the destination>"}]
 
 What is sent, in the style of the FIT-Connect Submission API (v1):
@@ -60,6 +63,8 @@ from rathaus.applications.download_names import download_name
 from rathaus.applications.handover import HandoverChannel, HandoverNotReady
 from rathaus.applications.models import Attachment, Submission
 from rathaus.contrib.fim.fitconnect import fitconnect_submission_schema_id
+from rathaus.municipalities.configuration import fitconnect_destinations_for
+from rathaus.municipalities.configuration_validation import fitconnect_destinations_parse
 from rathaus.payments.models import Payment
 
 ALG = "RSA-OAEP-256"
@@ -96,6 +101,7 @@ class Destination:
     key_file: str
     office: str = ""
     service: str = ""
+    key: str = ""  # the public JWK as JSON, when given inline instead of key_file
 
     def matches(self, submission: Submission) -> bool:
         if self.office:
@@ -103,19 +109,25 @@ class Destination:
         return bool(self.service) and self.service == submission.service.slug
 
 
-def destinations() -> list[Destination]:
-    """The configured destinations (RATHAUS_FITCONNECT_DESTINATIONS)."""
-    raw = settings.RATHAUS_FITCONNECT_DESTINATIONS
-    entries = json.loads(raw) if isinstance(raw, str) else raw
+def destinations(*, municipality: Any = None) -> list[Destination]:
+    """The destinations for submissions of `municipality` (a Municipality or its id: its own
+    or its IT service provider's configuration, else RATHAUS_FITCONNECT_DESTINATIONS); without
+    a municipality the installation's."""
+    entries = (
+        fitconnect_destinations_for(municipality=municipality)
+        if municipality is not None
+        else fitconnect_destinations_parse(settings.RATHAUS_FITCONNECT_DESTINATIONS)
+    )
     return [
         Destination(
             destination_id=str(entry["destination_id"]),
             url=str(entry["url"]).rstrip("/"),
-            key_file=str(entry["key_file"]),
+            key_file=str(entry.get("key_file", "")),
             office=str(entry.get("office", "")),
             service=str(entry.get("service", "")),
+            key=json.dumps(entry["key"]) if "key" in entry else "",
         )
-        for entry in entries or []
+        for entry in entries
     ]
 
 
@@ -143,13 +155,15 @@ def recipient_key_problems(key: jwk.JWK) -> list[str]:
     return problems
 
 
-def recipient_key(path: str) -> jwk.JWK:
-    """The destination's public encryption key; its kid is used in the JWE header.
+def recipient_key(path: str, *, inline: str = "") -> jwk.JWK:
+    """The destination's public encryption key (from the file `path`, or the JWK JSON
+    `inline`); its kid is used in the JWE header.
 
     Raises FitConnectKeyRejected when the key does not meet FIT-Connect's requirements.
     """
+    path = path or "(configured inline)"
     try:
-        key = jwk.JWK.from_json(Path(path).read_text())
+        key = jwk.JWK.from_json(inline or Path(path).read_text())
     except (OSError, ValueError, JWException) as exc:
         raise FitConnectKeyRejected(f"destination key {path} cannot be read: {exc}") from exc
     public = jwk.JWK.from_json(key.export_public())
@@ -290,7 +304,7 @@ class FitConnectChannel(HandoverChannel):
     label = "FIT-Connect"
 
     def destination_for(self, submission: Submission) -> str | None:
-        for destination in destinations():
+        for destination in destinations(municipality=submission.municipality_id):
             if destination.matches(submission):
                 return destination.destination_id
         return None
@@ -303,12 +317,19 @@ class FitConnectChannel(HandoverChannel):
         resume: str = "",
         remember: Callable[[str], None] | None = None,
     ) -> str:
-        target = next((d for d in destinations() if d.destination_id == destination), None)
+        target = next(
+            (
+                d
+                for d in destinations(municipality=submission.municipality_id)
+                if d.destination_id == destination
+            ),
+            None,
+        )
         if target is None:
             raise FitConnectError(f"destination {destination} is no longer configured")
         # Everything that can fail locally (key, pending scan, encryption) happens before the
         # first request, so that it never leaves an announced, orphaned submission behind.
-        key = recipient_key(target.key_file)
+        key = recipient_key(target.key_file, inline=target.key)
         attachments = _attachments_of(submission)
         data = submission_data(submission)
         metadata = submission_metadata(submission, data=data, attachments=attachments)

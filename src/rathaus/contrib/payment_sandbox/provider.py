@@ -6,6 +6,10 @@ reference, amount, description, where to notify and return); the page posts the 
 notification to the webhook through the outbox (topic ``payment_sandbox.notify``; a failed
 POST is retried by the outbox) and sends the browser back with a signed result. Never enable
 it in production (``RATHAUS_PAYMENT_PROVIDERS``).
+
+Like an outside provider with one merchant account per municipality, it signs with the
+secret of the payment's municipality (its payment account for ``sandbox``, configured in the
+municipality's or its IT service provider's profile), else with the installation's secret.
 """
 
 import hashlib
@@ -41,7 +45,17 @@ def sandbox_secret() -> bytes:
 
 
 def _signer_key() -> str:
+    # The page session is the sandbox's own state (it plays the outside provider), so it is
+    # signed with the installation's secret whatever the municipality.
     return sandbox_secret().hex()
+
+
+def signing_secret(municipality_id: Any) -> bytes:
+    """The secret the sandbox signs with for payments of `municipality_id`: the current
+    (first) secret of its account, else the installation's."""
+    provider = payment_providers.get(PROVIDER_KEY)
+    assert isinstance(provider, SandboxProvider)
+    return provider.secrets(municipality_id)[0]
 
 
 def session_dumps(data: dict[str, Any]) -> str:
@@ -67,9 +81,12 @@ class SandboxProvider(SignedRedirectProvider):
         return sandbox_secret()
 
     def start(self, payment: Payment, *, return_url: str, notify_url: str) -> str | None:
+        account = self.account(payment.municipality_id)
         session = session_dumps(
             {
                 "payment": str(payment.pk),
+                "municipality": str(payment.municipality_id),
+                "account": account.account_id if account is not None else "",
                 "reference": payment.reference,
                 "amount_cents": payment.amount_cents,
                 "currency": payment.currency,
@@ -94,7 +111,9 @@ def notify_deliver(payload: dict[str, Any]) -> None:
         data=body,
         headers={
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: signature_create(secret=sandbox_secret(), body=body),
+            SIGNATURE_HEADER: signature_create(
+                secret=signing_secret(payload.get("municipality")), body=body
+            ),
         },
         timeout=NOTIFY_TIMEOUT_SECONDS,
         allow_redirects=False,

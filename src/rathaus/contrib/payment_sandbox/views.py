@@ -25,8 +25,8 @@ from rathaus.catalog.fee_display import format_cents
 from rathaus.contrib.payment_sandbox.provider import (
     NOTIFY_TOPIC,
     PROVIDER_KEY,
-    sandbox_secret,
     session_loads,
+    signing_secret,
 )
 from rathaus.core.outbox import outbox_enqueue
 from rathaus.payments.providers import return_query_encode
@@ -63,14 +63,23 @@ def page(request: HttpRequest, payment_id: UUID) -> HttpResponse:
             "occurred_at": timezone.now().isoformat(),
         }
         with transaction.atomic():
-            outbox_enqueue(topic=NOTIFY_TOPIC, payload={"url": session["notify_url"], "body": body})
+            outbox_enqueue(
+                topic=NOTIFY_TOPIC,
+                payload={
+                    "url": session["notify_url"],
+                    "body": body,
+                    "municipality": session.get("municipality"),
+                },
+            )
         # The browser return carries the same event (same id): whichever of the two reaches
         # rathaus second is recorded as a duplicate.
         raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
         query = urlencode(
             {
                 "event": return_query_encode(raw),
-                "sig": signature_create(secret=sandbox_secret(), body=raw),
+                "sig": signature_create(
+                    secret=signing_secret(session.get("municipality")), body=raw
+                ),
             }
         )
         return HttpResponseRedirect(f"{session['return_url']}?{query}")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from rathaus.applications.drafts import form_published_for
+from rathaus.applications.services import form_published_for
 
 register = template.Library()
 

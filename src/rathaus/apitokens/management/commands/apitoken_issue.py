@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rathaus.apitokens.models import ApiClient
 from rathaus.apitokens.services import token_issue
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 
 
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             timezone.now() + dt.timedelta(days=options["days"]) if options["days"] else None
         )
         try:
-            issued = token_issue(actor=None, client=client, expires_at=expires_at)
+            issued = token_issue(
+                actor=Actor.system("apitoken_issue"), client=client, expires_at=expires_at
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stderr.write(f"Token for {client} (expires {issued.token.expires_at:%Y-%m-%d}):")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.apitokens.models import ApiToken
 from rathaus.apitokens.services import token_revoke
+from rathaus.core.actors import Actor
 
 
 class Command(BaseCommand):
@@ -18,5 +19,5 @@ class Command(BaseCommand):
         token = ApiToken.objects.filter(prefix=options["prefix"]).first()
         if token is None:
             raise CommandError(f"No API token with prefix {options['prefix']}")
-        token = token_revoke(actor=None, token=token)
+        token = token_revoke(actor=Actor.system("apitoken_revoke"), token=token)
         self.stdout.write(f"Revoked {token} at {token.revoked_at:%Y-%m-%d %H:%M %Z}")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.apitokens.models import ApiToken
 from rathaus.apitokens.services import token_rotate
+from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             else None
         )
         try:
-            issued = token_rotate(actor=None, token=token, grace=grace)
+            issued = token_rotate(actor=Actor.system("apitoken_rotate"), token=token, grace=grace)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         token.refresh_from_db()

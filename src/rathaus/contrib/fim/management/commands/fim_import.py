@@ -16,6 +16,7 @@ from rathaus.applications.services import FormDefinitionInvalid
 from rathaus.catalog.models import Service
 from rathaus.contrib.fim.services import fim_document_check, fim_form_definition_import
 from rathaus.contrib.fim.xdatenfelder import FimImportError
+from rathaus.core.actors import Actor
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 definition, report = fim_document_check(document=document)
             else:
                 created, report = fim_form_definition_import(
-                    service=service, document=document, actor=None
+                    service=service, document=document, actor=Actor.system("fim_import")
                 )
         except FimImportError as exc:
             lines = [str(p) for p in exc.problems] or [str(exc)]

@@ -1,4 +1,6 @@
-"""Status changes, acknowledgement and Nachforderung (document requests)."""
+"""The case lifecycle: status changes, acknowledgement and Nachforderung (document requests).
+
+(Moved from tests/applications/test_status.py with the lifecycle.)"""
 
 import datetime as dt
 
@@ -6,17 +8,19 @@ import pytest
 from django.utils import timezone
 
 from rathaus.apitokens.services import client_create
-from rathaus.applications.models import Attachment, DocumentRequest, StatusChange, Submission
-from rathaus.applications.status import (
+from rathaus.applications.models import Attachment
+from rathaus.cases.models import Case, DocumentRequest, StatusChange
+from rathaus.cases.services import (
     DocumentRequestClosed,
     StatusTransitionNotAllowed,
     allowed_next_statuses,
+    case_acknowledge,
+    case_status_change,
     document_request_cancel,
     document_request_create,
     document_request_fulfil,
-    submission_acknowledge,
-    submission_status_change,
 )
+from rathaus.core.actors import actor_of
 from rathaus.core.errors import DomainError, NotPermitted
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.staff.models import Role
@@ -27,7 +31,7 @@ from tests.staff.people import make_staff
 
 pytestmark = pytest.mark.django_db
 
-S = Submission.Status
+S = Case.Status
 
 
 @pytest.fixture
@@ -55,23 +59,24 @@ def test_transitions_table():
 
 def test_status_change_records_history_audit_and_notification(submission, clerk):
     OutboxMessage.objects.all().delete()
-    change = submission_status_change(
-        submission=submission, status=S.IN_PROGRESS, note=" Wir prüfen. ", actor=clerk
+    change = case_status_change(
+        case=submission.case, status=S.IN_PROGRESS, note=" Wir prüfen. ", actor=actor_of(clerk)
     )
-    submission.refresh_from_db()
-    assert submission.status == S.IN_PROGRESS
-    assert submission.status_changed_at > submission.submitted_at
+    submission.case.refresh_from_db()
+    assert submission.case.status == S.IN_PROGRESS
+    assert submission.case.status_changed_at > submission.submitted_at
     assert (change.note, change.actor_label) == ("Wir prüfen.", "Max Muster")
-    assert list(submission.status_changes.values_list("status", flat=True)) == [
+    assert list(submission.case.status_changes.values_list("status", flat=True)) == [
         "submitted",
         "in_progress",
     ]
     event = AuditEvent.objects.get(action="submission.status")
     assert event.details["from"] == "submitted" and event.details["to"] == "in_progress"
     assert "Wir prüfen" not in str(event.details)  # the note is for the applicant only
+    # The notification is the subscriber of `case.status_changed` (one outbox message).
     message = OutboxMessage.objects.get()
-    assert message.topic == "submission.status_notify"
-    assert message.payload == {"status_change": str(change.pk)}
+    assert message.topic == "case.status_changed/applications.status_notification"
+    assert message.payload["data"]["status_change_id"] == str(change.pk)
 
 
 @pytest.mark.parametrize(
@@ -80,21 +85,23 @@ def test_status_change_records_history_audit_and_notification(submission, clerk)
 )
 def test_transitions_outside_the_table_are_refused(submission, clerk, path, refused):
     for status in path:
-        submission_status_change(submission=submission, status=status, note="", actor=clerk)
+        case_status_change(case=submission.case, status=status, note="", actor=actor_of(clerk))
     with pytest.raises(StatusTransitionNotAllowed):
-        submission_status_change(submission=submission, status=refused, note="", actor=clerk)
+        case_status_change(case=submission.case, status=refused, note="", actor=actor_of(clerk))
     with pytest.raises(StatusTransitionNotAllowed):
-        submission_status_change(submission=submission, status="bogus", note="", actor=clerk)
-    submission.refresh_from_db()
-    assert submission.status == path[-1]
+        case_status_change(case=submission.case, status="bogus", note="", actor=actor_of(clerk))
+    submission.case.refresh_from_db()
+    assert submission.case.status == path[-1]
 
 
 def test_clerk_of_another_office_and_citizens_cannot_change_status(submission):
     other = make_staff("other", (OfficeFactory(), Role.CASE_WORKER))
     for actor in (other, submission.applicant):
         with pytest.raises(StaffPermissionDenied):
-            submission_status_change(submission=submission, status=S.DECIDED, note="", actor=actor)
-    assert StatusChange.objects.filter(submission=submission).count() == 1
+            case_status_change(
+                case=submission.case, status=S.DECIDED, note="", actor=actor_of(actor)
+            )
+    assert StatusChange.objects.filter(case=submission.case).count() == 1
 
 
 def test_api_client_needs_municipality_and_write_scope(submission):
@@ -115,21 +122,24 @@ def test_api_client_needs_municipality_and_write_scope(submission):
     )
     for client in (reader, foreign):
         with pytest.raises(NotPermitted):
-            submission_status_change(submission=submission, status=S.DECIDED, note="", actor=client)
-    change = submission_status_change(
-        submission=submission, status=S.DECIDED, note="Bescheid folgt", actor=writer
+            case_status_change(
+                case=submission.case, status=S.DECIDED, note="", actor=actor_of(client)
+            )
+    change = case_status_change(
+        case=submission.case, status=S.DECIDED, note="Bescheid folgt", actor=actor_of(writer)
     )
     assert change.actor_label == "Fachverfahren"
     event = AuditEvent.objects.get(action="submission.status")
-    assert event.actor_type == AuditEvent.ActorType.SYSTEM
-    assert event.details["api_client"] == str(writer.pk)
+    # Issue 9: an API client is recorded as itself (no longer as the system).
+    assert event.actor_type == AuditEvent.ActorType.API_CLIENT
+    assert event.actor_id == str(writer.pk)
 
 
 def test_acknowledge_is_idempotent(submission, clerk):
-    first = submission_acknowledge(submission=submission, actor=clerk)
+    first = case_acknowledge(case=submission.case, actor=actor_of(clerk))
     at = first.acknowledged_at
     assert at is not None and first.acknowledged_by == "Max Muster"
-    again = submission_acknowledge(submission=submission, actor=clerk)
+    again = case_acknowledge(case=submission.case, actor=actor_of(clerk))
     assert again.acknowledged_at == at
     assert AuditEvent.objects.filter(action="submission.acknowledge").count() == 1
 
@@ -137,35 +147,43 @@ def test_acknowledge_is_idempotent(submission, clerk):
 def test_document_request_sets_query_and_notifies(submission, clerk):
     OutboxMessage.objects.all().delete()
     request = document_request_create(
-        submission=submission, message="Bitte Nachweis senden", deadline=tomorrow(), actor=clerk
+        case=submission.case,
+        message="Bitte Nachweis senden",
+        deadline=tomorrow(),
+        actor=actor_of(clerk),
     )
-    submission.refresh_from_db()
-    assert submission.status == S.QUERY
+    submission.case.refresh_from_db()
+    assert submission.case.status == S.QUERY
     assert request.status == DocumentRequest.Status.OPEN and request.requested_by == clerk
     topics = dict(OutboxMessage.objects.values_list("topic", "payload"))
-    assert topics["submission.document_request_notify"] == {"document_request": str(request.pk)}
-    assert "submission.status_notify" not in topics  # one mail, the request's
+    requested = topics["case.document_requested/applications.document_request_notification"]
+    assert requested["data"]["document_request_id"] == str(request.pk)
+    # One mail, the request's: the status change's event tells its subscriber not to mail.
+    assert topics["case.status_changed/applications.status_notification"]["data"] == {
+        **topics["case.status_changed/applications.status_notification"]["data"],
+        "notify_applicant": False,
+    }
     # A second request while the first is open keeps the status (no query → query).
     document_request_create(
-        submission=submission, message="Noch was", deadline=tomorrow(), actor=clerk
+        case=submission.case, message="Noch was", deadline=tomorrow(), actor=actor_of(clerk)
     )
-    assert submission.status_changes.filter(status=S.QUERY).count() == 1
+    assert submission.case.status_changes.filter(status=S.QUERY).count() == 1
 
 
 def test_document_request_needs_future_deadline_message_and_open_status(submission, clerk):
     with pytest.raises(DomainError) as exc:
         document_request_create(
-            submission=submission, message="x", deadline=timezone.localdate(), actor=clerk
+            case=submission.case, message="x", deadline=timezone.localdate(), actor=actor_of(clerk)
         )
     assert exc.value.field == "deadline"
     with pytest.raises(DomainError):
         document_request_create(
-            submission=submission, message="  ", deadline=tomorrow(), actor=clerk
+            case=submission.case, message="  ", deadline=tomorrow(), actor=actor_of(clerk)
         )
-    submission_status_change(submission=submission, status=S.CLOSED, note="", actor=clerk)
+    case_status_change(case=submission.case, status=S.CLOSED, note="", actor=actor_of(clerk))
     with pytest.raises(StatusTransitionNotAllowed):
         document_request_create(
-            submission=submission, message="x", deadline=tomorrow(), actor=clerk
+            case=submission.case, message="x", deadline=tomorrow(), actor=actor_of(clerk)
         )
     assert not DocumentRequest.objects.exists()
 
@@ -175,32 +193,32 @@ def test_fulfil_needs_the_applicant_and_an_upload_then_closes(
 ):
     settings.MEDIA_ROOT = tmp_path
     request = document_request_create(
-        submission=submission, message="Nachweis", deadline=tomorrow(), actor=clerk
+        case=submission.case, message="Nachweis", deadline=tomorrow(), actor=actor_of(clerk)
     )
     with pytest.raises(DomainError):
-        document_request_fulfil(request=request, actor=submission.applicant)
+        document_request_fulfil(request=request, actor=actor_of(submission.applicant))
     add_attachment(submission, document_request=request, scan_status=Attachment.ScanStatus.INFECTED)
     with pytest.raises(DomainError):  # an infected file does not count
-        document_request_fulfil(request=request, actor=submission.applicant)
+        document_request_fulfil(request=request, actor=actor_of(submission.applicant))
     add_attachment(submission, document_request=request)
     with pytest.raises(NotPermitted):
-        document_request_fulfil(request=request, actor=UserFactory())
-    closed = document_request_fulfil(request=request, actor=submission.applicant)
+        document_request_fulfil(request=request, actor=actor_of(UserFactory()))
+    closed = document_request_fulfil(request=request, actor=actor_of(submission.applicant))
     assert closed.status == DocumentRequest.Status.FULFILLED and closed.closed_at is not None
-    submission.refresh_from_db()
-    assert submission.status == S.IN_PROGRESS
+    submission.case.refresh_from_db()
+    assert submission.case.status == S.IN_PROGRESS
     assert AuditEvent.objects.filter(action="submission.document_request.fulfil").exists()
     with pytest.raises(DocumentRequestClosed):
-        document_request_fulfil(request=request, actor=submission.applicant)
+        document_request_fulfil(request=request, actor=actor_of(submission.applicant))
 
 
 def test_cancel_by_staff_only(submission, clerk):
     request = document_request_create(
-        submission=submission, message="Nachweis", deadline=tomorrow(), actor=clerk
+        case=submission.case, message="Nachweis", deadline=tomorrow(), actor=actor_of(clerk)
     )
     with pytest.raises(StaffPermissionDenied):
-        document_request_cancel(request=request, actor=submission.applicant)
-    cancelled = document_request_cancel(request=request, actor=clerk)
+        document_request_cancel(request=request, actor=actor_of(submission.applicant))
+    cancelled = document_request_cancel(request=request, actor=actor_of(clerk))
     assert cancelled.status == DocumentRequest.Status.CANCELLED
     with pytest.raises(DocumentRequestClosed):
-        document_request_cancel(request=request, actor=clerk)
+        document_request_cancel(request=request, actor=actor_of(clerk))

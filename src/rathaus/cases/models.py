@@ -1,0 +1,168 @@
+"""The case (Vorgang): the authority's handling of one matter, from the submission that opened
+it to its closing — status and its history, document requests (Nachforderung), deadline,
+responsible office and assignee.
+
+The submission (`applications.Submission.case`, reverse accessor `case.submission`) is the
+immutable input that opened the case; everything that changes while the authority works on
+the matter lives here.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.catalog.models import Service
+from rathaus.core.models import BaseModel
+from rathaus.municipalities.models import Municipality, Office
+from rathaus.organisations.models import Organisation
+
+
+class Case(BaseModel):
+    """One matter an office handles (§9 EGovG status information for the applicant)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        IN_PROGRESS = "in_progress", _("in progress")
+        QUERY = "query", _("query")  # Rückfrage
+        DECIDED = "decided", _("decided")
+        CLOSED = "closed", _("closed")
+
+    reference = models.CharField(_("reference number"), max_length=40)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("municipality"),
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("responsible office"),
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="cases", verbose_name=_("service")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("applicant"),
+    )
+    principal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("on behalf of organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    opened_at = models.DateTimeField(_("opened at"))
+    deadline = models.DateField(_("processing deadline"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="cases_case_unique_ref"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "status", "opened_at", "id"],
+                name="cases_municipality_status",
+            ),
+            models.Index(
+                fields=["office", "status", "-opened_at", "-id"], name="cases_office_status"
+            ),
+            models.Index(fields=["applicant", "-opened_at"], name="cases_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class StatusChange(BaseModel):
+    """One step of a case's status history, shown to the citizen with its note."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("case"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Case.Status.choices)
+    note = models.TextField(_("note for the applicant"), blank=True)
+    actor_label = models.CharField(_("changed by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "created_at"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.status}"
+
+
+class DocumentRequest(BaseModel):
+    """Nachforderung: staff ask for missing documents with a message and a deadline; the
+    applicant uploads them into the same application, which closes the request."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FULFILLED = "fulfilled", _("fulfilled")
+        CANCELLED = "cancelled", _("cancelled")
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="document_requests",
+        verbose_name=_("case"),
+    )
+    message = models.TextField(_("message"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "-created_at"]
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.deadline}"
