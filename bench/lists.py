@@ -39,7 +39,8 @@ child process is stopped at the end.
 Knobs (environment): BENCH_ROWS (1000000), BENCH_APPLICANTS (20000), BENCH_HEAVY (1000),
 BENCH_DEEP (5000), BENCH_SECONDS (10), BENCH_CONCURRENCY ("1,16"), BENCH_GUNICORN_WORKERS (4),
 BENCH_GUNICORN_THREADS (4), BENCH_PORT (8621), BENCH_REUSE (0), BENCH_ONLY (comma-separated
-case labels, substring match).
+case labels, substring match), BENCH_FOLLOW_SECONDS (600: how long to follow `next` links
+towards the deep page; the label then names the page reached).
 """
 
 import concurrent.futures
@@ -64,6 +65,7 @@ ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 APPLICANTS = int(os.environ.get("BENCH_APPLICANTS", "20000"))
 HEAVY = int(os.environ.get("BENCH_HEAVY", "1000"))
 DEEP = int(os.environ.get("BENCH_DEEP", "5000"))
+FOLLOW_SECONDS = float(os.environ.get("BENCH_FOLLOW_SECONDS", "600"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,16").split(",")]
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
@@ -588,34 +590,32 @@ def _run(case: Case, concurrency: int) -> tuple[int, float, list[float]]:
     return len(latencies), wall, latencies
 
 
-def _deep_api(case: Case) -> str:
-    """The path of the page DEEP pages in: `?page=` for number pagination, else by following
-    the `next` links (printed, as it takes a while)."""
+def _deep_api(case: Case) -> tuple[str, int]:
+    """The path of the page DEEP pages in and its number: `?page=` for number pagination, else
+    by following the `next` links (for at most FOLLOW_SECONDS: then the page reached)."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
     first = json.loads(_get(conn, case))
     nxt = first.get("next")
     if nxt is None:
         raise RuntimeError("the list has a single page")
     if "page=" in nxt and "cursor=" not in nxt:
-        return re.sub(
-            r"page=\d+", f"page={DEEP}", urlsplit(nxt)._replace(scheme="", netloc="").geturl()
-        )
-    started = time.monotonic()
-    path = ""
-    for _ in range(DEEP - 1):
         parts = urlsplit(nxt)
-        path = parts.path + "?" + parts.query
+        return re.sub(r"page=\d+", f"page={DEEP}", f"{parts.path}?{parts.query}"), DEEP
+    started = time.monotonic()
+    path, page = case.path, 1
+    while nxt is not None and page < DEEP and time.monotonic() - started < FOLLOW_SECONDS:
+        parts = urlsplit(nxt)
+        path = f"{parts.path}?{parts.query}"
         nxt = json.loads(_get(conn, Case(case.label, path, case.headers))).get("next")
-        if nxt is None:
-            break
-    print(f"(followed {DEEP - 1} next links in {time.monotonic() - started:.0f} s)", flush=True)
-    return path
+        page += 1
+    print(f"({case.label}: followed {page - 1} next links in {time.monotonic() - started:.0f} s)")
+    return path, page
 
 
 NEXT_LINK = re.compile(r'<a[^>]*href="([^"]+)"[^>]*rel="next"|<a[^>]*rel="next"[^>]*href="([^"]+)"')
 
 
-def _deep_html(case: Case) -> str:
+def _deep_html(case: Case) -> tuple[str, int]:
     """As `_deep_api` for an HTML list: `?page=` when the page links to page numbers, else the
     rel="next" links are followed."""
     import html
@@ -623,16 +623,19 @@ def _deep_html(case: Case) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
     body = _get(conn, case).decode()
     if "page=2" in body:
-        return f"{case.path}{'&' if '?' in case.path else '?'}page={DEEP}"
-    path = case.path
-    for _ in range(DEEP - 1):
+        return f"{case.path}{'&' if '?' in case.path else '?'}page={DEEP}", DEEP
+    started = time.monotonic()
+    path, page = case.path, 1
+    while page < DEEP and time.monotonic() - started < FOLLOW_SECONDS:
         match = NEXT_LINK.search(body)
         if match is None:
             break
         href = html.unescape(match.group(1) or match.group(2))
         path = href if href.startswith("/") else urlsplit(case.path).path + href
         body = _get(conn, Case(case.label, path, case.headers)).decode()
-    return path
+        page += 1
+    print(f"({case.label}: followed {page - 1} next links in {time.monotonic() - started:.0f} s)")
+    return path, page
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -714,9 +717,11 @@ def _cases(world: World) -> list[Case]:
         cases = [c for c in cases if c.label == "hello" or any(o in c.label for o in ONLY)]
     for case in cases:
         if case.label == f"API page {DEEP}":
-            case.path = _deep_api(Case(case.label, api_list, api))
+            case.path, page = _deep_api(Case(case.label, api_list, api))
+            case.label = f"API page {page}"
         elif case.label == f"inbox page {DEEP}":
-            case.path = _deep_html(Case(case.label, "/intern/antraege/", staff | lang))
+            case.path, page = _deep_html(Case(case.label, "/intern/antraege/", staff | lang))
+            case.label = f"inbox page {page}"
     return cases
 
 

@@ -23,6 +23,19 @@ def _fresh_cache(request):
 
 
 @pytest.fixture
+def staff_client(client, django_user_model):
+    """A client logged in to /intern/ as a superuser "admin" (with a second factor, which
+    /intern/ needs in the session)."""
+    from tests.staff.people import login_with_mfa
+
+    user = django_user_model.objects.create_superuser(
+        username="admin", password="pw-" * 6, email="a@b.de"
+    )
+    login_with_mfa(client, user)
+    return client
+
+
+@pytest.fixture
 def in_english():
     """Run a test with English messages (for asserting on error texts)."""
     from django.utils import translation

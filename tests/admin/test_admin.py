@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.applications.submissions import submission_create
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.municipalities.models import Municipality
 from tests.factories import (
@@ -10,7 +11,6 @@ from tests.factories import (
     MunicipalityFactory,
     OpeningHoursFactory,
 )
-from tests.staff.people import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -29,15 +29,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser(
-        username="admin", password="pw-" * 6, email="a@b.de"
-    )
-    login_with_mfa(client, user)  # /intern/ needs a second factor in the session
-    return client
-
-
 def test_admin_is_for_staff_only(client, django_user_model):
     response = client.get("/intern/admin/municipalities/municipality/")
     assert response.status_code == 302
@@ -52,7 +43,7 @@ def test_admin_is_for_staff_only(client, django_user_model):
 def test_changelists_and_add_forms_render(staff_client, model):
     LocalServiceFactory()
     OpeningHoursFactory()
-    submission_create(draft=(draft := DraftFactory()), actor=draft.applicant)
+    submission_create(draft=(draft := DraftFactory()), actor=Actor.person(draft.applicant))
     assert staff_client.get(f"/intern/admin/{model}/").status_code == 200
     read_only = {
         "core/auditevent",
@@ -125,10 +116,11 @@ def test_audit_trail_cannot_be_changed_in_admin(staff_client):
     MunicipalityFactory()
     from django.db import transaction
 
+    from rathaus.core.actors import Actor
     from rathaus.core.audit import audit_record
 
     with transaction.atomic():
-        event = audit_record(actor=None, action="outbox.retry")
+        event = audit_record(actor=Actor.system("test"), action="outbox.retry")
     url = reverse("admin:core_auditevent_change", args=[event.pk])
     response = staff_client.post(url, {"action": "tampered"})
     assert response.status_code == 403

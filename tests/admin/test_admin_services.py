@@ -7,18 +7,8 @@ from django.urls import reverse
 from rathaus.core.models import AuditEvent
 from rathaus.municipalities.models import Office
 from tests.factories import MunicipalityFactory
-from tests.staff.people import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser(
-        username="admin", password="pw-" * 6, email="a@b.de"
-    )
-    login_with_mfa(client, user)
-    return client
 
 
 def _office_form(municipality, **overrides):

@@ -3,6 +3,7 @@
 import pytest
 
 from rathaus.apitokens.services import client_create, token_issue
+from rathaus.core.actors import Actor
 from tests.applications.inbox_data import PDF, add_attachment, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -12,12 +13,14 @@ def test_specialist_system_downloads_under_the_detected_type(api, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     submission = make_submission()
     client = client_create(
-        actor=None,
+        actor=Actor.system("test"),
         name="Fachverfahren",
         municipality=submission.municipality,
         scopes=["applications:read"],
     )
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(actor=None, client=client).plaintext}"}
+    bearer = {
+        "HTTP_AUTHORIZATION": f"Bearer {token_issue(actor=Actor.system('test'), client=client).plaintext}"
+    }
     add_attachment(submission, name="rechnung\u202efdp.exe")
     detail = api.get(f"/api/v1/submissions/{submission.pk}/", **bearer).json()
     (listed,) = detail["attachments"]

@@ -105,3 +105,21 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a fresh directory per test."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def seal_files(tmp_path_factory):
+    """A demo CA with a seal certificate (made once per run)."""
+    from rathaus.seals.demo_ca import demo_ca_create
+
+    files, _ = demo_ca_create(directory=tmp_path_factory.mktemp("seal"))
+    return files
+
+
+@pytest.fixture
+def sealed(settings, tmp_path, seal_files):
+    """Receipts can be sealed and stored."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RATHAUS_SEAL_KEY_FILE = str(seal_files.seal_key)
+    settings.RATHAUS_SEAL_CERT_FILE = str(seal_files.seal_cert)
+    settings.RATHAUS_SEAL_CHAIN_FILES = [str(seal_files.ca_cert)]

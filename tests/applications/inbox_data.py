@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from rathaus.applications.models import Attachment, Submission
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import DocumentRequest
+from rathaus.core.actors import Actor
 from rathaus.municipalities.models import Office
 from tests.factories import (
     DraftFactory,
@@ -28,7 +29,7 @@ def make_submission(*, office: Office | None = None, **draft: Any) -> Submission
         municipality=office.municipality, responsible_office=office, service=form.service
     )
     made = DraftFactory(form=form, offer=offer, **draft)
-    return submission_create(draft=made, actor=made.applicant)
+    return submission_create(draft=made, actor=Actor.person(made.applicant))
 
 
 def add_attachment(

@@ -23,6 +23,7 @@ from rathaus.applications.drafts import DraftClosed
 from rathaus.applications.models import Attachment
 from rathaus.applications.submissions import submission_create, submission_problems
 from rathaus.cases.models import DocumentRequest
+from rathaus.core.actors import Actor
 from rathaus.core.errors import NotPermitted
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_handlers
@@ -71,7 +72,9 @@ def test_accepted_file_is_stored_hashed_and_scanned_clean(
     clamav, draft, media_root, sample, name, mime
 ):
     content = sample()
-    attachment = attachment_add(upload=upload(content, name), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(content, name), actor=Actor.person(draft.applicant), draft=draft
+    )
     attachment.refresh_from_db()
     assert attachment.scan_status == Attachment.ScanStatus.CLEAN
     assert attachment.scan_attempts == 1 and attachment.scanned_at is not None
@@ -98,7 +101,7 @@ def test_large_upload_from_a_temporary_file_is_hashed_while_stored(
     temporary = TemporaryUploadedFile("gross.pdf", "application/pdf", len(content), None)
     temporary.write(content)
     temporary.seek(0)
-    attachment = attachment_add(upload=temporary, actor=draft.applicant, draft=draft)
+    attachment = attachment_add(upload=temporary, actor=Actor.person(draft.applicant), draft=draft)
     assert attachment.sha256 == hashlib.sha256(content).hexdigest()
     assert (media_root / attachment.file.name).read_bytes() == content
     temporary.close()
@@ -107,7 +110,9 @@ def test_large_upload_from_a_temporary_file_is_hashed_while_stored(
 def test_audit_records_add_and_scan_without_file_content_or_name(clamav, draft):
     content = samples.pdf()
     attachment = attachment_add(
-        upload=upload(content, "Erika_Ausweis.pdf"), actor=draft.applicant, draft=draft
+        upload=upload(content, "Erika_Ausweis.pdf"),
+        actor=Actor.person(draft.applicant),
+        draft=draft,
     )
     added = AuditEvent.objects.get(action="attachment.add", object_id=str(attachment.pk))
     assert added.actor_id == str(draft.applicant.pk)
@@ -132,7 +137,9 @@ def test_audit_records_add_and_scan_without_file_content_or_name(clamav, draft):
 )
 def test_refused_by_content_whatever_the_name(clamav, draft, sample, name, message):
     with pytest.raises(UploadRefused, match=message) as refused:
-        attachment_add(upload=upload(sample(), name), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(sample(), name), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.field == "file"
     assert not Attachment.objects.exists()
     assert not AuditEvent.objects.filter(action="attachment.add").exists()
@@ -140,14 +147,18 @@ def test_refused_by_content_whatever_the_name(clamav, draft, sample, name, messa
 
 def test_executable_is_named_in_the_message(clamav, draft):
     with pytest.raises(UploadRefused, match="program") as refused:
-        attachment_add(upload=upload(samples.exe(), "bild.png"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(samples.exe(), "bild.png"),
+            actor=Actor.person(draft.applicant),
+            draft=draft,
+        )
     assert "PDF, JPEG, PNG, TIFF, ODT or DOCX" in refused.value.message
 
 
 def test_claimed_type_is_ignored_the_content_decides(clamav, draft):
     attachment = attachment_add(
         upload=upload(samples.png(), "foto.pdf", claimed="application/pdf"),
-        actor=draft.applicant,
+        actor=Actor.person(draft.applicant),
         draft=draft,
     )
     assert attachment.content_type == "image/png"
@@ -156,20 +167,28 @@ def test_claimed_type_is_ignored_the_content_decides(clamav, draft):
 def test_allowed_types_come_from_the_settings(clamav, draft, settings):
     settings.RATHAUS_UPLOAD_ALLOWED_TYPES = ["pdf"]
     with pytest.raises(UploadRefused, match=r"Only PDF are accepted\. The content .* PNG"):
-        attachment_add(upload=upload(samples.png(), "a.png"), actor=draft.applicant, draft=draft)
-    assert attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(samples.png(), "a.png"), actor=Actor.person(draft.applicant), draft=draft
+        )
+    assert attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
 
 
 def test_oversized_file_is_refused_naming_the_file_its_size_and_the_limit(clamav, draft, settings):
     settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 2 * MB
     content = samples.pdf(padding=bytes(int(2.25 * MB)))
     with pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(content, "x.pdf"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(content, "x.pdf"), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.message.startswith(
         "The file “x.pdf” is 2.3 MB. A file may be at most 2 MB. Please upload a smaller file"
     )
     with translation.override("de"), pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(content, "x.pdf"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(content, "x.pdf"), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.message.startswith(
         "Die Datei „x.pdf“ ist 2,3 MB groß. Eine Datei darf höchstens 2 MB groß sein. Bitte "
     )
@@ -180,7 +199,9 @@ def test_a_file_just_over_the_limit_never_reads_as_large_as_the_limit(clamav, dr
     # 10 MB and a few bytes used to read "larger than 10 MB (10 MB)".
     content = samples.pdf(padding=bytes(10 * MB))
     with pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(content, "scan.pdf"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(content, "scan.pdf"), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert "is 10.1 MB. A file may be at most 10 MB." in refused.value.message
 
 
@@ -188,16 +209,20 @@ def test_total_per_application_is_limited(clamav, draft, settings):
     settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 2 * MB
     settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES = 3 * MB
     big = samples.pdf(padding=bytes(int(1.4 * MB)))
-    attachment_add(upload=upload(big, "a.pdf"), actor=draft.applicant, draft=draft)
-    attachment_add(upload=upload(big, "b.pdf"), actor=draft.applicant, draft=draft)
+    attachment_add(upload=upload(big, "a.pdf"), actor=Actor.person(draft.applicant), draft=draft)
+    attachment_add(upload=upload(big, "b.pdf"), actor=Actor.person(draft.applicant), draft=draft)
     with pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(big, "c.pdf"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(big, "c.pdf"), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.message.startswith(
         "The file “c.pdf” is 1.5 MB; together with the files uploaded already (2.8 MB) that "
         "makes 4.3 MB. All files of one application together may be at most 3 MB."
     )
     with translation.override("de"), pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(big, "c.pdf"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(big, "c.pdf"), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.message.startswith(
         "Die Datei „c.pdf“ ist 1,5 MB groß. Zusammen mit den bereits hochgeladenen Dateien "
         "(2,8 MB) wären es 4,3 MB. Alle Dateien eines Antrags zusammen dürfen höchstens 3 MB "
@@ -206,17 +231,19 @@ def test_total_per_application_is_limited(clamav, draft, settings):
     assert Attachment.objects.count() == 2
     # Another application has its own total.
     other = DraftFactory(applicant=draft.applicant)
-    attachment_add(upload=upload(big, "c.pdf"), actor=draft.applicant, draft=other)
+    attachment_add(upload=upload(big, "c.pdf"), actor=Actor.person(draft.applicant), draft=other)
 
 
 def test_empty_file_is_refused(clamav, draft):
     with pytest.raises(UploadRefused, match="empty"):
-        attachment_add(upload=upload(b""), actor=draft.applicant, draft=draft)
+        attachment_add(upload=upload(b""), actor=Actor.person(draft.applicant), draft=draft)
 
 
 def test_eicar_is_refused_infected_and_its_content_deleted(clamav, draft, media_root):
     content = samples.eicar_in_pdf()
-    attachment = attachment_add(upload=upload(content), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(content), actor=Actor.person(draft.applicant), draft=draft
+    )
     attachment.refresh_from_db()
     assert attachment.scan_status == Attachment.ScanStatus.INFECTED
     assert attachment.scan_detail.startswith("Eicar-Test-Signature")
@@ -242,7 +269,9 @@ def test_scanner_unreachable_keeps_upload_pending_and_retries_later(
     no_clamd, draft, settings, clamd_url
 ):
     content = samples.pdf()
-    attachment = attachment_add(upload=upload(content), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(content), actor=Actor.person(draft.applicant), draft=draft
+    )
     assert attachment.scan_status == Attachment.ScanStatus.PENDING
     assert attachment.scan_attempts == 1
     assert attachment_status_text(attachment) == "waiting for virus scan"
@@ -282,13 +311,17 @@ def test_scanner_unreachable_keeps_upload_pending_and_retries_later(
 
 def test_without_any_scanner_plugin_uploads_stay_pending(clamav, draft, monkeypatch):
     monkeypatch.setattr(scanning, "virus_scanners", Registry("virus scanners"))
-    attachment = attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
     assert attachment.scan_status == Attachment.ScanStatus.PENDING
     assert OutboxMessage.objects.filter(topic="attachment.scan").count() == 1
 
 
 def test_rescan_pending_requeues_only_what_has_no_scan_waiting(no_clamd, draft):
-    attachment = attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
     assert attachment_rescan_pending() == 0  # the retry is queued already
     OutboxMessage.objects.filter(topic="attachment.scan").update(status=OutboxMessage.Status.FAILED)
     assert attachment_rescan_pending() == 1
@@ -299,27 +332,32 @@ def test_rescan_pending_requeues_only_what_has_no_scan_waiting(no_clamd, draft):
 
 def test_another_user_cannot_add_to_a_draft(clamav, draft):
     with pytest.raises(NotPermitted):
-        attachment_add(upload=upload(samples.pdf()), actor=UserFactory(), draft=draft)
+        attachment_add(upload=upload(samples.pdf()), actor=Actor.person(UserFactory()), draft=draft)
     assert not Attachment.objects.exists()
 
 
 def test_no_upload_to_a_submitted_draft(clamav, draft):
-    submission_create(draft=draft, actor=draft.applicant)
+    submission_create(draft=draft, actor=Actor.person(draft.applicant))
     with pytest.raises(DraftClosed):
-        attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+        )
 
 
 def test_required_document_must_belong_to_the_service(clamav, draft):
     own = RequiredDocumentFactory(service=draft.offer.service)
     foreign = RequiredDocumentFactory()
     attachment = attachment_add(
-        upload=upload(samples.pdf()), actor=draft.applicant, draft=draft, required_document=own
+        upload=upload(samples.pdf()),
+        actor=Actor.person(draft.applicant),
+        draft=draft,
+        required_document=own,
     )
     assert attachment.required_document == own
     with pytest.raises(UploadRefused, match="not asked for"):
         attachment_add(
             upload=upload(samples.pdf()),
-            actor=draft.applicant,
+            actor=Actor.person(draft.applicant),
             draft=draft,
             required_document=foreign,
         )
@@ -327,7 +365,7 @@ def test_required_document_must_belong_to_the_service(clamav, draft):
 
 @pytest.fixture
 def document_request(draft):
-    submission = submission_create(draft=draft, actor=draft.applicant)
+    submission = submission_create(draft=draft, actor=Actor.person(draft.applicant))
     return DocumentRequest.objects.create(
         case=submission.case,
         message="Bitte reichen Sie den Mietvertrag nach.",
@@ -338,7 +376,9 @@ def document_request(draft):
 def test_upload_for_a_document_request_joins_the_submission(clamav, document_request):
     applicant = document_request.case.submission.applicant
     attachment = attachment_add(
-        upload=upload(samples.pdf()), actor=applicant, document_request=document_request
+        upload=upload(samples.pdf()),
+        actor=Actor.person(applicant),
+        document_request=document_request,
     )
     assert attachment.submission == document_request.case.submission
     assert attachment.document_request == document_request
@@ -346,25 +386,31 @@ def test_upload_for_a_document_request_joins_the_submission(clamav, document_req
     assert attachment.scan_status == Attachment.ScanStatus.CLEAN
     with pytest.raises(NotPermitted):
         attachment_add(
-            upload=upload(samples.pdf()), actor=UserFactory(), document_request=document_request
+            upload=upload(samples.pdf()),
+            actor=Actor.person(UserFactory()),
+            document_request=document_request,
         )
     document_request.status = DocumentRequest.Status.FULFILLED
     document_request.save()
     with pytest.raises(UploadRefused, match="closed"):
         attachment_add(
-            upload=upload(samples.pdf()), actor=applicant, document_request=document_request
+            upload=upload(samples.pdf()),
+            actor=Actor.person(applicant),
+            document_request=document_request,
         )
 
 
 def test_remove_while_open_deletes_row_and_content_after_commit(
     clamav, draft, media_root, django_capture_on_commit_callbacks
 ):
-    attachment = attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
     stored = media_root / attachment.file.name
     with pytest.raises(NotPermitted):
-        attachment_remove(attachment=attachment, actor=UserFactory())
+        attachment_remove(attachment=attachment, actor=Actor.person(UserFactory()))
     with django_capture_on_commit_callbacks(execute=True):
-        attachment_remove(attachment=attachment, actor=draft.applicant)
+        attachment_remove(attachment=attachment, actor=Actor.person(draft.applicant))
     assert not Attachment.objects.exists()
     assert not stored.exists()
     removed = AuditEvent.objects.get(action="attachment.remove")
@@ -372,15 +418,19 @@ def test_remove_while_open_deletes_row_and_content_after_commit(
 
 
 def test_remove_is_refused_after_submission(clamav, draft):
-    attachment = attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
-    submission_create(draft=draft, actor=draft.applicant)
+    attachment = attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
+    submission_create(draft=draft, actor=Actor.person(draft.applicant))
     with pytest.raises(DraftClosed):
-        attachment_remove(attachment=attachment, actor=draft.applicant)
+        attachment_remove(attachment=attachment, actor=Actor.person(draft.applicant))
     assert Attachment.objects.filter(pk=attachment.pk).exists()
 
 
 def test_open_uses_the_current_verdict_not_a_stale_object(clamav, draft):
-    attachment = attachment_add(upload=upload(samples.pdf()), actor=draft.applicant, draft=draft)
+    attachment = attachment_add(
+        upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
+    )
     Attachment.objects.filter(pk=attachment.pk).update(scan_status="pending")
     assert attachment.scan_status == Attachment.ScanStatus.CLEAN  # stale in memory
     with pytest.raises(AttachmentNotReady):
@@ -420,7 +470,9 @@ def test_content_the_scanner_cannot_read_is_refused_before_storing(
     clamav, draft, media_root, sample, name, message
 ):
     with pytest.raises(UploadRefused) as refused:
-        attachment_add(upload=upload(sample(), name), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(sample(), name), actor=Actor.person(draft.applicant), draft=draft
+        )
     assert refused.value.message.startswith(message)
     assert refused.value.field == "file"
     assert not Attachment.objects.exists()
@@ -435,7 +487,9 @@ def test_refusals_are_told_in_german(clamav, draft):
     }
     for sample, start in expected.items():
         with translation.override("de"), pytest.raises(UploadRefused) as refused:
-            attachment_add(upload=upload(sample(), "a.docx"), actor=draft.applicant, draft=draft)
+            attachment_add(
+                upload=upload(sample(), "a.docx"), actor=Actor.person(draft.applicant), draft=draft
+            )
         assert refused.value.message.startswith(start), refused.value.message
         assert "Sie" in refused.value.message  # says what to do
 
@@ -444,9 +498,13 @@ def test_unpacked_limits_come_from_the_settings(clamav, draft, settings):
     settings.RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES = 1 * MB
     content = samples.docx_with("word/media/a.bin", os.urandom(MB + 1))
     with pytest.raises(UploadRefused, match="more than 1 MB once unpacked"):
-        attachment_add(upload=upload(content, "a.docx"), actor=draft.applicant, draft=draft)
+        attachment_add(
+            upload=upload(content, "a.docx"), actor=Actor.person(draft.applicant), draft=draft
+        )
     settings.RATHAUS_UPLOAD_MAX_UNPACKED_MEMBER_BYTES = 2 * MB
-    assert attachment_add(upload=upload(content, "a.docx"), actor=draft.applicant, draft=draft)
+    assert attachment_add(
+        upload=upload(content, "a.docx"), actor=Actor.person(draft.applicant), draft=draft
+    )
 
 
 @pytest.mark.parametrize(

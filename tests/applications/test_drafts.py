@@ -18,6 +18,7 @@ from rathaus.applications.models import Draft
 from rathaus.applications.reference_numbers import reference_number_next, reference_prefix
 from rathaus.applications.selectors import draft_get_own, drafts_of
 from rathaus.applications.submissions import submission_create
+from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound, NotPermitted
 from rathaus.core.models import AuditEvent
 from rathaus.organisations.selectors import Principal
@@ -67,19 +68,26 @@ def test_start_refuses_services_without_published_online_form():
 
 def test_save_step_keeps_invalid_values_and_completes_only_valid_steps():
     draft = DraftFactory(data={}, completed_steps=[])
-    errors = draft_save_step(draft=draft, step="dogs", values={"/dogs": 9}, actor=draft.applicant)
+    errors = draft_save_step(
+        draft=draft, step="dogs", values={"/dogs": 9}, actor=Actor.person(draft.applicant)
+    )
     assert errors == [("/dogs", "„Anzahl Hunde“ muss zwischen 1 und 5 liegen.")]
     draft.refresh_from_db()
     assert draft.data == {"dogs": 9}  # kept, so the citizen sees what was typed
     assert draft.completed_steps == []
     # Errors of other steps do not count on this step.
     assert (
-        draft_save_step(draft=draft, step="dogs", values={"/dogs": 2}, actor=draft.applicant) == []
+        draft_save_step(
+            draft=draft, step="dogs", values={"/dogs": 2}, actor=Actor.person(draft.applicant)
+        )
+        == []
     )
     draft.refresh_from_db()
     assert draft.completed_steps == ["dogs"]
     # Emptying a field removes it.
-    draft_save_step(draft=draft, step="dogs", values={"/dogs": None}, actor=draft.applicant)
+    draft_save_step(
+        draft=draft, step="dogs", values={"/dogs": None}, actor=Actor.person(draft.applicant)
+    )
     draft.refresh_from_db()
     assert "dogs" not in draft.data and draft.completed_steps == []
 
@@ -87,7 +95,10 @@ def test_save_step_keeps_invalid_values_and_completes_only_valid_steps():
 def test_save_step_extends_expiry_and_only_touches_the_steps_fields():
     draft = DraftFactory(expires_at=timezone.now() + dt.timedelta(days=1))
     draft_save_step(
-        draft=draft, step="dogs", values={"/dogs": 3, "/name": "Intruder"}, actor=draft.applicant
+        draft=draft,
+        step="dogs",
+        values={"/dogs": 3, "/name": "Intruder"},
+        actor=Actor.person(draft.applicant),
     )
     draft.refresh_from_db()
     assert draft.data == {"name": "Erika Mustermann", "dogs": 3}
@@ -98,9 +109,9 @@ def test_only_the_applicant_may_change_a_draft_and_others_get_not_found():
     draft = DraftFactory()
     other = UserFactory()
     with pytest.raises(NotPermitted):
-        draft_save_step(draft=draft, step="dogs", values={"/dogs": 1}, actor=other)
+        draft_save_step(draft=draft, step="dogs", values={"/dogs": 1}, actor=Actor.person(other))
     with pytest.raises(NotPermitted):
-        draft_delete(draft=draft, actor=other)
+        draft_delete(draft=draft, actor=Actor.person(other))
     with pytest.raises(NotFound):
         draft_get_own(actor=other, draft_id=draft.pk)
     assert draft_get_own(actor=draft.applicant, draft_id=draft.pk) == draft
@@ -110,13 +121,13 @@ def test_only_the_applicant_may_change_a_draft_and_others_get_not_found():
 def test_unknown_step_is_refused():
     draft = DraftFactory()
     with pytest.raises(Exception, match="Unbekannter Schritt"):
-        draft_save_step(draft=draft, step="nope", values={}, actor=draft.applicant)
+        draft_save_step(draft=draft, step="nope", values={}, actor=Actor.person(draft.applicant))
 
 
 def test_declarations_are_recorded_with_time_and_missing_ones_reported():
     draft = DraftFactory(declarations={})
     missing = draft_accept_declarations(
-        draft=draft, accepted={"truthful", "made-up"}, actor=draft.applicant
+        draft=draft, accepted={"truthful", "made-up"}, actor=Actor.person(draft.applicant)
     )
     assert missing == ["privacy"]
     draft.refresh_from_db()
@@ -125,9 +136,11 @@ def test_declarations_are_recorded_with_time_and_missing_ones_reported():
 
 def test_submitted_draft_is_closed():
     draft = DraftFactory()
-    submission_create(draft=draft, actor=draft.applicant)
+    submission_create(draft=draft, actor=Actor.person(draft.applicant))
     with pytest.raises(DraftClosed):
-        draft_save_step(draft=draft, step="dogs", values={"/dogs": 2}, actor=draft.applicant)
+        draft_save_step(
+            draft=draft, step="dogs", values={"/dogs": 2}, actor=Actor.person(draft.applicant)
+        )
     with pytest.raises(NotFound):
         draft_get_own(actor=draft.applicant, draft_id=draft.pk)
 
@@ -135,7 +148,7 @@ def test_submitted_draft_is_closed():
 def test_delete_removes_the_draft_and_audits():
     draft = DraftFactory()
     pk = draft.pk
-    draft_delete(draft=draft, actor=draft.applicant)
+    draft_delete(draft=draft, actor=Actor.person(draft.applicant))
     assert not Draft.objects.filter(pk=pk).exists()
     assert AuditEvent.objects.filter(action="draft.delete", object_id=str(pk)).exists()
 
@@ -199,7 +212,7 @@ def test_a_paid_draft_is_neither_deleted_nor_expired():
     )
     draft = DraftFactory(payment=payment, expires_at=timezone.now() - dt.timedelta(days=1))
     with pytest.raises(DraftPaid):
-        draft_delete(draft=draft, actor=draft.applicant)
+        draft_delete(draft=draft, actor=Actor.person(draft.applicant))
     assert drafts_expire().deleted == 0
     assert Draft.objects.filter(pk=draft.pk).exists()
 
@@ -224,12 +237,14 @@ def test_a_paid_fee_is_never_charged_twice_after_answers_change():
     )
     draft.payment = paid
     draft.save()
-    draft_save_step(draft=draft, step="dogs", values={"/dogs": 2}, actor=draft.applicant)
+    draft_save_step(
+        draft=draft, step="dogs", values={"/dogs": 2}, actor=Actor.person(draft.applicant)
+    )
     with pytest.raises(NothingToPay, match="25,00 €"):
         draft_payment_start(
             draft=draft,
             provider="sandbox",
-            actor=draft.applicant,
+            actor=Actor.person(draft.applicant),
             return_url="/antraege/",
             notify_url="http://testserver/zahlung/benachrichtigung/sandbox/",
         )

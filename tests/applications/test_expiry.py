@@ -12,6 +12,7 @@ from rathaus.applications.expiry import draft_remind, drafts_expire
 from rathaus.applications.models import Attachment, Draft
 from rathaus.applications.submissions import submission_create
 from rathaus.applications.tasks import drafts_expire_run
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
 from tests.factories import DraftFactory
 
@@ -111,7 +112,7 @@ def test_not_yet_expired_drafts_stay():
 
 def test_submitted_drafts_are_neither_reminded_nor_deleted(django_capture_on_commit_callbacks):
     draft = DraftFactory()
-    submission = submission_create(draft=draft, actor=draft.applicant)
+    submission = submission_create(draft=draft, actor=Actor.person(draft.applicant))
     with django_capture_on_commit_callbacks(execute=True):
         report_remind = drafts_expire(now=timezone.now() + timedelta(days=25))
         report_delete = drafts_expire(now=timezone.now() + timedelta(days=40))

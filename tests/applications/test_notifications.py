@@ -15,6 +15,7 @@ from rathaus.applications.notifications import (
 )
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import Case, DocumentRequest, StatusChange
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_enqueue
 from tests.factories import DraftFactory
@@ -70,7 +71,7 @@ def _texts(message) -> tuple[str, str]:
 
 def _submission(*, language="de", **kwargs) -> Submission:
     draft = DraftFactory(data={"name": FORM_NAME, "dogs": 2}, **kwargs)
-    return submission_create(draft=draft, actor=draft.applicant, language=language)
+    return submission_create(draft=draft, actor=Actor.person(draft.applicant), language=language)
 
 
 def test_received_mail_goes_out_via_smtp_once_without_form_data(smtp):

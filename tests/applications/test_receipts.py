@@ -11,10 +11,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from rathaus.applications.models import Attachment, Submission
 from rathaus.applications.receipts import receipt_create, receipt_render
 from rathaus.applications.submissions import submission_create
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.organisations.models import Organisation
 from rathaus.payments.models import Payment
-from rathaus.seals.demo_ca import SEAL_NAME, demo_ca_create
+from rathaus.seals.demo_ca import SEAL_NAME
 from rathaus.seals.validation import pdf_seal_validate
 from tests.factories import DraftFactory
 from tests.pdf_conformance import pdfa2_problems
@@ -71,12 +72,6 @@ SCHEMA = {
     },
     "required": ["name", "dogs"],
 }
-
-
-@pytest.fixture(scope="module")
-def seal_files(tmp_path_factory):
-    files, _ = demo_ca_create(directory=tmp_path_factory.mktemp("seal"))
-    return files
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +154,7 @@ def _submission(*, language="de", attachments=True, **draft_kwargs) -> Submissio
         )
         attachment.file.save("x", ContentFile(content), save=False)
         attachment.save()
-    return submission_create(draft=draft, actor=draft.applicant, language=language)
+    return submission_create(draft=draft, actor=Actor.person(draft.applicant), language=language)
 
 
 def test_receipt_is_tagged_pdfa2_with_the_submission_in_german():
@@ -287,7 +282,7 @@ def test_receipt_create_seals_stores_and_is_idempotent():
 def test_outbox_creates_receipt_and_mail_after_submission(django_capture_on_commit_callbacks):
     draft = DraftFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        submission = submission_create(draft=draft, actor=draft.applicant)
+        submission = submission_create(draft=draft, actor=Actor.person(draft.applicant))
     submission.refresh_from_db()
     assert submission.receipt and submission.receipt_sha256
     assert pdf_seal_validate(pdf=submission.receipt.read()).ok

@@ -17,15 +17,14 @@ from rathaus.applications.events import AttachmentScanned, SubmissionCreated
 from rathaus.applications.models import Attachment, Handover, NotificationSent
 from rathaus.applications.scanning import ScanResult, VirusScanner
 from rathaus.applications.submissions import submission_create
-from rathaus.core import events
-from rathaus.core.events import Subscription
+from rathaus.core.actors import Actor
 from rathaus.core.models import OutboxMessage
 from rathaus.core.outbox import outbox_handlers
 from rathaus.core.outbox_runner import outbox_process
 from rathaus.core.registries import Registry
-from rathaus.seals.demo_ca import demo_ca_create
 from tests.applications import upload_samples as samples
 from tests.applications.inbox_data import add_attachment
+from tests.core.event_probe import probe_subscribe
 from tests.factories import DraftFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,24 +36,9 @@ FOLLOW_UPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def seal_files(tmp_path_factory):
-    files, _ = demo_ca_create(directory=tmp_path_factory.mktemp("seal"))
-    return files
-
-
-@pytest.fixture
-def sealed(settings, tmp_path, seal_files):
-    """Receipts can be sealed and stored."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.RATHAUS_SEAL_KEY_FILE = str(seal_files.seal_key)
-    settings.RATHAUS_SEAL_CERT_FILE = str(seal_files.seal_cert)
-    settings.RATHAUS_SEAL_CHAIN_FILES = [str(seal_files.ca_cert)]
-
-
 def _submit():
     draft = DraftFactory()
-    return submission_create(draft=draft, actor=draft.applicant)
+    return submission_create(draft=draft, actor=Actor.person(draft.applicant))
 
 
 def test_submission_publishes_one_event_to_each_follow_up_with_ids_only():
@@ -161,11 +145,7 @@ class _Verdict(VirusScanner):
 @pytest.fixture
 def probe(monkeypatch):
     """A subscriber of `attachment.scanned` for this test only (its messages are not run)."""
-    subscription = Subscription(
-        event=AttachmentScanned, name="tests.probe", handler=lambda event: None, app="tests"
-    )
-    monkeypatch.setitem(events.subscriptions, AttachmentScanned.name, [subscription])
-    return subscription
+    return probe_subscribe(monkeypatch, AttachmentScanned)
 
 
 @pytest.mark.parametrize("infected", [False, True])
@@ -179,7 +159,7 @@ def test_scan_verdict_publishes_attachment_scanned(
     monkeypatch.setattr(scanning, "virus_scanners", scanners)
     draft = DraftFactory()
     upload = SimpleUploadedFile("nachweis.pdf", samples.pdf(), content_type="application/pdf")
-    attachment = attachment_add(upload=upload, actor=draft.applicant, draft=draft)
+    attachment = attachment_add(upload=upload, actor=Actor.person(draft.applicant), draft=draft)
     message = OutboxMessage.objects.get(topic=probe.topic)
     event = AttachmentScanned.from_payload(message.payload)
     assert event.attachment_id == attachment.pk
@@ -193,7 +173,7 @@ def test_no_verdict_publishes_nothing(probe, monkeypatch, settings, tmp_path):
     monkeypatch.setattr(scanning, "virus_scanners", Registry("virus scanners"))
     draft = DraftFactory()
     upload = SimpleUploadedFile("nachweis.pdf", samples.pdf(), content_type="application/pdf")
-    attachment_add(upload=upload, actor=draft.applicant, draft=draft)
+    attachment_add(upload=upload, actor=Actor.person(draft.applicant), draft=draft)
     assert not OutboxMessage.objects.filter(topic=probe.topic).exists()
 
 

@@ -10,6 +10,7 @@ from rathaus.applications.submissions import (
     submission_problems,
 )
 from rathaus.cases.models import Case
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
 from tests.factories import DraftFactory, RequiredDocumentFactory
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_complete_draft_becomes_one_submission_with_reference_and_outbox():
     draft = DraftFactory()
-    submission = submission_create(draft=draft, actor=draft.applicant)
+    submission = submission_create(draft=draft, actor=Actor.person(draft.applicant))
     assert submission.reference.endswith("-000001")
     assert submission.data == {"name": "Erika Mustermann", "dogs": 1}
     assert submission.schema_version == draft.form.version
@@ -37,16 +38,16 @@ def test_complete_draft_becomes_one_submission_with_reference_and_outbox():
     assert follow_ups == {"receipt", "notify", "handover"}
     # The same draft again (second click): the same submission, nothing new.
     messages = OutboxMessage.objects.count()
-    assert submission_create(draft=draft, actor=draft.applicant) == submission
+    assert submission_create(draft=draft, actor=Actor.person(draft.applicant)) == submission
     assert Submission.objects.count() == 1
     assert OutboxMessage.objects.count() == messages
 
 
 def test_reference_numbers_count_per_municipality():
     first = DraftFactory()
-    a = submission_create(draft=first, actor=first.applicant)
+    a = submission_create(draft=first, actor=Actor.person(first.applicant))
     other = DraftFactory()
-    b = submission_create(draft=other, actor=other.applicant)
+    b = submission_create(draft=other, actor=Actor.person(other.applicant))
     assert a.reference.endswith("-000001") and b.reference.endswith("-000001")
     assert a.municipality != b.municipality
 
@@ -59,7 +60,7 @@ def test_incomplete_draft_is_refused_with_every_problem():
     assert [d.name_de for d in problems.missing_documents] == ["Nachweis"]
     assert problems.missing_declarations == ["truthful", "privacy"]
     with pytest.raises(SubmissionIncomplete):
-        submission_create(draft=draft, actor=draft.applicant)
+        submission_create(draft=draft, actor=Actor.person(draft.applicant))
     assert not Submission.objects.exists()
 
 
@@ -72,7 +73,7 @@ def test_someone_else_cannot_submit_a_draft():
     draft = DraftFactory()
     other = DraftFactory().applicant
     with pytest.raises(Exception, match="anderen Person"):
-        submission_create(draft=draft, actor=other)
+        submission_create(draft=draft, actor=Actor.person(other))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,7 +85,7 @@ def test_concurrent_submits_of_one_draft_yield_exactly_one_submission():
     def submit():
         try:
             barrier.wait()
-            results.append(submission_create(draft=draft, actor=draft.applicant).pk)
+            results.append(submission_create(draft=draft, actor=Actor.person(draft.applicant)).pk)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -177,7 +177,7 @@ def test_inbox_lists_only_the_clerks_offices_newest_first(submission, clerk):
         selectors.inbox_case_get(user=outsider, case_id=submission.case_id)
 
 
-def test_client_queue_is_the_municipality_oldest_first(submission):
+def test_client_queue_is_the_municipality_newest_first(submission):
     newer = make_submission(office=submission.office)
     make_submission()
     writer = client_create(
@@ -187,7 +187,7 @@ def test_client_queue_is_the_municipality_oldest_first(submission):
         scopes=["applications:read"],
     )
     queue = selectors.client_cases(actor=Actor.api_client(writer))
-    assert [c.pk for c in queue] == [submission.case_id, newer.case_id]
+    assert [c.pk for c in queue] == [newer.case_id, submission.case_id]  # as docs/api.md says
     assert not selectors.client_cases(actor=Actor.system("tests")).exists()
 
 

@@ -20,7 +20,7 @@ from rathaus.cases.services import (
     document_request_create,
     document_request_fulfil,
 )
-from rathaus.core.actors import actor_of
+from rathaus.core.actors import Actor, actor_of
 from rathaus.core.errors import DomainError, NotPermitted
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.staff.models import Role
@@ -106,16 +106,19 @@ def test_clerk_of_another_office_and_citizens_cannot_change_status(submission):
 
 def test_api_client_needs_municipality_and_write_scope(submission):
     writer = client_create(
-        actor=None,
+        actor=Actor.system("test"),
         name="Fachverfahren",
         municipality=submission.municipality,
         scopes=["applications:read", "applications:write"],
     )
     reader = client_create(
-        actor=None, name="Leser", municipality=submission.municipality, scopes=["applications:read"]
+        actor=Actor.system("test"),
+        name="Leser",
+        municipality=submission.municipality,
+        scopes=["applications:read"],
     )
     foreign = client_create(
-        actor=None,
+        actor=Actor.system("test"),
         name="Fremd",
         municipality=OfficeFactory().municipality,
         scopes=["applications:write"],

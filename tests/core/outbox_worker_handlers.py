@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.audit_actions import register_actions
 from rathaus.core.models import AuditEvent
@@ -34,7 +35,7 @@ def blocking_handler(payload: dict[str, Any]) -> None:
     key = payload["key"]
     with transaction.atomic():
         if effects(key) == 0:
-            audit_record(actor=None, action=EFFECT_ACTION, details={"key": key})
+            audit_record(actor=Actor.system("test"), action=EFFECT_ACTION, details={"key": key})
     with (folder / "runs.log").open("a") as log:
         log.write(f"{os.getpid()}\n")
     (folder / f"started-{os.getpid()}").touch()

@@ -1,6 +1,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.audit_actions import register_actions
 from rathaus.core.models import AuditEvent, AuditLogImmutableError
@@ -20,7 +21,7 @@ register_actions(
 
 def _event() -> AuditEvent:
     with transaction.atomic():
-        return audit_record(actor=None, action="test.action", details={"a": 1})
+        return audit_record(actor=Actor.system("test"), action="test.action", details={"a": 1})
 
 
 def test_system_actor_and_request_context_are_recorded():
@@ -43,7 +44,7 @@ def test_user_actor_is_recorded(django_user_model):
 @pytest.mark.django_db(transaction=True)
 def test_audit_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        audit_record(actor=None, action="test.action")
+        audit_record(actor=Actor.system("test"), action="test.action")
 
 
 def test_model_update_and_delete_are_refused():
@@ -83,5 +84,7 @@ def test_audit_event_rolls_back_with_the_change():
     municipality = MunicipalityFactory()
     before = AuditEvent.objects.count()
     with pytest.raises(Exception):  # noqa: B017
-        municipality_services.municipality_update(actor=None, municipality=municipality, ars="bad")
+        municipality_services.municipality_update(
+            actor=Actor.system("test"), municipality=municipality, ars="bad"
+        )
     assert AuditEvent.objects.count() == before

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.audit_actions import register_actions
 from rathaus.core.database_roles import owner_connection
@@ -57,7 +58,7 @@ def app_role():
 @pytest.mark.django_db
 def test_truncate_is_refused_even_for_the_owner():
     with transaction.atomic():
-        audit_record(actor=None, action="test.action")
+        audit_record(actor=Actor.system("test"), action="test.action")
     _refused("TRUNCATE core_auditevent", "append-only")
     _refused("TRUNCATE core_auditevent CASCADE", "append-only")
     assert AuditEvent.objects.filter(action="test.action").exists()
@@ -83,10 +84,11 @@ def test_truncate_trigger_migration_is_reversible():
 @pytest.mark.django_db
 def test_app_role_may_only_insert_and_select_in_the_audit_trail(app_role):
     with transaction.atomic():
-        existing = audit_record(actor=None, action="test.before")
+        existing = audit_record(actor=Actor.system("test"), action="test.before")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {app_role}")
-        event = audit_record(actor=None, action="test.as_app_role")  # INSERT … RETURNING
+        # INSERT … RETURNING
+        event = audit_record(actor=Actor.system("test"), action="test.as_app_role")
         assert AuditEvent.objects.filter(pk__in=[existing.pk, event.pk]).count() == 2
         for sql, match in (
             (f"UPDATE core_auditevent SET action = 'x' WHERE id = {event.pk}", "permission"),

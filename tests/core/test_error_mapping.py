@@ -66,38 +66,47 @@ def test_every_app_error_derives_from_the_right_core_class():
 # --- The three surfaces, with the same errors -------------------------------------------
 
 
+# The portal (its layout, no staff navigation) and /intern/ (the staff layout, after a staff
+# login): the language asked for and the texts of its error pages.
+SURFACES = {
+    "portal": {
+        "language": "en",
+        "prefix": "/",
+        "staff": False,
+        "texts": {409: "Not possible at the moment", 400: "Request not possible"},
+    },
+    "staff": {
+        "language": "de",
+        "prefix": "/intern/",
+        "staff": True,
+        "texts": {409: "Derzeit nicht möglich"},
+    },
+}
+
+
 @pytest.mark.urls("tests.core.error_urls")
 @pytest.mark.django_db
+@pytest.mark.parametrize("surface", list(SURFACES))
 @pytest.mark.parametrize("kind", list(ERRORS))
-def test_portal_answers_with_the_error_page(kind):
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/fehlertest/{kind}/")
+def test_portal_and_staff_area_answer_with_the_error_page_in_their_layout(surface, kind):
+    config = SURFACES[surface]
+    client = Client(HTTP_ACCEPT_LANGUAGE=config["language"])
+    if config["staff"]:
+        login_with_mfa(client, make_staff("clerk", (OfficeFactory(), Role.CASE_WORKER)))
+    response = client.get(f"{config['prefix']}fehlertest/{kind}/")
     assert response.status_code == STATUS[kind]
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assert f"Message of {kind} {ESCAPED}." in html  # the safe message, escaped
     assert "Traceback" not in html and "error_urls.py" not in html
-    assert 'class="site-nav"' not in html  # portal layout: no staff navigation
-    if STATUS[kind] == 409:
-        assert "Not possible at the moment" in html
-    if STATUS[kind] == 400:
-        assert "Request not possible" in html
-
-
-@pytest.mark.urls("tests.core.error_urls")
-@pytest.mark.django_db
-@pytest.mark.parametrize("kind", list(ERRORS))
-def test_staff_area_answers_with_the_error_page_in_the_staff_layout(kind):
-    client = Client(HTTP_ACCEPT_LANGUAGE="de")
-    login_with_mfa(client, make_staff("clerk", (OfficeFactory(), Role.CASE_WORKER)))
-    response = client.get(f"/intern/fehlertest/{kind}/")
-    assert response.status_code == STATUS[kind]
-    html = response.content.decode()
-    assert f"Message of {kind} {ESCAPED}." in html
-    assert "Traceback" not in html
-    assert 'href="/intern/antraege/"' in html or 'class="site-nav"' in html  # staff navigation
-    assert "Zur Startseite des internen Bereichs" in html
-    if STATUS[kind] == 409:
-        assert "Derzeit nicht möglich" in html
+    if config["staff"]:
+        assert 'href="/intern/antraege/"' in html or 'class="site-nav"' in html
+        assert "Zur Startseite des internen Bereichs" in html
+    else:
+        assert 'class="site-nav"' not in html  # portal layout: no staff navigation
+    text = config["texts"].get(STATUS[kind])
+    if text:
+        assert text in html
 
 
 @pytest.mark.urls("tests.core.error_urls")

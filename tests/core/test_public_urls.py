@@ -9,6 +9,7 @@ from django.core import mail
 from rathaus.applications.notifications import document_request_notify, status_change_notify
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import Case, DocumentRequest, StatusChange
+from rathaus.core.actors import Actor
 from rathaus.core.public_urls import public_url
 from tests.factories import DraftFactory
 
@@ -28,7 +29,7 @@ def submission(db, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.RATHAUS_PUBLIC_URL = PUBLIC_URL
     draft = DraftFactory(data={"name": "Erika Beispiel", "dogs": 2})
-    return submission_create(draft=draft, actor=draft.applicant, language="de")
+    return submission_create(draft=draft, actor=Actor.person(draft.applicant), language="de")
 
 
 def _links(message) -> list[str]:

@@ -22,6 +22,7 @@ from rathaus.applications.form_schema import definition_errors, form_data_valida
 from rathaus.applications.models import FormDefinition, Submission
 from rathaus.applications.submissions import submission_problems
 from rathaus.catalog.models import LocalService, Service
+from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.demo import accounts
 from rathaus.demo.data import forms
@@ -164,9 +165,14 @@ def test_the_demo_citizen_can_fill_in_hund_anmelden_up_to_proof_and_payment(demo
     assert draft.data["holder"]["last_name"] == "Mustermann"
     assert draft.data["holder"]["date_of_birth"] == "1984-03-12"
     for step, values in hund_anmelden.EXAMPLE.items():
-        assert draft_save_step(draft=draft, step=step, values=values, actor=citizen) == []
+        assert (
+            draft_save_step(draft=draft, step=step, values=values, actor=Actor.person(citizen))
+            == []
+        )
     missing = draft_accept_declarations(
-        draft=draft, accepted={"truthful", "privacy", "dog_tag", "no_dangerous_dog"}, actor=citizen
+        draft=draft,
+        accepted={"truthful", "privacy", "dog_tag", "no_dangerous_dog"},
+        actor=Actor.person(citizen),
     )
     assert missing == []
     draft.refresh_from_db()

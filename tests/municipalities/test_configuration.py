@@ -18,6 +18,7 @@ from rathaus.municipalities.configuration import (
     fitconnect_destinations_for,
     mail_sender_for,
     payment_account_for,
+    payment_secrets_decrypt,
     seal_configuration_for,
 )
 from rathaus.municipalities.configuration_services import (
@@ -50,12 +51,9 @@ DESTINATION = {
 
 
 @pytest.fixture(autouse=True)
-def config_key(settings):
-    key = Fernet.generate_key().decode()
-    settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [key]
+def _installation(settings, config_key):
     settings.DEFAULT_FROM_EMAIL = "rathaus <noreply@installation.example>"
     settings.RATHAUS_FITCONNECT_DESTINATIONS = "[]"
-    return key
 
 
 @pytest.fixture
@@ -337,3 +335,24 @@ def test_a_payment_account_needs_a_provider_key_and_long_secrets():
     with pytest.raises(ValidationError, match="at least 16 characters"):
         payment_account_set(actor=ACTOR, profile=profile, provider="sandbox", secrets=["short"])
     assert not PaymentAccount.objects.exists()
+
+
+@pytest.mark.parametrize("member", ["d", "p", "q", "dp", "dq", "qi", "k"])
+def test_a_destination_key_with_private_members_is_refused(member):
+    public = {"kty": "RSA", "n": "sXch", "e": "AQAB", "use": "enc", "alg": "RSA-OAEP-256"}
+    entry = {key: value for key, value in DESTINATION.items() if key != "key_file"}
+    assert fitconnect_destinations_parse([{**entry, "key": public}])[0]["key"] == public
+    with pytest.raises(ValidationError) as caught:
+        fitconnect_destinations_parse([{**entry, "key": {**public, member: "c2VjcmV0"}}])
+    message = " ".join(caught.value.message_dict["fitconnect_destinations"])
+    assert "public key" in message and member in message
+
+
+def test_payment_secrets_the_key_does_not_decrypt_can_be_replaced(settings):
+    profile = own_profile(MunicipalityFactory())
+    payment_account_set(actor=ACTOR, profile=profile, provider="sandbox", secrets=["a" * 20])
+    settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    account = payment_account_set(
+        actor=ACTOR, profile=profile, provider="sandbox", secrets=["b" * 20]
+    )
+    assert payment_secrets_decrypt(account.secrets_encrypted) == (b"b" * 20,)

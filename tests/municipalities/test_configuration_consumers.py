@@ -5,7 +5,6 @@ FIT-Connect hands a submission over to the destinations of its municipality."""
 import json
 
 import pytest
-from cryptography.fernet import Fernet
 from django.test import Client
 from jwcrypto import jwk
 
@@ -27,8 +26,7 @@ WEBHOOK = "/zahlung/benachrichtigung/sandbox/"
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+def _settings(settings, config_key):
     settings.RATHAUS_PAYMENT_PROVIDERS = ["invoice", "sandbox"]
     settings.RATHAUS_PAYMENT_SANDBOX_SECRET = INSTALLATION_SECRET
     settings.RATHAUS_PAYMENT_WEBHOOK_TOLERANCE_SECONDS = 300

@@ -6,23 +6,27 @@ import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
 
+from rathaus.core.errors import Conflict
 from rathaus.core.models import AuditEvent
 from rathaus.municipalities.configuration import kek_for
-from rathaus.municipalities.configuration_services import configuration_secrets_rotate, kek_rotate
+from rathaus.municipalities.configuration_services import (
+    configuration_profile_delete,
+    configuration_profile_update,
+    configuration_secrets_rotate,
+    kek_rotate,
+)
 from rathaus.municipalities.kek import KekError, KekProvider, kek_providers
 from rathaus.municipalities.models import ConfigurationProfile, KeyEncryptionKey
+from rathaus.municipalities.services import municipality_update
 from tests.factories import MunicipalityFactory
-from tests.municipalities.configuration_data import ACTOR, provider_profile, serve
+from tests.municipalities.configuration_data import ACTOR, own_profile, provider_profile, serve
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture(autouse=True)
-def config_key(settings):
-    key = Fernet.generate_key().decode()
-    settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [key]
+def _local_kek(settings, config_key):
     settings.RATHAUS_KEK_PROVIDER = "local"
-    return key
 
 
 def test_each_municipality_gets_its_own_kek_on_first_use():
@@ -151,3 +155,52 @@ def test_kek_providers_are_a_plugin_point(settings):
     rotated = kek_for(municipality=municipality)
     assert rotated.versions[0].provider == "local"
     assert rotated.unwrap(rotated.rewrap(wrapped)) == b"fedcba9876543210"
+
+
+def test_data_wrapped_with_the_providers_kek_stay_readable_after_an_own_kek():
+    provider = provider_profile()
+    kek_rotate(actor=ACTOR, profile=provider)
+    municipality = MunicipalityFactory()
+    serve(municipality, provider)
+    data_key = os.urandom(32)
+    wrapped = kek_for(municipality=municipality).wrap(data_key)
+    assert wrapped.split(".")[1] == str(provider.pk)
+    # The municipality gets its own KEK: new wraps use it, old values still unwrap.
+    own = own_profile(municipality)
+    kek_rotate(actor=ACTOR, profile=own)
+    kek = kek_for(municipality=municipality)
+    assert kek.unwrap(wrapped) == data_key
+    fresh = kek.wrap(data_key)
+    assert fresh.split(".")[1] == str(own.pk)
+    assert kek.needs_rewrap(wrapped) and not kek.needs_rewrap(fresh)
+    moved = kek.rewrap(wrapped)
+    assert moved.split(".")[1] == str(own.pk) and kek.unwrap(moved) == data_key
+    # Still no other municipality reads it.
+    with pytest.raises(KekError, match="another municipality"):
+        kek_for(municipality=MunicipalityFactory()).unwrap(wrapped)
+
+
+def test_a_kek_that_protects_data_cannot_be_taken_away():
+    provider = provider_profile()
+    kek_rotate(actor=ACTOR, profile=provider)
+    other = provider_profile("Anderes Rechenzentrum")
+    municipality = MunicipalityFactory()
+    municipality_update(actor=ACTOR, municipality=municipality, configuration_provider=provider)
+    with pytest.raises(Conflict, match="would become unreadable") as caught:
+        municipality_update(actor=ACTOR, municipality=municipality, configuration_provider=other)
+    assert caught.value.field == "configuration_provider"
+    with pytest.raises(Conflict, match="would become unreadable"):
+        municipality_update(actor=ACTOR, municipality=municipality, configuration_provider=None)
+    municipality.refresh_from_db()
+    assert municipality.configuration_provider == provider
+    # Nor can the profile be deleted or given to a municipality.
+    with pytest.raises(Conflict, match="cannot be deleted"):
+        configuration_profile_delete(actor=ACTOR, profile=provider)
+    with pytest.raises(Conflict, match="cannot be changed"):
+        configuration_profile_update(
+            actor=ACTOR, profile=provider, kind="municipality", municipality=municipality
+        )
+    # A provider without a KEK can be changed freely.
+    municipality_update(
+        actor=ACTOR, municipality=MunicipalityFactory(), configuration_provider=other
+    )

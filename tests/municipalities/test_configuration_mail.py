@@ -2,7 +2,6 @@
 profile, else its IT service provider's), else from DEFAULT_FROM_EMAIL."""
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core import mail
 
 from rathaus.applications.expiry import draft_reminder_send
@@ -18,8 +17,7 @@ DUEREN = "Stadt Düren <buergerservice@dueren.example>"
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+def _settings(settings, config_key):
     settings.DEFAULT_FROM_EMAIL = INSTALLATION
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

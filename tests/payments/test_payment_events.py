@@ -3,9 +3,7 @@ amount only."""
 
 import pytest
 
-from rathaus.core import events
 from rathaus.core.actors import Actor
-from rathaus.core.events import Subscription
 from rathaus.core.models import OutboxMessage
 from rathaus.payments.events import PaymentSettled
 from rathaus.payments.services import (
@@ -16,6 +14,7 @@ from rathaus.payments.services import (
     payment_start,
 )
 from rathaus.staff.models import Role
+from tests.core.event_probe import probe_subscribe, probed
 from tests.factories import MunicipalityFactory, OfficeFactory, UserFactory
 from tests.payments.conftest import notification, notify_url
 from tests.staff.people import make_staff
@@ -26,18 +25,24 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def probe(monkeypatch):
     """A subscriber of `payment.settled` for this test only (its messages are not run)."""
-    subscription = Subscription(
-        event=PaymentSettled, name="tests.probe", handler=lambda event: None, app="tests"
-    )
-    monkeypatch.setitem(events.subscriptions, PaymentSettled.name, [subscription])
-    return subscription
+    return probe_subscribe(monkeypatch, PaymentSettled)
 
 
 def settled(probe) -> list[PaymentSettled]:
-    return [
-        PaymentSettled.from_payload(m.payload)
-        for m in OutboxMessage.objects.filter(topic=probe.topic).order_by("id")
-    ]
+    return probed(probe)
+
+
+def _invoice(*, municipality, payer, amount_cents: int, description: str):
+    """A payment by invoice (open until the cash office records it)."""
+    return payment_start(
+        municipality=municipality,
+        provider="invoice",
+        amount_cents=amount_cents,
+        description=description,
+        payer=Actor.person(payer),
+        return_url="/antraege/",
+        notify_url=notify_url(),
+    ).payment
 
 
 def test_provider_notification_that_settles_publishes_once(probe, sandbox_payment):
@@ -61,26 +66,12 @@ def test_cash_office_recording_an_invoice_publishes_and_refund_or_cancel_do_not(
         "kasse-events", (OfficeFactory(municipality=municipality), Role.CASH_OFFICE)
     )
     payer = UserFactory()
-    invoice = payment_start(
-        municipality=municipality,
-        provider="invoice",
-        amount_cents=2500,
-        description="Hundesteuer",
-        payer=Actor.person(payer),
-        return_url="/antraege/",
-        notify_url=notify_url(),
-    ).payment
+    invoice = _invoice(
+        municipality=municipality, payer=payer, amount_cents=2500, description="Hundesteuer"
+    )
     payment_mark_received(payment=invoice, actor=Actor.person(cashier))
     assert [e.payment_id for e in settled(probe)] == [invoice.pk]
     payment_refund(payment=invoice, actor=Actor.person(cashier))
-    other = payment_start(
-        municipality=municipality,
-        provider="invoice",
-        amount_cents=100,
-        description="Gebühr",
-        payer=Actor.person(payer),
-        return_url="/antraege/",
-        notify_url=notify_url(),
-    ).payment
+    other = _invoice(municipality=municipality, payer=payer, amount_cents=100, description="Gebühr")
     payment_cancel(payment=other, actor=Actor.person(payer))
     assert [e.payment_id for e in settled(probe)] == [invoice.pk]

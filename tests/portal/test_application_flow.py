@@ -14,6 +14,7 @@ from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.catalog.models import Service
+from rathaus.core.actors import Actor
 from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.factories import (
@@ -183,7 +184,7 @@ def test_other_peoples_drafts_and_submissions_are_404(client, citizen):
     assert client.get(reverse("apply:step", args=[draft.pk, "person"])).status_code == 404
     assert client.post(reverse("apply:submit", args=[draft.pk])).status_code == 404
     other = DraftFactory()
-    submission = submission_create(draft=other, actor=other.applicant)
+    submission = submission_create(draft=other, actor=Actor.person(other.applicant))
     for name in ("confirmation", "detail", "receipt"):
         assert client.get(reverse(f"apply:{name}", args=[submission.pk])).status_code == 404
     assert not Submission.objects.filter(draft=draft).exists()
@@ -232,7 +233,7 @@ def test_english_rendering(client, citizen):
 def test_overview_lists_drafts_and_submissions(client, citizen, django_assert_max_num_queries):
     open_drafts = [DraftFactory(applicant=citizen) for _ in range(3)]
     done = DraftFactory(applicant=citizen)
-    submission = submission_create(draft=done, actor=citizen)
+    submission = submission_create(draft=done, actor=Actor.person(citizen))
     DraftFactory()  # someone else's
     with django_assert_max_num_queries(12):
         page = client.get(reverse("apply:overview"))
@@ -247,7 +248,7 @@ def test_overview_lists_drafts_and_submissions(client, citizen, django_assert_ma
 
 def test_detail_shows_status_history_next_step_and_office(client, citizen):
     draft = DraftFactory(applicant=citizen)
-    submission = submission_create(draft=draft, actor=citizen)
+    submission = submission_create(draft=draft, actor=Actor.person(citizen))
     StatusChange.objects.create(
         case=submission.case, status=Case.Status.IN_PROGRESS, note="Wir prüfen Ihre Angaben."
     )
@@ -262,7 +263,7 @@ def test_detail_shows_status_history_next_step_and_office(client, citizen):
 
 def test_document_request_upload_and_fulfil(client, citizen, clamav, media_root):  # noqa: F811
     draft = DraftFactory(applicant=citizen)
-    submission = submission_create(draft=draft, actor=citizen)
+    submission = submission_create(draft=draft, actor=Actor.person(citizen))
     Case.objects.filter(pk=submission.case_id).update(status=Case.Status.QUERY)
     requested = DocumentRequest.objects.create(
         case=submission.case,
@@ -349,7 +350,7 @@ def test_proxy_not_covering_the_service_gets_a_clear_page(client, citizen):
 
 def test_submitted_application_pages_need_the_trust_level_too(client, citizen):
     draft = DraftFactory(applicant=citizen, form__service__min_trust_level="substantial")
-    submission = submission_create(draft=draft, actor=citizen)
+    submission = submission_create(draft=draft, actor=Actor.person(citizen))
     for url in (
         reverse("apply:detail", args=[submission.pk]),
         reverse("apply:receipt", args=[submission.pk]),

@@ -14,7 +14,7 @@ from rathaus.applications.models import Submission
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import Case
 from rathaus.cases.services import case_status_change, document_request_create
-from rathaus.core.actors import actor_of
+from rathaus.core.actors import Actor, actor_of
 from rathaus.staff.models import Role
 from tests.factories import DraftFactory, UserFactory
 from tests.staff.people import make_staff
@@ -36,7 +36,7 @@ def html_of(client, url: str) -> str:
 
 
 def submitted(draft) -> Submission:
-    return submission_create(draft=draft, actor=draft.applicant)
+    return submission_create(draft=draft, actor=Actor.person(draft.applicant))
 
 
 def test_application_pages_keep_the_municipalitys_branding(client, citizen):

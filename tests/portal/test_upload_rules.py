@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import DocumentRequest
+from rathaus.core.actors import Actor
 from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.factories import DraftFactory, RequiredDocumentFactory, UserFactory
@@ -82,7 +83,7 @@ def test_oversized_upload_is_refused_with_size_and_limit_on_the_page(
 
 def test_request_for_documents_tells_types_and_limits(client, citizen):
     draft = DraftFactory(applicant=citizen)
-    submission = submission_create(draft=draft, actor=citizen)
+    submission = submission_create(draft=draft, actor=Actor.person(citizen))
     requested = DocumentRequest.objects.create(
         case=submission.case,
         message="Bitte Meldebescheinigung nachreichen.",

@@ -20,6 +20,7 @@ from tests.municipalities.configuration_data import (
     encrypted_key,
     own_profile,
     seal_for,
+    seal_values,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,27 @@ def test_without_any_seal_the_error_stays_clear():
     municipality = MunicipalityFactory()
     with pytest.raises(SealNotConfigured, match="seal_demo_ca"):
         seal_material(municipality=municipality)
+
+
+def test_trust_roots_of_a_municipality_seal_need_no_installation_seal(tmp_path, monkeypatch):
+    from rathaus.municipalities import configuration
+    from rathaus.seals.validation import seal_trust_roots
+
+    municipality = MunicipalityFactory()
+    own = seal_for("Stadt Eigen", tmp_path / "ca")
+    own_profile(municipality, **seal_values(own))
+    pdf = receipt_of(municipality)  # sealed with the municipality's seal; no installation seal
+    with pytest.raises(SealNotConfigured):
+        seal_trust_roots()
+    # The roots are read without decrypting the seal's private key.
+    monkeypatch.setattr(
+        type(configuration.CONFIG_SECRET_BOX),
+        "decrypt",
+        lambda *_a, **_k: pytest.fail("the private key was decrypted"),
+    )
+    roots = seal_trust_roots(municipality=municipality)
+    assert len(roots) == 1 and roots[0].subject == roots[0].issuer  # the chain's root
+    assert pdf_seal_validate(pdf=pdf, municipality=municipality).ok
+    monkeypatch.undo()
+    with pytest.raises(SealNotConfigured):
+        seal_trust_roots(municipality=MunicipalityFactory())

@@ -28,5 +28,12 @@ register_actions(
         "account.inactivity_warning": "An inactive account's owner was warned of its deletion.",
         "consent.give": "A person gave a consent (e.g. to a purpose of processing).",
         "consent.revoke": "A person revoked a consent.",
+        "user.create": "An account was created in the admin (username, kind, rights; never "
+        "the password).",
+        "user.update": "An account was changed in the admin (rights, groups and permissions "
+        "old and new; other fields by name only).",
+        "user.delete": "An account was deleted in the admin (username and kind).",
+        "user.password_set": "An account's password was set in the admin (never the password "
+        "or its hash).",
     },
 )

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.api.authentication import ApiTokenAuthentication, HasScope, api_actor
+from rathaus.api.pagination import CursorPagination
 from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSerializer
 from rathaus.applications import selectors as application_selectors
 from rathaus.applications.models import Submission
@@ -283,14 +284,17 @@ class _SubmissionView(APIView):
         ],
         responses={
             200: SubmissionSummarySerializer(many=True),
-            **_problems(**{"400": "Invalid query parameters.", "404": "Page out of range."}),
+            **_problems(**{"400": "Invalid query parameters or cursor."}),
         },
     )
 )
 class SubmissionListView(_SubmissionView, ListAPIView):
-    """Submissions to the token's municipality, oldest first (a work queue)."""
+    """Submissions to the token's municipality, newest first, in pages linked by `next` and
+    `previous` cursors (no `count`: every page costs what the first one costs)."""
 
     filter_backends: list[Any] = []
+    pagination_class = CursorPagination
+    pagination_ordering = case_selectors.LIST_ORDERING
 
     def get_queryset(self) -> Any:
         params = SubmissionFilterSerializer(data=self.request.query_params)

@@ -15,7 +15,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -38,6 +38,7 @@ from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.scanning import SCAN_TOPIC, attachment_scan, scan_queued
 from rathaus.cases.models import DocumentRequest
 from rathaus.catalog.models import RequiredDocument
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotPermitted
 from rathaus.core.outbox import outbox_enqueue
@@ -112,7 +113,7 @@ class _HashingReader:
     """Wraps an upload so that SHA-256 and length are computed from the bytes the storage
     reads while writing the file: the content is streamed once, never held twice."""
 
-    def __init__(self, upload: UploadedFile) -> None:
+    def __init__(self, upload: "UploadedFile[bytes]") -> None:
         self._upload = upload
         self.name = upload.name
         self.size = upload.size
@@ -123,19 +124,20 @@ class _HashingReader:
         self.length = 0
 
     def read(self, size: int = -1) -> bytes:
-        data = self._upload.read(size)
+        data: bytes = self._upload.read(size)
         self.sha256.update(data)
         self.length += len(data)
         return data
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        position = self._upload.seek(offset, whence)
+        position: int = self._upload.seek(offset, whence)
         if offset == 0 and whence == 0:
             self._restart()
         return position
 
     def tell(self) -> int:
-        return self._upload.tell()
+        position: int = self._upload.tell()
+        return position
 
     def seekable(self) -> bool:
         return True
@@ -162,7 +164,7 @@ def _clean_name(name: str | None) -> str:
     return name or _("file")
 
 
-def _check_type(upload: UploadedFile, name: str) -> str:
+def _check_type(upload: "UploadedFile[bytes]", name: str) -> str:
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     detected = content_type_detect(head, upload)
@@ -234,8 +236,8 @@ def _check_type(upload: UploadedFile, name: str) -> str:
 
 def attachment_add(
     *,
-    upload: UploadedFile,
-    actor: Any,
+    upload: "UploadedFile[bytes]",
+    actor: Actor,
     draft: Draft | None = None,
     document_request: DocumentRequest | None = None,
     required_document: RequiredDocument | None = None,
@@ -268,8 +270,8 @@ def attachment_add(
 @transaction.atomic
 def _attachment_store(
     *,
-    upload: UploadedFile,
-    actor: Any,
+    upload: "UploadedFile[bytes]",
+    actor: Actor,
     draft: Draft | None,
     document_request: DocumentRequest | None,
     required_document: RequiredDocument | None,
@@ -286,11 +288,12 @@ def _attachment_store(
             raise DraftClosed(_("This application has been submitted already."))
         existing = Attachment.objects.filter(draft=draft)
         service_id = draft.offer.service_id
+        municipality_id = draft.offer.municipality_id
     else:
         assert document_request is not None
         document_request = DocumentRequest.objects.get(pk=document_request.pk)
         submission = Submission.objects.select_for_update().get(case_id=document_request.case_id)
-        if actor is None or getattr(actor, "pk", None) not in (
+        if not actor.is_person or actor.user_id not in (
             submission.applicant_id,
             submission.principal_user_id,
         ):
@@ -299,6 +302,7 @@ def _attachment_store(
             raise UploadRefused(_("This request for documents is closed."))
         existing = Attachment.objects.filter(submission=submission)
         service_id = submission.service_id
+        municipality_id = submission.municipality_id
     if required_document is not None and required_document.service_id != service_id:
         raise UploadRefused(_("This document is not asked for in this application."))
 
@@ -348,7 +352,7 @@ def _attachment_store(
         submission=submission,
         document_request=document_request,
         required_document=required_document,
-        uploaded_by=actor,
+        uploaded_by=actor.user,
         original_name=name,
         content_type=content_type,
         size=size,
@@ -370,6 +374,7 @@ def _attachment_store(
         actor=actor,
         action="attachment.add",
         obj=attachment,
+        municipality=municipality_id,
         details={
             "draft": str(draft.pk) if draft else "",
             "submission": str(submission.pk) if submission else "",
@@ -384,12 +389,13 @@ def _attachment_store(
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
+def attachment_remove(*, attachment: Attachment, actor: Actor) -> None:
     """Remove an attachment while its draft (or its document request) is still open; the
     content is deleted from storage after commit."""
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.draft_id is not None and attachment.document_request_id is None:
-        draft = Draft.objects.get(pk=attachment.draft_id)
+        draft = Draft.objects.select_related("offer").get(pk=attachment.draft_id)
+        municipality_id = draft.offer.municipality_id
         ensure_own_draft(draft=draft, actor=actor)
         if Submission.objects.filter(draft=draft).exists():
             raise DraftClosed(_("This application has been submitted already."))
@@ -397,7 +403,8 @@ def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
         request = DocumentRequest.objects.select_related("case").get(
             pk=attachment.document_request_id
         )
-        if actor is None or request.case.applicant_id != getattr(actor, "pk", None):
+        municipality_id = request.case.municipality_id
+        if not actor.is_person or request.case.applicant_id != actor.user_id:
             raise NotPermitted(_("This application belongs to someone else."))
         if request.status != DocumentRequest.Status.OPEN:
             raise UploadRefused(_("This request for documents is closed."))
@@ -408,6 +415,7 @@ def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
         actor=actor,
         action="attachment.remove",
         obj=attachment,
+        municipality=municipality_id,
         details={
             "draft": str(attachment.draft_id or ""),
             "document_request": str(attachment.document_request_id or ""),
@@ -422,7 +430,7 @@ def attachment_remove(*, attachment: Attachment, actor: Any) -> None:
         transaction.on_commit(lambda: storage.delete(stored_name))
 
 
-def attachment_open(*, attachment: Attachment) -> File:
+def attachment_open(*, attachment: Attachment) -> "File[bytes]":
     """The attachment's content for reading (binary); AttachmentNotReady unless the current
     scan verdict is clean. The caller checks who may see it; the caller closes the file."""
     current = Attachment.objects.filter(pk=attachment.pk).first()

@@ -5,15 +5,13 @@ request). A payment still open or pending for the draft is cancelled before a ne
 so that a citizen who changes the payment method cannot pay twice.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.applications.drafts import DraftClosed, ensure_own_draft
 from rathaus.applications.fees import fee_quote
 from rathaus.applications.models import Draft, Submission
-from rathaus.core.actors import actor_of
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict
 from rathaus.payments.models import Payment
@@ -31,7 +29,7 @@ def _euros(cents: int) -> str:
 
 @transaction.atomic
 def draft_payment_start(
-    *, draft: Draft, provider: str, actor: Any, return_url: str, notify_url: str
+    *, draft: Draft, provider: str, actor: Actor, return_url: str, notify_url: str
 ) -> PaymentStart:
     """Start paying the fee of `draft` with `provider`; the payment becomes `draft.payment`.
 
@@ -42,8 +40,6 @@ def draft_payment_start(
         .get(pk=draft.pk)
     )
     ensure_own_draft(draft=draft, actor=actor)
-    # The payment services take an Actor; the draft services still take the user.
-    payer = actor_of(actor, job="draft_payment_start")
     if Submission.objects.filter(draft=draft).exists():
         raise DraftClosed(_("This application has been submitted already."))
     quote = fee_quote(offer=draft.offer, definition=draft.form, data=draft.data)
@@ -66,13 +62,13 @@ def draft_payment_start(
                 % {"paid": _euros(previous.amount_cents), "fee": _euros(quote.amount_cents)}
             )
         if previous.status in (Payment.Status.OPEN, Payment.Status.PENDING):
-            payment_cancel(payment=previous, actor=payer)
+            payment_cancel(payment=previous, actor=actor)
     started = payment_start(
         municipality=draft.offer.municipality,
         provider=provider,
         amount_cents=quote.amount_cents,
         description=_("Fee: %(service)s") % {"service": draft.offer.service.name_de},
-        payer=payer,
+        payer=actor,
         return_url=return_url,
         notify_url=notify_url,
     )
@@ -82,6 +78,7 @@ def draft_payment_start(
         actor=actor,
         action="draft.payment_start",
         obj=draft,
+        municipality=draft.offer.municipality_id,
         details={
             "payment": str(started.payment.pk),
             "provider": provider,

@@ -17,8 +17,10 @@ from rathaus.applications.form_schema import FormError, data_without_hidden, for
 from rathaus.applications.models import Draft, FormDefinition
 from rathaus.applications.prefill import prefill_data
 from rathaus.catalog.models import LocalService, Service
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
+from rathaus.organisations.selectors import Principal
 from rathaus.payments.models import Payment
 
 
@@ -34,8 +36,9 @@ class DraftPaid(Conflict):
     """The draft's fee has been paid; it is not deleted (nor does it expire)."""
 
 
-def ensure_own_draft(*, draft: Draft, actor: Any) -> None:
-    if actor is None or draft.applicant_id != getattr(actor, "pk", None):
+def ensure_own_draft(*, draft: Draft, actor: Actor) -> None:
+    """Raise unless `actor` is the person who started `draft`."""
+    if not actor.is_person or draft.applicant_id != actor.user_id:
         raise NotPermitted(_("This application belongs to someone else."))
 
 
@@ -51,7 +54,7 @@ def form_published_for(*, service: Service) -> FormDefinition | None:
 
 
 @transaction.atomic
-def draft_start(*, offer: LocalService, principal: Any) -> Draft:
+def draft_start(*, offer: LocalService, principal: Principal) -> Draft:
     """Start an application for `offer` as `principal` (organisations.selectors.Principal):
     the published form version is fixed now; fields asking for profile data are prefilled."""
     service = offer.service
@@ -75,9 +78,10 @@ def draft_start(*, offer: LocalService, principal: Any) -> Draft:
         else {},
     )
     audit_record(
-        actor=principal.user,
+        actor=Actor.person(principal.user),
         action="draft.create",
         obj=draft,
+        municipality=offer.municipality_id,
         details={
             "service": service.slug,
             "municipality": offer.municipality.slug,
@@ -113,7 +117,7 @@ def _pointers(data: Any, prefix: str = "") -> set[str]:
 
 @transaction.atomic
 def draft_save_step(
-    *, draft: Draft, step: str, values: dict[str, Any], actor: Any
+    *, draft: Draft, step: str, values: dict[str, Any], actor: Actor
 ) -> list[FormError]:
     """Store the values of one step (JSON pointer → typed value, None = empty) and validate
     that step. The values are kept even when invalid, so nothing typed is lost; the step
@@ -153,13 +157,14 @@ def draft_save_step(
         actor=actor,
         action="draft.save_step",
         obj=draft,
+        municipality=draft.offer.municipality_id,
         details={"step": step, "errors": len(errors), "removed_answers": sorted(removed)},
     )
     return errors
 
 
 @transaction.atomic
-def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -> list[str]:
+def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Actor) -> list[str]:
     """Record the declarations ticked; returns the ids still missing."""
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     ensure_own_draft(draft=draft, actor=actor)
@@ -172,6 +177,7 @@ def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Any) -
         actor=actor,
         action="draft.declarations",
         obj=draft,
+        municipality=draft.offer.municipality_id,
         details={"accepted": sorted(draft.declarations)},
     )
     return [d for d in known if d not in draft.declarations]
@@ -191,10 +197,16 @@ def draft_delete_refusal(*, draft: Draft) -> str:
 
 
 @transaction.atomic
-def draft_delete(*, draft: Draft, actor: Any) -> None:
-    """Delete an unsubmitted draft with its uploads (applicant's choice or expiry)."""
-    draft = Draft.objects.select_for_update(of=("self",)).select_related("payment").get(pk=draft.pk)
-    if actor is not None:
+def draft_delete(*, draft: Draft, actor: Actor) -> None:
+    """Delete an unsubmitted draft with its uploads: the applicant's choice (a person, who
+    must own it) or the system's (expiry, erasure of personal data; audited as
+    "draft.expire")."""
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("payment", "offer", "form__service")
+        .get(pk=draft.pk)
+    )
+    if not actor.is_system:
         ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
     refusal = draft_delete_refusal(draft=draft)
@@ -203,8 +215,9 @@ def draft_delete(*, draft: Draft, actor: Any) -> None:
     files = [a.file for a in draft.attachments.all()]
     audit_record(
         actor=actor,
-        action="draft.delete" if actor is not None else "draft.expire",
+        action="draft.expire" if actor.is_system else "draft.delete",
         obj=draft,
+        municipality=draft.offer.municipality_id,
         details={"service": draft.form.service.slug, "attachments": len(files)},
     )
     draft.delete()

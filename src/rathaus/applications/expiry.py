@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from rathaus.applications.drafts import DraftPaid, draft_delete
 from rathaus.applications.models import Draft, Submission
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 from rathaus.core.public_urls import public_url
@@ -74,7 +75,7 @@ def _draft_expire_one(*, draft_id: Any, now: datetime) -> bool:
         if draft is None or draft.expires_at > now or _submitted(draft):
             return False
         try:
-            draft_delete(draft=draft, actor=None)
+            draft_delete(draft=draft, actor=Actor.system("draft_expiry"))
         except DraftPaid:
             # A paid draft stays (the applicant can still submit it; the office sees the
             # payment in the admin); deleting it would lose track of the money.
@@ -99,9 +100,10 @@ def draft_remind(*, draft_id: Any, now: datetime | None = None) -> bool:
     draft.reminder_sent_at = now
     draft.save(update_fields=["reminder_sent_at"])
     audit_record(
-        actor=None,
+        actor=Actor.system("draft_expiry"),
         action="draft.expiry_reminder",
         obj=draft,
+        municipality=draft.offer.municipality_id,
         details={"expires_at": draft.expires_at.isoformat()},
     )
     outbox_enqueue(

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from rathaus.applications.events import AttachmentScanned, SubmissionCreated
 from rathaus.applications.models import Attachment, Handover, Submission
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict
 from rathaus.core.events import event_subscriber
@@ -147,7 +148,7 @@ def _remember(handover: Handover) -> Callable[[str], None]:
             ).update(remote_reference=reference[:200], updated_at=timezone.now())
             if updated:
                 audit_record(
-                    actor=None,
+                    actor=Actor.system("handover"),
                     action="submission.handover.start",
                     obj=handover.submission,
                     details={
@@ -196,7 +197,7 @@ def submission_handover_channel(payload: dict[str, Any]) -> None:
         handover.delivered_at = timezone.now()
         handover.save(update_fields=["status", "remote_reference", "delivered_at", "updated_at"])
         audit_record(
-            actor=None,
+            actor=Actor.system("handover"),
             action="submission.handover",
             obj=handover.submission,
             details={

@@ -25,6 +25,7 @@ from rathaus.applications.events import SubmissionCreated
 from rathaus.applications.models import NotificationSent, Submission
 from rathaus.cases.events import CaseDocumentRequested, CaseStatusChanged
 from rathaus.cases.models import Case, DocumentRequest, StatusChange
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.events import event_subscriber
 from rathaus.core.outbox import outbox_handlers
@@ -58,7 +59,7 @@ def _send_once(*, key: str, submission: Submission, template: str, extra: dict[s
             return False
         if not recipient:
             audit_record(
-                actor=None,
+                actor=Actor.system("notification"),
                 action="submission.notification_skipped",
                 obj=submission,
                 details={"key": key, "reason": "no e-mail address"},
@@ -97,7 +98,7 @@ def _send_once(*, key: str, submission: Submission, template: str, extra: dict[s
         message.attach_alternative(html, "text/html")
         message.send()
         audit_record(
-            actor=None,
+            actor=Actor.system("notification"),
             action="submission.notification_sent",
             obj=submission,
             details={"key": key, "template": template},

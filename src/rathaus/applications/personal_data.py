@@ -14,6 +14,7 @@ from rathaus.accounts.personal_data import (
 from rathaus.applications.drafts import draft_delete
 from rathaus.applications.models import Draft
 from rathaus.applications.selectors import submissions_of
+from rathaus.core.actors import Actor
 
 
 def collect_drafts(user: Any) -> list[dict[str, Any]]:
@@ -58,7 +59,7 @@ def collect_submissions(user: Any) -> list[dict[str, Any]]:
 def erase_application_data(user: Any) -> None:
     """Open drafts are deleted with their files; submissions stay (see `retained`)."""
     for draft in Draft.objects.filter(applicant=user, submission__isnull=True):
-        draft_delete(draft=draft, actor=None)
+        draft_delete(draft=draft, actor=Actor.system("personal_data_erasure"))
 
 
 def register() -> None:

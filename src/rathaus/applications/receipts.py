@@ -30,6 +30,7 @@ from rathaus.applications.form_dates import date_text
 from rathaus.applications.form_schema import field_labels, field_visible, schema_at
 from rathaus.applications.models import Submission
 from rathaus.catalog.fee_display import format_cents
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.events import event_subscriber
 from rathaus.core.outbox import outbox_handlers
@@ -279,7 +280,7 @@ def receipt_create(*, submission_id: Any) -> None:
         locked.receipt_sha256 = digest
         locked.save(update_fields=["receipt", "receipt_sha256", "updated_at"])
         audit_record(
-            actor=None,
+            actor=Actor.system("receipt"),
             action="submission.receipt",
             obj=locked,
             details={"sha256": digest, "size": len(pdf), "reference": locked.reference},

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.applications.events import AttachmentScanned
-from rathaus.applications.models import Attachment
+from rathaus.applications.models import Attachment, Draft, Submission
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.events import event_publish
 from rathaus.core.models import OutboxMessage
@@ -33,6 +34,22 @@ SCANNER_KEY = "clamav"
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 3600
 AUTOMATIC_RETRIES = 12
+
+
+# Who the audit trail names for a scan's verdict.
+SCAN_ACTOR = Actor.system("virus_scan")
+
+
+def attachment_municipality_id(attachment: Attachment) -> UUID | None:
+    """The municipality (tenant) of `attachment`: its submission's, else the one its draft
+    was started in; for the audit events about it."""
+    if attachment.submission_id is not None:
+        submissions = Submission.objects.filter(pk=attachment.submission_id)
+        return submissions.values_list("municipality_id", flat=True).first()
+    if attachment.draft_id is not None:
+        drafts = Draft.objects.filter(pk=attachment.draft_id)
+        return drafts.values_list("offer__municipality_id", flat=True).first()
+    return None
 
 
 class ScannerUnavailable(Exception):
@@ -133,9 +150,10 @@ def _scan_record(
                 topic=SCAN_TOPIC, payload={"attachment": str(attachment.pk)}, delay_seconds=delay
             )
         audit_record(
-            actor=None,
+            actor=SCAN_ACTOR,
             action="attachment.scan",
             obj=attachment,
+            municipality=attachment_municipality_id(attachment),
             details={
                 "result": "unavailable",
                 "error": error,
@@ -163,9 +181,10 @@ def _scan_record(
         ]
     )
     audit_record(
-        actor=None,
+        actor=SCAN_ACTOR,
         action="attachment.scan",
         obj=attachment,
+        municipality=attachment_municipality_id(attachment),
         details={
             "result": attachment.scan_status,
             "signature": attachment.scan_detail,

@@ -36,6 +36,7 @@ from rathaus.staff.permissions import restrict_to_offices
 
 __all__ = [
     "HANDLING_ROLES",
+    "SUBMISSION_LIST_ORDERING",
     "AttachmentNotReady",
     "FeeQuote",
     "ReceiptRow",
@@ -57,6 +58,7 @@ __all__ = [
     "receipt_data_sections",
     "services_with_published_form",
     "submission_get_own",
+    "submission_list_of",
     "submission_problems",
     "submissions_of",
     "upload_rules",
@@ -102,6 +104,37 @@ def submissions_of(*, actor: Any) -> QuerySet[Submission]:
     """The submissions `actor` made or that were made for them (proxy), with their case."""
     return Submission.objects.select_related("service", "office", "municipality", "case").filter(
         Q(applicant=actor) | Q(principal_user=actor)
+    )
+
+
+# The applicant's list ("Mein Bereich") pages by this key (rathaus.core.keyset), newest first.
+SUBMISSION_LIST_ORDERING = ("-submitted_at", "-pk")
+
+# The columns the applicant's list shows (template portal/application/overview.html and
+# rathaus.cases.selectors.applicant_next_steps): not the form data, receipt or declarations.
+_APPLICANT_LIST_COLUMNS = (
+    "id",
+    "reference",
+    "submitted_at",
+    "case__id",
+    "case__status",
+    "service__id",
+    "service__name_de",
+    "service__name_en",
+    "office__id",
+    "office__name",
+    "office__name_en",
+)
+
+
+def submission_list_of(*, actor: Any) -> QuerySet[Submission]:
+    """The submissions of `actor` (as applicant or principal) for their list, newest first
+    (`SUBMISSION_LIST_ORDERING`), with their case, loading only the columns the list shows."""
+    return (
+        Submission.objects.select_related("service", "office", "case")
+        .only(*_APPLICANT_LIST_COLUMNS)
+        .filter(Q(applicant=actor) | Q(principal_user=actor))
+        .order_by(*SUBMISSION_LIST_ORDERING)
     )
 
 

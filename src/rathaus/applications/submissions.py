@@ -27,7 +27,7 @@ from rathaus.applications.form_schema import (
 from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.reference_numbers import reference_number_next
 from rathaus.cases.services import case_open
-from rathaus.core.actors import actor_of
+from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import DomainError
 from rathaus.core.events import event_publish
@@ -97,7 +97,7 @@ def submission_problems(*, draft: Draft, quote: FeeQuote | None = None) -> Submi
 
 
 @transaction.atomic
-def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Submission:
+def submission_create(*, draft: Draft, actor: Actor, language: str = "de") -> Submission:
     """Turn a complete draft into its submission exactly once; raises SubmissionIncomplete
     with the problems otherwise."""
     draft = (
@@ -116,7 +116,7 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
     offer = draft.offer
     if draft.proxy_id is not None:  # the proxy must still be in force; the use is recorded
         proxy_use(
-            actor=actor_of(actor, job="submission_create"),
+            actor=actor,
             principal=draft.principal_user or draft.organisation,
             service=offer.service,
             action="proxy.use.submission",
@@ -132,7 +132,7 @@ def submission_create(*, draft: Draft, actor: Any, language: str = "de") -> Subm
         organisation_id=draft.organisation_id,
         principal_user_id=draft.principal_user_id,
         opened_at=now,
-        actor=actor_of(actor, job="submission_create"),
+        actor=actor,
     )
     submission = Submission.objects.create(
         reference=reference,

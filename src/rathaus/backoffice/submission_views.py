@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from rathaus.applications.selectors import (
     receipt_data_sections,
 )
 from rathaus.cases.models import Case, DocumentRequest
-from rathaus.cases.selectors import inbox_cases
+from rathaus.cases.selectors import LIST_ORDERING, inbox_cases
 from rathaus.cases.services import (
     allowed_next_statuses,
     case_acknowledge,
@@ -40,9 +39,12 @@ from rathaus.cases.services import (
 from rathaus.core.error_responses import form_error_add, message_error_add
 from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
+from rathaus.core.keyset import KeysetPaginator, count_capped
 from rathaus.federation.actors import request_actor
 
 PAGE_SIZE = 25
+INBOX_COUNT_CAP = 1000  # "more than 1,000 applications": counting further costs, tells nothing
+INBOX_SALT = "rathaus.backoffice.inbox"
 
 
 class InboxFilterForm(forms.Form):
@@ -107,16 +109,16 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     status = query = ""
     if form.is_valid():
         status, query = form.cleaned_data["status"], form.cleaned_data["q"]
-    page = Paginator(
-        inbox_cases(user=request.user, status=status or None, query=query or None),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    cases = inbox_cases(user=request.user, status=status or None, query=query or None)
+    # Keyset pages (no OFFSET) and a count that stops at a cap (no COUNT over the whole
+    # inbox): page 5,000 and a large office cost what the first page of a small one costs.
+    page = KeysetPaginator(ordering=LIST_ORDERING, page_size=PAGE_SIZE, salt=INBOX_SALT).page(
+        cases, params=request.GET
+    )
     return render(
         request,
         "backoffice/submissions/list.html",
-        {"form": form, "page": page, "query_string": params.urlencode()},
+        {"form": form, "page": page, "total": count_capped(cases, cap=INBOX_COUNT_CAP)},
     )
 
 

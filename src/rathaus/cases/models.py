@@ -92,13 +92,40 @@ class Case(BaseModel):
                 fields=["municipality", "reference"], name="cases_case_unique_ref"
             )
         ]
+        # The lists (rathaus.cases.selectors) page by (opened_at, id), newest first; each index
+        # is the tenant (municipality), then a list's filter, then that key, so that every page
+        # of every filter is one index range read (a B-tree is read backwards as well as
+        # forwards). `since` is a range on opened_at itself. The staff inbox names the
+        # municipality of its offices, too, to use the same indexes.
         indexes = [
+            # API list, no filter or `since`.
+            models.Index(
+                fields=["municipality", "opened_at", "id"], name="cases_municipality_opened"
+            ),
+            # API list by status.
             models.Index(
                 fields=["municipality", "status", "opened_at", "id"],
                 name="cases_municipality_status",
             ),
+            # API list by acknowledged=false (the work queue) and =true.
             models.Index(
-                fields=["office", "status", "-opened_at", "-id"], name="cases_office_status"
+                fields=["municipality", "opened_at", "id"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="cases_municipality_unack",
+            ),
+            models.Index(
+                fields=["municipality", "opened_at", "id"],
+                condition=models.Q(acknowledged_at__isnull=False),
+                name="cases_municipality_ack",
+            ),
+            # Staff inbox of one office (or some of one municipality's) and API list by
+            # office, without and with status.
+            models.Index(
+                fields=["municipality", "office", "opened_at", "id"], name="cases_office_opened"
+            ),
+            models.Index(
+                fields=["municipality", "office", "status", "opened_at", "id"],
+                name="cases_office_status",
             ),
             models.Index(fields=["applicant", "-opened_at"], name="cases_applicant"),
         ]

@@ -21,13 +21,16 @@ from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.permissions import API_READ_SCOPE, API_WRITE_SCOPE, HANDLING_ROLES
 from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound
+from rathaus.municipalities.models import Office
 from rathaus.staff.permissions import restrict_to_offices
+from rathaus.staff.selectors import office_ids_visible_to, sees_all_offices
 
 __all__ = [
     "API_READ_SCOPE",
     "API_WRITE_SCOPE",
     "APPLICANT_NEXT_STEPS",
     "HANDLING_ROLES",
+    "LIST_ORDERING",
     "applicant_next_steps",
     "cases_visible_to_staff",
     "client_cases",
@@ -36,16 +39,6 @@ __all__ = [
 ]
 
 S = Case.Status
-
-_LIST_RELATED = (
-    "submission",
-    "service",
-    "office",
-    "municipality",
-    "applicant",
-    "organisation",
-    "principal_user",
-)
 
 # What the applicant has to do, per status, unless a document request is open (see
 # `applicant_next_steps`).
@@ -74,22 +67,104 @@ def cases_visible_to_staff(*, user: Any) -> QuerySet[Case]:
     )
 
 
+# Every case list pages by this key (rathaus.core.keyset): newest first, the id breaking ties
+# between cases opened in the same instant. The indexes in `Case.Meta` end in the same two
+# columns, after the tenant (municipality or office) and the filter, so that any page of any
+# filter is one index range read.
+LIST_ORDERING = ("-opened_at", "-pk")
+
+# The columns the inbox shows (template backoffice/submissions/list.html): not the applicant's
+# whole account or the submission's form data.
+_INBOX_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "opened_at",
+    "acknowledged_at",
+    "service__id",
+    "service__name_de",
+    "service__name_en",
+    "submission__id",
+    "submission__submitted_at",
+    "applicant__id",
+    "applicant__first_name",
+    "applicant__last_name",
+    "applicant__email",
+    "applicant__kind",
+    "applicant__username",
+    "organisation__id",
+    "organisation__name",
+    "principal_user__id",
+    "principal_user__first_name",
+    "principal_user__last_name",
+    "principal_user__email",
+    "principal_user__kind",
+    "principal_user__username",
+)
+
+# The columns the API list shows (rathaus.api.submissions.SubmissionSummarySerializer).
+_CLIENT_COLUMNS = (
+    "id",
+    "status",
+    "status_changed_at",
+    "opened_at",
+    "acknowledged_at",
+    "service__id",
+    "service__slug",
+    "service__name_de",
+    "service__leika_key",
+    "office__id",
+    "office__name",
+    "submission__id",
+    "submission__reference",
+    "submission__submitted_at",
+)
+
+
 def inbox_cases(
     *, user: Any, status: str | None = None, query: str | None = None
 ) -> QuerySet[Case]:
-    """The staff inbox: cases of the offices of `user`, newest first, with their submission;
-    `status` filters, `query` searches the reference number (case-insensitive, part of it)."""
-    qs = restrict_to_offices(
-        Case.objects.select_related(*_LIST_RELATED),
+    """The staff inbox: cases of the offices of `user`, newest first (`LIST_ORDERING`), with
+    their submission, loading only the columns the inbox shows; `status` filters, `query`
+    searches the reference number (case-insensitive, part of it)."""
+    qs = _inbox_scope(
+        Case.objects.select_related(
+            "submission", "service", "applicant", "organisation", "principal_user"
+        ).only(*_INBOX_COLUMNS),
         user=user,
-        office_field="office",
-        roles=HANDLING_ROLES,
     )
     if status:
         qs = qs.filter(status=status)
     if query and query.strip():
         qs = qs.filter(reference__icontains=query.strip())
-    return qs.order_by("-opened_at", "-pk")
+    return qs.order_by(*LIST_ORDERING)
+
+
+def _inbox_scope(qs: QuerySet[Case], *, user: Any) -> QuerySet[Case]:
+    """`qs` narrowed to the offices of `user` (what `cases_visible_to_staff` narrows to), as
+    conditions on the leading columns of an index (`Case.Meta.indexes`), so that the database
+    reads a page in list order from it: all offices of one municipality as that municipality,
+    some of them as the municipality and the offices. "office IN (subquery)" would make it
+    fetch and sort every case of those offices for each page. Offices in several
+    municipalities fall back to a list of office ids (then the matches are sorted)."""
+    if sees_all_offices(user=user):
+        return qs
+    office_ids = office_ids_visible_to(user=user, roles=HANDLING_ROLES)
+    if not office_ids:
+        return qs.none()
+    municipality_ids = set(
+        Office.objects.filter(pk__in=office_ids).values_list("municipality_id", flat=True)
+    )
+    if len(municipality_ids) != 1:
+        return qs.filter(office_id__in=sorted(office_ids))
+    (municipality_id,) = municipality_ids
+    qs = qs.filter(municipality_id=municipality_id)
+    if len(office_ids) == 1:
+        return qs.filter(office_id=next(iter(office_ids)))
+    all_offices = set(
+        Office.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+    )
+    return qs if all_offices <= office_ids else qs.filter(office_id__in=sorted(office_ids))
 
 
 def client_cases(
@@ -100,13 +175,16 @@ def client_cases(
     since: datetime | None = None,
     office: UUID | None = None,
 ) -> QuerySet[Case]:
-    """Cases of the municipality of the API client `actor`, oldest first (a work queue),
-    with their submission; filters: status, acknowledged or not, opened (submitted) at or
-    after `since`, office."""
+    """Cases of the municipality of the API client `actor`, newest first (`LIST_ORDERING`),
+    with their submission, loading only the columns the API list shows; filters: status,
+    acknowledged or not, opened (submitted) at or after `since`, office. Each filter has an
+    index of its own (see `Case.Meta.indexes`)."""
     if actor.municipality_id is None:  # not an API client: no municipality, no queue
         return Case.objects.none()
-    qs = Case.objects.select_related("submission", "service", "office").filter(
-        municipality_id=actor.municipality_id
+    qs = (
+        Case.objects.select_related("submission", "service", "office")
+        .only(*_CLIENT_COLUMNS)
+        .filter(municipality_id=actor.municipality_id)
     )
     if status:
         qs = qs.filter(status=status)
@@ -116,7 +194,7 @@ def client_cases(
         qs = qs.filter(opened_at__gte=since)
     if office is not None:
         qs = qs.filter(office_id=office)
-    return qs.order_by("opened_at", "pk")
+    return qs.order_by(*LIST_ORDERING)
 
 
 def inbox_case_get(*, user: Any, case_id: UUID | str) -> Case:

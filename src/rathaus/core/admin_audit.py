@@ -48,6 +48,17 @@ def _form_data(form: ModelForm, names: Iterable[str]) -> dict[str, Any]:
     return data
 
 
+def _record_delete(*, actor: Actor, obj: models.Model) -> None:
+    """Audit deleting `obj` under the generic admin action `<model>.delete`, with a snapshot
+    of what goes; the caller deletes it in the same transaction."""
+    audit_record(
+        actor=actor,
+        action=_action(obj, "delete"),
+        obj=obj,
+        details={"via": "admin", **instance_snapshot(obj)},
+    )
+
+
 def _generic_verbs(services: AdminServices | None) -> list[str]:
     if services is None:
         return ["create", "update", "delete"]
@@ -124,12 +135,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def generic_delete(*, actor: Actor, obj: models.Model) -> None:
         """Delete `obj` under the generic admin action `<model>.delete`."""
         with transaction.atomic():
-            audit_record(
-                actor=actor,
-                action=_action(obj, "delete"),
-                obj=obj,
-                details={"via": "admin", **instance_snapshot(obj)},
-            )
+            _record_delete(actor=actor, obj=obj)
             obj.delete()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -138,12 +144,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 self.model_services.delete(Actor.person(request.user), obj)
             return
         with transaction.atomic():
-            audit_record(
-                actor=Actor.person(request.user),
-                action=_action(obj, "delete"),
-                obj=obj,
-                details={"via": "admin", **instance_snapshot(obj)},
-            )
+            _record_delete(actor=Actor.person(request.user), obj=obj)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
@@ -154,12 +155,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             return
         with transaction.atomic():
             for obj in queryset:
-                audit_record(
-                    actor=Actor.person(request.user),
-                    action=_action(obj, "delete"),
-                    obj=obj,
-                    details={"via": "admin", **instance_snapshot(obj)},
-                )
+                _record_delete(actor=Actor.person(request.user), obj=obj)
             super().delete_queryset(request, queryset)
 
     def save_formset(
@@ -172,12 +168,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             instances = formset.save(commit=False)  # type: ignore[attr-defined]
             for obj in formset.deleted_objects:  # type: ignore[attr-defined]
-                audit_record(
-                    actor=Actor.person(request.user),
-                    action=_action(obj, "delete"),
-                    obj=obj,
-                    details={"via": "admin", **instance_snapshot(obj)},
-                )
+                _record_delete(actor=Actor.person(request.user), obj=obj)
                 obj.delete()
             changed = {id(o): fields for o, fields in formset.changed_objects}  # type: ignore[attr-defined]
             for obj in instances:
@@ -212,12 +203,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 if services.delete is not None:
                     services.delete(actor, obj)
                 else:
-                    audit_record(
-                        actor=actor,
-                        action=_action(obj, "delete"),
-                        obj=obj,
-                        details={"via": "admin", **instance_snapshot(obj)},
-                    )
+                    _record_delete(actor=actor, obj=obj)
                     obj.delete()
             for row in formset.forms:
                 if row in formset.deleted_forms or not row.has_changed():

@@ -65,8 +65,9 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit event in the caller's transaction.
 
-    `actor` is an `Actor` (during the transition also a user, an API client or None for
-    the system, converted by `actor_of`). `action` must be registered
+    `actor` is an `Actor` (during the transition also a user or an API client, converted by
+    `actor_of`); never None: work nobody asked for names its job (`Actor.system("…")`),
+    `TypeError` otherwise. `action` must be registered
     (`UnregisteredAuditActionError` otherwise). The municipality is `municipality` (a
     Municipality or its id) if given, else the object's (`obj` is a Municipality or has a
     `municipality_id`), else an API client actor's. Call it inside the same
@@ -76,7 +77,11 @@ def audit_record(
     get_action(action)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must run inside the transaction of the change")
-    who = actor_of(actor, job="unspecified")
+    if actor is None:
+        raise TypeError(
+            "audit_record() needs an actor: Actor.system('<job>') for work nobody asked for"
+        )
+    who = actor_of(actor)
     if isinstance(municipality, models.Model):
         municipality_id: UUID | None = municipality.pk
     elif municipality is not None:

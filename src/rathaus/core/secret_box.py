@@ -13,6 +13,7 @@ rathaus.municipalities.configuration): losing or rotating one never touches the 
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,15 +89,19 @@ class SecretBox:
         """`text` encrypted and authenticated with the first key (a Fernet token, ASCII)."""
         return self.fernet().encrypt(text.encode("utf-8")).decode("ascii")
 
-    def decrypt(self, token: str) -> str:
-        """The text of a token from `encrypt`; SecretBoxKeyError when no key fits."""
+    def _with_key(self, token: str, run: Callable[[MultiFernet, bytes], bytes], verb: str) -> bytes:
+        """`run(cipher, token)`; SecretBoxKeyError naming the setting when no key fits."""
         try:
-            return self.fernet().decrypt(token.encode("ascii")).decode("utf-8")
+            return run(self.fernet(), token.encode("ascii"))
         except (InvalidToken, UnicodeEncodeError) as exc:
             raise SecretBoxKeyError(
-                f"A {self.label} secret cannot be decrypted: {self.env_name} (or the key file) "
+                f"A {self.label} secret cannot be {verb}: {self.env_name} (or the key file) "
                 "does not hold the key it was encrypted with."
             ) from exc
+
+    def decrypt(self, token: str) -> str:
+        """The text of a token from `encrypt`; SecretBoxKeyError when no key fits."""
+        return self._with_key(token, MultiFernet.decrypt, "decrypted").decode("utf-8")
 
     def is_encrypted(self, value: str) -> bool:
         """Whether `value` is a token that the configured keys decrypt."""
@@ -108,13 +113,7 @@ class SecretBox:
 
     def rotate(self, token: str) -> str:
         """`token` encrypted anew with the first key (after a new key was put in front)."""
-        try:
-            return self.fernet().rotate(token.encode("ascii")).decode("ascii")
-        except (InvalidToken, UnicodeEncodeError) as exc:
-            raise SecretBoxKeyError(
-                f"A {self.label} secret cannot be re-encrypted: {self.env_name} (or the key "
-                "file) does not hold the key it was encrypted with."
-            ) from exc
+        return self._with_key(token, MultiFernet.rotate, "re-encrypted").decode("ascii")
 
     def needs_rotation(self, token: str) -> bool:
         """Whether `token` was encrypted with another key than the first (current) one."""

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -43,8 +43,22 @@ class OpeningExceptionInline(admin.TabularInline):
     extra = 0
 
 
+class MunicipalityForm(ModelForm):
+    def clean_configuration_provider(self) -> ConfigurationProfile | None:
+        provider: ConfigurationProfile | None = self.cleaned_data.get("configuration_provider")
+        if not self.instance._state.adding:
+            try:
+                configuration_services.configuration_provider_change_check(
+                    municipality=self.instance, provider=provider
+                )
+            except DomainError as exc:
+                raise ValidationError(exc.message) from None
+        return provider
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(AuditedModelAdmin):
+    form = MunicipalityForm
     list_display = ["name", "kind", "ars", "ags", "parent", "has_portal"]
     list_filter = ["kind", "land", "has_portal"]
     search_fields = ["name", "ars", "ags", "slug"]
@@ -155,16 +169,7 @@ class ConfigurationProfileForm(ModelForm):
 
     class Meta:
         model = ConfigurationProfile
-        fields = [
-            "kind",
-            "name",
-            "municipality",
-            "seal_certificate_pem",
-            "seal_chain_pem",
-            "mail_from",
-            "mail_reply_to",
-            "fitconnect_destinations",
-        ]
+        fields = list(configuration_services.PROFILE_FIELDS)
         widgets = {
             "seal_certificate_pem": forms.Textarea(attrs={"rows": 4}),
             "seal_chain_pem": forms.Textarea(attrs={"rows": 4}),
@@ -201,6 +206,14 @@ class ConfigurationProfileForm(ModelForm):
             seal_private_key_encrypted=self.instance.seal_private_key_encrypted,
             seal_passphrase_encrypted=self.instance.seal_passphrase_encrypted,
         )
+        if not self.instance._state.adding:
+            try:
+                configuration_services.configuration_profile_reassign_check(
+                    profile=self.instance,
+                    data={n: data.get(n) for n in ("kind", "municipality") if n in self.fields},
+                )
+            except DomainError as exc:
+                raise ValidationError({exc.field or NON_FIELD_ERRORS: exc.message}) from None
         configuration_services.configuration_profile_validate(profile=candidate, **self.secrets())
         if candidate.fitconnect_destinations is not None:
             data["fitconnect_destinations"] = candidate.fitconnect_destinations
@@ -222,6 +235,14 @@ class PaymentAccountForm(ModelForm):
     class Meta:
         model = PaymentAccount
         fields = ["provider", "enabled", "account_id"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The provider identifies the account (`payment_account_set` finds it by profile and
+        # provider): changing it on an existing row would add a second account. Another
+        # provider is a new row; the old one is deleted on its own.
+        if not self.instance._state.adding:
+            self.fields["provider"].disabled = True
 
     def secrets(self) -> list[str] | None:
         if self.cleaned_data.get("secrets_clear"):

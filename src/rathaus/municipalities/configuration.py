@@ -98,24 +98,43 @@ def configuration_profiles_for(
     return profiles
 
 
-def seal_configuration_for(*, municipality: Municipality | UUID | str) -> SealConfiguration | None:
-    """The seal that seals documents of `municipality`; None: the installation's seal."""
+def _seal_profile(municipality: Municipality | UUID | str) -> ConfigurationProfile | None:
     for profile in configuration_profiles_for(municipality=municipality):
         if profile.has_seal and profile.seal_private_key_encrypted:
-            return SealConfiguration(
-                profile_id=profile.pk,
-                profile_name=profile.name,
-                certificate_pem=profile.seal_certificate_pem.strip().encode("ascii"),
-                chain_pem=profile.seal_chain_pem.strip().encode("ascii"),
-                private_key_pem=CONFIG_SECRET_BOX.decrypt(
-                    profile.seal_private_key_encrypted
-                ).encode("ascii"),
-                passphrase=CONFIG_SECRET_BOX.decrypt(profile.seal_passphrase_encrypted)
-                if profile.seal_passphrase_encrypted
-                else "",
-                updated_at_ns=int(profile.updated_at.timestamp() * 1_000_000_000),
-            )
+            return profile
     return None
+
+
+def seal_certificates_for(*, municipality: Municipality | UUID | str) -> tuple[bytes, bytes] | None:
+    """The certificate and chain (PEM) of the seal configured for `municipality`, without
+    decrypting its key (for validators); None: the installation's seal applies."""
+    profile = _seal_profile(municipality)
+    if profile is None:
+        return None
+    return (
+        profile.seal_certificate_pem.strip().encode("ascii"),
+        profile.seal_chain_pem.strip().encode("ascii"),
+    )
+
+
+def seal_configuration_for(*, municipality: Municipality | UUID | str) -> SealConfiguration | None:
+    """The seal that seals documents of `municipality`; None: the installation's seal."""
+    profile = _seal_profile(municipality)
+    if profile is None:
+        return None
+    return SealConfiguration(
+        profile_id=profile.pk,
+        profile_name=profile.name,
+        certificate_pem=profile.seal_certificate_pem.strip().encode("ascii"),
+        chain_pem=profile.seal_chain_pem.strip().encode("ascii"),
+        private_key_pem=CONFIG_SECRET_BOX.decrypt(profile.seal_private_key_encrypted).encode(
+            "ascii"
+        ),
+        passphrase=CONFIG_SECRET_BOX.decrypt(profile.seal_passphrase_encrypted)
+        if profile.seal_passphrase_encrypted
+        else "",
+        updated_at_ns=int(profile.updated_at.timestamp() * 1_000_000_000),
+    )
 
 
 def payment_secrets_decrypt(token: str) -> tuple[bytes, ...]:
@@ -173,37 +192,56 @@ def mail_sender_for(*, municipality: Municipality | UUID | str | None) -> MailSe
     return MailSender(from_email=settings.DEFAULT_FROM_EMAIL)
 
 
-def _kek(profile_id: UUID) -> KeyEncryptionKey | None:
-    rows = list(
-        KeyEncryptionKeyRow.objects.filter(profile_id=profile_id)
+def _keks(profile_ids: list[UUID]) -> dict[UUID, tuple[KekVersion, ...]]:
+    """The KEK versions of `profile_ids` (newest first), for those that have any."""
+    found: dict[UUID, list[KekVersion]] = {}
+    rows = (
+        KeyEncryptionKeyRow.objects.filter(profile_id__in=profile_ids)
         .order_by("-version")
-        .values_list("version", "provider", "material")
+        .values_list("profile_id", "version", "provider", "material")
     )
-    if not rows:
+    for profile_id, version, provider, material in rows:
+        found.setdefault(profile_id, []).append(
+            KekVersion(version=version, provider=provider, material=material)
+        )
+    return {profile_id: tuple(versions) for profile_id, versions in found.items()}
+
+
+def _kek_of(municipality: Municipality) -> KeyEncryptionKey | None:
+    profile_ids = [p.pk for p in configuration_profiles_for(municipality=municipality)]
+    keks = _keks(profile_ids)
+    with_kek = [pk for pk in profile_ids if pk in keks]
+    if not with_kek:
         return None
+    current, *others = with_kek
     return KeyEncryptionKey(
-        profile_id=profile_id,
-        versions=tuple(KekVersion(version=v, provider=p, material=m) for v, p, m in rows),
+        profile_id=current,
+        versions=keks[current],
+        also_unwraps=tuple((pk, keks[pk]) for pk in others),
     )
 
 
 def kek_for(*, municipality: Municipality) -> KeyEncryptionKey:
     """The key-encryption key for personal data of `municipality`.
 
-    The KEK of the municipality's own profile, else its IT service provider's; when neither
-    has one, a KEK of the installation's default provider (RATHAUS_KEK_PROVIDER, "local")
-    is created for the municipality on first use (its own profile is created for it).
+    Wraps with the KEK of the municipality's own profile, else its IT service provider's;
+    when neither has one, a KEK of the installation's default provider (RATHAUS_KEK_PROVIDER,
+    "local") is created for the municipality on first use (its own profile is created for it).
+
+    Unwraps with the KEK named in the wrapped value, when it belongs to a profile that
+    applies to the municipality now (its own or its current IT service provider's): a data
+    key wrapped with the provider's KEK stays readable after the municipality got its own
+    (`KeyEncryptionKey.rewrap` moves it to the own KEK).
     """
-    for profile in configuration_profiles_for(municipality=municipality):
-        kek = _kek(profile.pk)
-        if kek is not None:
-            return kek
+    kek = _kek_of(municipality)
+    if kek is not None:
+        return kek
     # Imported here: the services import this module.
     from rathaus.municipalities.configuration_services import kek_create_default
 
     with transaction.atomic():
-        profile = kek_create_default(municipality=municipality)
-    kek = _kek(profile.pk)
+        kek_create_default(municipality=municipality)
+    kek = _kek_of(municipality)
     assert kek is not None
     return kek
 

@@ -20,6 +20,7 @@ from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict
 from rathaus.core.model_changes import instance_create, instance_update
+from rathaus.core.secret_box import SecretBoxKeyError
 from rathaus.municipalities.configuration_validation import (
     fitconnect_destinations_parse,
     mail_address_validate,
@@ -33,24 +34,39 @@ from rathaus.municipalities.models import (
     PaymentAccount,
 )
 
-# Fields of a profile a service caller may set (the secrets come as their own arguments).
-PROFILE_FIELDS = frozenset(
-    {
-        "kind",
-        "name",
-        "municipality",
-        "seal_certificate_pem",
-        "seal_chain_pem",
-        "mail_from",
-        "mail_reply_to",
-        "fitconnect_destinations",
-    }
+# Fields of a profile a service caller may set (the secrets come as their own arguments),
+# in the order the admin's form shows them.
+PROFILE_FIELDS = (
+    "kind",
+    "name",
+    "municipality",
+    "seal_certificate_pem",
+    "seal_chain_pem",
+    "mail_from",
+    "mail_reply_to",
+    "fitconnect_destinations",
 )
 PROVIDER_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 
 
+def _unreadable_secret_message() -> str:
+    return _(
+        "The stored value cannot be decrypted: RATHAUS_CONFIG_ENCRYPTION_KEY does not hold the "
+        "key it was encrypted with. Install that key, or enter the value again (or remove it)."
+    )
+
+
+def _decrypts_to(token: str, value: str) -> bool:
+    """Whether the stored `token` holds `value`; a token no key decrypts holds nothing (a new
+    value replaces it)."""
+    try:
+        return CONFIG_SECRET_BOX.decrypt(token) == value
+    except SecretBoxKeyError:
+        return False
+
+
 def _check_fields(data: dict[str, Any]) -> None:
-    unknown = set(data) - PROFILE_FIELDS
+    unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown configuration fields: {', '.join(sorted(unknown))}")
 
@@ -83,28 +99,27 @@ def _validate(
             )
 
         check(destinations)
-    key = (
-        private_key
-        if private_key is not None
-        else CONFIG_SECRET_BOX.decrypt(profile.seal_private_key_encrypted)
-        if profile.seal_private_key_encrypted
-        else ""
-    )
-    secret = (
-        passphrase
-        if passphrase is not None
-        else CONFIG_SECRET_BOX.decrypt(profile.seal_passphrase_encrypted)
-        if profile.seal_passphrase_encrypted
-        else ""
-    )
-    check(
-        lambda: seal_validate(
-            certificate_pem=profile.seal_certificate_pem,
-            chain_pem=profile.seal_chain_pem,
-            private_key_pem=key,
-            passphrase=secret,
+
+    def stored_or_given(given: str | None, token: str, field: str) -> str | None:
+        if given is not None:
+            return given
+        try:
+            return CONFIG_SECRET_BOX.decrypt(token) if token else ""
+        except SecretBoxKeyError:
+            errors.setdefault(field, []).append(_unreadable_secret_message())
+            return None
+
+    key = stored_or_given(private_key, profile.seal_private_key_encrypted, "seal_private_key")
+    secret = stored_or_given(passphrase, profile.seal_passphrase_encrypted, "seal_passphrase")
+    if key is not None and secret is not None:
+        check(
+            lambda: seal_validate(
+                certificate_pem=profile.seal_certificate_pem,
+                chain_pem=profile.seal_chain_pem,
+                private_key_pem=key,
+                passphrase=secret,
+            )
         )
-    )
     if errors:
         raise ValidationError(errors)
 
@@ -135,11 +150,61 @@ def _apply_secrets(
         old = getattr(profile, attribute)
         if not value and not old:
             continue
-        if value and old and CONFIG_SECRET_BOX.decrypt(old) == value:
+        if value and old and _decrypts_to(old, value):
             continue
         setattr(profile, attribute, CONFIG_SECRET_BOX.encrypt(value) if value else "")
         changed.append(name)
     return changed
+
+
+def _kek_loss_message() -> str:
+    return _(
+        "Data of this municipality may be protected with the key-encryption key of %(profile)s; "
+        "they would become unreadable. Keep the assignment (a municipality that gets its own "
+        "key keeps reading data protected with the IT service provider's key)."
+    )
+
+
+def configuration_provider_change_check(
+    *, municipality: Municipality, provider: ConfigurationProfile | None
+) -> None:
+    """Refuse moving `municipality` away from an IT service provider whose profile holds a
+    key-encryption key: data keys wrapped with it are unwrapped only while the profile applies
+    to the municipality (`kek_for`). Raises Conflict (field `configuration_provider`)."""
+    current_id = (
+        Municipality.objects.filter(pk=municipality.pk)
+        .values_list("configuration_provider_id", flat=True)
+        .first()
+    )
+    new_id = provider.pk if provider is not None else None
+    if current_id is None or current_id == new_id:
+        return
+    if KeyEncryptionKey.objects.filter(profile_id=current_id).exists():
+        old = ConfigurationProfile.objects.get(pk=current_id)
+        raise Conflict(_kek_loss_message() % {"profile": old.name}, field="configuration_provider")
+
+
+def configuration_profile_reassign_check(
+    *, profile: ConfigurationProfile, data: dict[str, Any]
+) -> None:
+    """Refuse giving a profile holding a KEK another municipality or kind (its KEK would stop
+    applying to the municipalities whose data it protects)."""
+    stored = ConfigurationProfile.objects.get(pk=profile.pk)
+    for name in ("kind", "municipality"):
+        if name not in data:
+            continue
+        new = data[name]
+        new_value = new.pk if isinstance(new, Municipality) else new
+        old_value = stored.municipality_id if name == "municipality" else stored.kind
+        if new_value != old_value and KeyEncryptionKey.objects.filter(profile=stored).exists():
+            raise Conflict(
+                _(
+                    "This profile holds key-encryption keys for personal data; its kind and "
+                    "municipality cannot be changed, data protected with them would become "
+                    "unreadable."
+                ),
+                field=name,
+            )
 
 
 @transaction.atomic
@@ -197,6 +262,7 @@ def configuration_profile_update(
     other text replaces it. The audit lists the changed field names, no values."""
     _check_fields(data)
     profile = ConfigurationProfile.objects.select_for_update().get(pk=profile.pk)
+    configuration_profile_reassign_check(profile=profile, data=data)
     secrets_changed = _apply_secrets(
         profile, private_key=seal_private_key, passphrase=seal_passphrase
     )
@@ -297,12 +363,14 @@ def payment_account_set(
             instance_update(account, {"enabled": enabled, "account_id": account_id.strip()})
         )
         if secrets is not None:
-            old = (
-                json.loads(CONFIG_SECRET_BOX.decrypt(account.secrets_encrypted))
-                if account.secrets_encrypted
-                else []
-            )
-            if old != [s.strip() for s in secrets if s.strip()]:
+            new = [s.strip() for s in secrets if s.strip()]
+            if not account.secrets_encrypted and not new:
+                unchanged = True
+            else:
+                unchanged = bool(account.secrets_encrypted) and _decrypts_to(
+                    account.secrets_encrypted, json.dumps(new)
+                )
+            if not unchanged:
                 account.secrets_encrypted = _secrets_encrypt(secrets)
                 account.save(update_fields=["secrets_encrypted", "updated_at"])
                 changed.append("secrets")
@@ -333,15 +401,26 @@ def payment_account_delete(*, actor: Actor, account: PaymentAccount) -> None:
     account.delete()
 
 
-def _kek_add(profile: ConfigurationProfile, provider: str) -> KeyEncryptionKey:
+def _kek_add(
+    profile: ConfigurationProfile, provider: str, *, actor: Actor, action: str
+) -> KeyEncryptionKey:
+    """Add the next version of `profile`'s KEK from `provider`, audited as `action`."""
     plugin = kek_providers.get(provider)
     latest = KeyEncryptionKey.objects.filter(profile=profile).order_by("-version").first()
-    return KeyEncryptionKey.objects.create(
+    row = KeyEncryptionKey.objects.create(
         profile=profile,
         version=(latest.version + 1) if latest else 1,
         provider=provider,
         material=plugin.generate(),
     )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=profile,
+        municipality=profile.municipality_id,
+        details={"version": row.version, "provider": row.provider},
+    )
+    return row
 
 
 @transaction.atomic
@@ -360,15 +439,7 @@ def kek_rotate(
     chosen = provider or (latest.provider if latest else settings.RATHAUS_KEK_PROVIDER)
     if chosen not in kek_providers:
         raise ValidationError({"provider": _("Unknown KEK provider %(name)s.") % {"name": chosen}})
-    row = _kek_add(profile, chosen)
-    audit_record(
-        actor=actor,
-        action="municipality.configuration.kek.rotate",
-        obj=profile,
-        municipality=profile.municipality_id,
-        details={"version": row.version, "provider": row.provider},
-    )
-    return row
+    return _kek_add(profile, chosen, actor=actor, action="municipality.configuration.kek.rotate")
 
 
 def kek_create_default(*, municipality: Municipality) -> ConfigurationProfile:
@@ -397,13 +468,11 @@ def kek_create_default(*, municipality: Municipality) -> ConfigurationProfile:
             details={"kind": profile.kind, "name": profile.name, "fields": []},
         )
     if not KeyEncryptionKey.objects.filter(profile=profile).exists():
-        row = _kek_add(profile, settings.RATHAUS_KEK_PROVIDER)
-        audit_record(
+        _kek_add(
+            profile,
+            settings.RATHAUS_KEK_PROVIDER,
             actor=actor,
             action="municipality.configuration.kek.create",
-            obj=profile,
-            municipality=municipality.pk,
-            details={"version": row.version, "provider": row.provider},
         )
     return profile
 

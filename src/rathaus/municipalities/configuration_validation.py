@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 # Keys of a FIT-Connect destination entry (RATHAUS_FITCONNECT_DESTINATIONS).
 DESTINATION_KEYS = frozenset({"destination_id", "url", "key_file", "key", "office", "service"})
+# JWK members that carry private or secret key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1).
+JWK_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
 
 def certificates_parse(pem: str, *, field: str) -> list[x509.Certificate]:
@@ -240,6 +242,18 @@ def fitconnect_destinations_parse(value: Any) -> list[dict[str, Any]]:
             )
         if key is not None and (not isinstance(key, dict) or "kty" not in key):
             raise _destination_error(index, _("key must be a JWK object with a kty."))
+        private = sorted(JWK_PRIVATE_MEMBERS & set(key or {}))
+        if private:
+            # Only the destination's public key belongs here; a private or symmetric key in
+            # the configuration would be a key leak (it is shown in the admin, and copied).
+            raise _destination_error(
+                index,
+                _(
+                    "key must be the destination's public key; remove the private key "
+                    "members %(members)s and do not store the private key here."
+                )
+                % {"members": ", ".join(private)},
+            )
         office, service = str(entry.get("office", "")).strip(), str(entry.get("service", ""))
         service = service.strip()
         if bool(office) == bool(service):

@@ -15,6 +15,15 @@ A wrapped data key is self-describing text, ``kek1.<profile id>.<version>.<base6
 that it can be unwrapped after the KEK was rotated (every version stays until nothing is
 wrapped with it any more) and so that a key wrapped for another municipality is refused with
 a clear error instead of failing obscurely.
+
+Which KEK unwraps is read from the wrapped value, not from today's resolution: new data keys
+are wrapped with the KEK that applies now (the municipality's own profile, else its IT
+service provider's), and a wrapped value is unwrapped with the KEK of the profile named in it,
+provided that profile applies to the municipality now (its own or its current IT service
+provider's). So data wrapped with the provider's KEK stay readable after the municipality got
+its own KEK. Changing a municipality's IT service provider away from a profile holding a KEK,
+and deleting or re-assigning such a profile, are refused (`configuration_services`), since
+data wrapped with it would become unreadable.
 """
 
 import base64
@@ -123,6 +132,9 @@ class KeyEncryptionKey:
 
     profile_id: UUID
     versions: tuple[KekVersion, ...]  # newest first
+    # KEKs of the other profiles that apply to the municipality (its IT service provider's
+    # while it has an own KEK): values wrapped with them are still unwrapped, never new ones.
+    also_unwraps: tuple[tuple[UUID, tuple[KekVersion, ...]], ...] = ()
 
     @property
     def current_version(self) -> int:
@@ -132,8 +144,19 @@ class KeyEncryptionKey:
     def key_id(self) -> str:
         return f"{self.profile_id}.{self.current_version}"
 
-    def _version(self, number: int) -> KekVersion:
-        for version in self.versions:
+    def _versions_of(self, profile_id: str) -> tuple[KekVersion, ...]:
+        if profile_id == str(self.profile_id):
+            return self.versions
+        for other_id, versions in self.also_unwraps:
+            if profile_id == str(other_id):
+                return versions
+        raise KekError(
+            "the data key was wrapped with the key-encryption key of another municipality "
+            "or IT service provider"
+        )
+
+    def _version(self, number: int, versions: tuple[KekVersion, ...] | None = None) -> KekVersion:
+        for version in self.versions if versions is None else versions:
             if version.version == number:
                 return version
         raise KekError(f"key-encryption key version {number} is unknown (retired or foreign)")
@@ -149,17 +172,13 @@ class KeyEncryptionKey:
         parts = wrapped.split(".")
         if len(parts) != 4 or parts[0] != WRAP_FORMAT:
             raise KekError("this is not a wrapped data key")
-        if parts[1] != str(self.profile_id):
-            raise KekError(
-                "the data key was wrapped with the key-encryption key of another municipality "
-                "or IT service provider"
-            )
+        versions = self._versions_of(parts[1])
         try:
             number = int(parts[2])
             raw = base64.urlsafe_b64decode(parts[3] + "=" * (-len(parts[3]) % 4))
         except (ValueError, binascii.Error):
             raise KekError("the wrapped data key is damaged") from None
-        return self._version(number), raw
+        return self._version(number, versions), raw
 
     def unwrap(self, wrapped: str) -> bytes:
         """The data key in `wrapped` (any version of this KEK); KekError otherwise."""
@@ -167,12 +186,16 @@ class KeyEncryptionKey:
         return kek_providers.get(version.provider).unwrap(version.material, raw)
 
     def needs_rewrap(self, wrapped: str) -> bool:
-        """Whether `wrapped` uses an older version than the current one."""
+        """Whether `wrapped` uses an older version than the current one, or another
+        profile's KEK (the IT service provider's, before the municipality had its own)."""
         version, _raw = self._parse(wrapped)
-        return version.version != self.current_version
+        return (
+            wrapped.split(".")[1] != str(self.profile_id) or version.version != self.current_version
+        )
 
     def rewrap(self, wrapped: str) -> str:
-        """`wrapped` unwrapped and wrapped again with the current version (after rotation)."""
+        """`wrapped` unwrapped and wrapped again with the current version (after rotation,
+        or to move it from the IT service provider's KEK to the municipality's own)."""
         if not self.needs_rewrap(wrapped):
             return wrapped
         return self.wrap(self.unwrap(wrapped))

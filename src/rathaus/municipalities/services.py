@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.model_changes import instance_create, instance_snapshot, instance_update
+from rathaus.municipalities.configuration_services import configuration_provider_change_check
 from rathaus.municipalities.models import (
     AccessibilityFeedback,
     Municipality,
@@ -43,6 +44,10 @@ def municipality_create(*, actor: Actor, **data: Any) -> Municipality:
 def municipality_update(*, actor: Actor, municipality: Municipality, **data: Any) -> Municipality:
     """Change fields of a municipality; records the old and new values."""
     municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    if "configuration_provider" in data:
+        configuration_provider_change_check(
+            municipality=municipality, provider=data["configuration_provider"]
+        )
     changes = instance_update(municipality, data)
     if changes:
         audit_record(actor=actor, action="municipality.update", obj=municipality, details=changes)

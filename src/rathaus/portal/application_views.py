@@ -64,6 +64,7 @@ from rathaus.core.invalid_characters import (
     names_with_invalid_characters,
     query_dict_without_invalid_characters,
 )
+from rathaus.core.keyset import KeysetPaginator
 from rathaus.federation.access import step_up_url
 from rathaus.federation.actors import request_actor
 from rathaus.federation.levels import TrustLevel
@@ -207,19 +208,28 @@ def _own_draft(request: HttpRequest, draft_id: Any) -> Draft:
 
 # --- Mein Bereich -------------------------------------------------------------------------
 
+SUBMISSION_PAGE_SIZE = 20
+
 
 @applicant_page
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     drafts = list(application_selectors.drafts_of(actor=request.user))
-    submissions = list(application_selectors.submissions_of(actor=request.user))
-    next_steps = applicant_next_steps(cases=[s.case for s in submissions])
+    # Keyset pages, as every case list (rathaus.core.keyset): one person's list is short, but
+    # an organisation's may not be.
+    page = KeysetPaginator(
+        ordering=application_selectors.SUBMISSION_LIST_ORDERING,
+        page_size=SUBMISSION_PAGE_SIZE,
+        salt="rathaus.portal.submissions",
+    ).page(application_selectors.submission_list_of(actor=request.user), params=request.GET)
+    next_steps = applicant_next_steps(cases=[s.case for s in page.items])
     return render(
         request,
         "portal/application/overview.html",
         {
             "drafts": [(d, _continue_url(d)) for d in drafts],
-            "submissions": [(s, next_steps[s.case_id]) for s in submissions],
+            "submissions": [(s, next_steps[s.case_id]) for s in page.items],
+            "page": page,
         },
     )
 
@@ -284,7 +294,9 @@ def step(request: HttpRequest, draft_id: str, step_id: str) -> HttpResponse:
         post = query_dict_without_invalid_characters(request.POST) if invalid else request.POST
         values = forms.step_values_parse(definition=definition, step_id=step_id, post=post)
         answers_before = draft.data
-        errors = draft_save_step(draft=draft, step=step_id, values=values, actor=request.user)
+        errors = draft_save_step(
+            draft=draft, step=step_id, values=values, actor=request_actor(request)
+        )
         errors = invalid_character_errors(
             definition=definition,
             step_id=step_id,
@@ -372,7 +384,7 @@ def documents(request: HttpRequest, draft_id: str) -> HttpResponse:
             attachment = draft.attachments.filter(pk=remove_id).first() if remove_id else None
             if attachment is None:
                 raise Http404(_("No such document."))
-            attachment_remove(attachment=attachment, actor=request.user)
+            attachment_remove(attachment=attachment, actor=request_actor(request))
             return redirect("apply:documents", draft.pk)
         for document in required:
             upload = request.FILES.get(_file_field_id(document))
@@ -380,7 +392,10 @@ def documents(request: HttpRequest, draft_id: str) -> HttpResponse:
                 continue
             try:
                 attachment_add(
-                    upload=upload, actor=request.user, draft=draft, required_document=document
+                    upload=upload,
+                    actor=request_actor(request),
+                    draft=draft,
+                    required_document=document,
                 )
             except UploadRefused as exc:
                 error_summary.append((_file_field_id(document), f"{document.name}: {exc.message}"))
@@ -509,7 +524,9 @@ def declarations(request: HttpRequest, draft_id: str) -> HttpResponse:
     accepted = set(draft.declarations)
     if request.method == "POST":
         accepted = set(request.POST.getlist("declaration"))
-        missing = draft_accept_declarations(draft=draft, accepted=accepted, actor=request.user)
+        missing = draft_accept_declarations(
+            draft=draft, accepted=accepted, actor=request_actor(request)
+        )
         if not missing:
             return redirect("apply:fee", draft.pk)
     language = _language()
@@ -588,7 +605,7 @@ def fee(request: HttpRequest, draft_id: str) -> HttpResponse:
             started = draft_payment_start(
                 draft=draft,
                 provider=provider,
-                actor=request.user,
+                actor=request_actor(request),
                 return_url=reverse("apply:fee", args=[draft.pk]),
                 notify_url=request.build_absolute_uri(reverse("payments:notify", args=[provider])),
             )
@@ -621,7 +638,7 @@ def submit(request: HttpRequest, draft_id: str) -> HttpResponse:
         return step_up
     try:
         submission = submission_create(
-            draft=Draft(pk=draft_id), actor=request.user, language=_language()
+            draft=Draft(pk=draft_id), actor=request_actor(request), language=_language()
         )
     except SubmissionIncomplete as exc:
         draft = _own_draft(request, draft_id)
@@ -640,7 +657,7 @@ def delete(request: HttpRequest, draft_id: str) -> HttpResponse:
     draft = _own_draft(request, draft_id)
     if request.method == "POST":
         try:
-            draft_delete(draft=draft, actor=request.user)
+            draft_delete(draft=draft, actor=request_actor(request))
         except DraftPaid as exc:
             context = {**_draft_context(draft), "refusal": exc.message}
             return render(request, "portal/application/delete.html", context, status=409)
@@ -751,7 +768,7 @@ def document_request(request: HttpRequest, submission: Submission, request_id: s
             upload = request.FILES.get("file")
             if upload is None:
                 raise UploadRefused(_("Please choose a file."), field="file")
-            attachment_add(upload=upload, actor=request.user, document_request=requested)
+            attachment_add(upload=upload, actor=request_actor(request), document_request=requested)
     except DomainError as exc:
         if isinstance(exc, NotFound | NotPermitted):
             raise

@@ -60,11 +60,19 @@ class SealMaterial:
     def trust_roots_pem(self) -> list[bytes]:
         """The trust anchors as PEM data (the chain's last certificate, else the seal)."""
         if self.private_key_pem:
-            chain = self.chain_pem or self.certificate_pem
-            blocks = chain.split(b"-----END CERTIFICATE-----")
-            last = [b for b in blocks if b.strip()][-1]
-            return [last.strip() + b"\n-----END CERTIFICATE-----\n"]
+            return [
+                trust_anchor_pem(certificate_pem=self.certificate_pem, chain_pem=self.chain_pem)
+            ]
         return [f.read_bytes() for f in self.trust_root_files]
+
+
+def trust_anchor_pem(*, certificate_pem: bytes, chain_pem: bytes) -> bytes:
+    """The anchor validators trust for a configured seal: the chain's last certificate (its
+    root), else the seal certificate itself."""
+    chain = chain_pem or certificate_pem
+    blocks = chain.split(b"-----END CERTIFICATE-----")
+    last = [b for b in blocks if b.strip()][-1]
+    return last.strip() + b"\n-----END CERTIFICATE-----\n"
 
 
 def seal_material(*, municipality: Any = None) -> SealMaterial:
@@ -138,7 +146,8 @@ def _signer_load(material: SealMaterial, key_mtime: int) -> signers.SimpleSigner
     # so a renewed seal is picked up without a restart.
     if material.private_key_pem:
         return _signer_from_pem(material)
-    signer = signers.SimpleSigner.load(
+    # pyHanko is untyped: the annotation states what `load` returns.
+    signer: signers.SimpleSigner | None = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
         str(material.key_file),
         str(material.cert_file),
         ca_chain_files=[str(p) for p in material.chain_files] or None,
@@ -172,7 +181,7 @@ def _signer_from_pem(material: SealMaterial) -> signers.SimpleSigner:
     return signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=key,
-        cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),
+        cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),  # type: ignore[no-untyped-call]
     )
 
 
@@ -190,7 +199,7 @@ class _Pdf17Signer(signers.PdfSigner):
         if mechanism.signature_algo != "ecdsa":
             super().register_extensions(pdf_out, md_algorithm=md_algorithm)
             return
-        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.ensure_output_version(version=(1, 7))  # type: ignore[no-untyped-call]
         pdf_out.register_extension(ESIC_EXTENSION_1)
 
 
@@ -201,7 +210,7 @@ def _producer_reset(writer: IncrementalPdfFileWriter) -> None:
     info_ref = writer.trailer.raw_get("/Info")
     if not isinstance(info_ref, generic.IndirectObject):
         return
-    info = info_ref.get_object()
+    info = info_ref.get_object()  # type: ignore[no-untyped-call]
     if "/Producer" in info:
         del info["/Producer"]
         writer.mark_update(info_ref)

@@ -13,7 +13,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
-from rathaus.seals.services import seal_material
+from rathaus.municipalities.configuration import seal_certificates_for
+from rathaus.seals.services import SealNotConfigured, seal_material, trust_anchor_pem
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,30 @@ NOT_SEALED = SealValidation(
 
 def seal_trust_roots(*, municipality: Any = None) -> list[asn1_x509.Certificate]:
     """The certificates the installation trusts for its own seals (its CA or chain), and,
-    given `municipality`, the root of the seal configured for it."""
-    files: tuple[Path, ...] = seal_material().trust_root_files
-    roots = [cert for f in files for cert in load_certs_from_pemder([str(f)])]
+    given `municipality`, the root of the seal configured for it.
+
+    The installation's part is optional when the municipality has its own seal (an
+    installation may have no seal of its own); SealNotConfigured only when neither exists.
+    Only certificates are read: the seal's private key is not decrypted."""
+    own = None
     if municipality is not None:
-        material = seal_material(municipality=municipality)
-        if material.private_key_pem:
-            for pem in material.trust_roots_pem():
-                roots.extend(load_certs_from_pemder_data(pem))
+        own = seal_certificates_for(
+            municipality=municipality.pk if hasattr(municipality, "pk") else municipality
+        )
+    try:
+        files: tuple[Path, ...] = seal_material().trust_root_files
+    except SealNotConfigured:
+        if own is None:
+            raise
+        files = ()
+    roots = [cert for f in files for cert in load_certs_from_pemder([str(f)])]
+    if own is not None:
+        certificate_pem, chain_pem = own
+        roots.extend(
+            load_certs_from_pemder_data(
+                trust_anchor_pem(certificate_pem=certificate_pem, chain_pem=chain_pem)
+            )
+        )
     return roots
 
 
