@@ -22,8 +22,7 @@ at each concurrency of BENCH_CONCURRENCY (default 1 and 16 keep-alive connection
 http.client), for BENCH_SECONDS per case:
 
 - hello: the bare view (the baseline; every other case is also given as % of it);
-- API `/api/v1/submissions/`: page 1, a page BENCH_DEEP pages deep (`?page=` while the list
-  pages by number; otherwise the `next` links are followed once to get there), every filter
+- API `/api/v1/submissions/`: page 1, a page BENCH_DEEP pages deep (see below), every filter
   the endpoint offers (status, acknowledged, since, office), with a token of the municipality
   with the most submissions;
 - the staff inbox `/intern/antraege/` of a case worker of all that municipality's offices
@@ -32,6 +31,18 @@ http.client), for BENCH_SECONDS per case:
 - the applicant's list `/antraege/` of a citizen with a typical number of applications and of
   one with BENCH_HEAVY (e.g. a company's account).
 
+The deep page (keyset pagination, issue 9): the script follows the list's `next` links (the
+API's JSON `next`, the inbox's `rel="next"` href) from page 1 to page BENCH_DEEP, once, before
+the measurement; if that would take more than BENCH_FOLLOW_SECONDS (judged from the pace of
+the first 50 pages, or when the time is up), it instead makes the cursor of page BENCH_DEEP in
+process: the key of the last row of page BENCH_DEEP − 1 in the list's ordering
+(`rathaus.cases.selectors.LIST_ORDERING`, read once with OFFSET from the list's own query),
+signed by `rathaus.core.keyset.KeysetPaginator` with the list's salt and the server's
+SECRET_KEY (the bench's environment), exactly as the server signs its `next` cursors. The
+label says which way the page was reached ("(followed)" / "(direct cursor)"). The lists'
+former page-number pagination (`?page=`, the "before" figures of docs/performance.md, measured
+with the version of this script in git history) is no longer supported.
+
 Prints requests/s, p50/p95 ms and % of hello per case and concurrency, and the peak RSS
 (VmHWM from /proc) of every gunicorn worker at the end. Bounded: fixed seconds per case; every
 child process is stopped at the end.
@@ -39,8 +50,8 @@ child process is stopped at the end.
 Knobs (environment): BENCH_ROWS (1000000), BENCH_APPLICANTS (20000), BENCH_HEAVY (1000),
 BENCH_DEEP (5000), BENCH_SECONDS (10), BENCH_CONCURRENCY ("1,16"), BENCH_GUNICORN_WORKERS (4),
 BENCH_GUNICORN_THREADS (4), BENCH_PORT (8621), BENCH_REUSE (0), BENCH_ONLY (comma-separated
-case labels, substring match), BENCH_FOLLOW_SECONDS (600: how long to follow `next` links
-towards the deep page; the label then names the page reached).
+case labels, substring match), BENCH_FOLLOW_SECONDS (600: the most time to spend following
+`next` links towards the deep page, else a cursor made directly).
 """
 
 import concurrent.futures
@@ -523,6 +534,9 @@ def _clerk(world: World) -> Any:
     )
     for office in world.office_ids:
         RoleAssignment.objects.get_or_create(user=user, office_id=office, role=Role.CASE_WORKER)
+    # Roles left by a run on another municipality (a tie of the largest ones, broken otherwise
+    # before) would make the inbox span two municipalities: an unindexed, sorted list.
+    RoleAssignment.objects.filter(user=user).exclude(office_id__in=world.office_ids).delete()
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         secret = base64.b32encode(secrets.token_bytes(20)).decode()
         Authenticator.objects.create(
@@ -590,52 +604,106 @@ def _run(case: Case, concurrency: int) -> tuple[int, float, list[float]]:
     return len(latencies), wall, latencies
 
 
-def _deep_api(case: Case) -> tuple[str, int]:
-    """The path of the page DEEP pages in and its number: `?page=` for number pagination, else
-    by following the `next` links (for at most FOLLOW_SECONDS: then the page reached)."""
+def _follow(case: Case, first: bytes, next_of: Any) -> tuple[str, int, float]:
+    """Follow the `next` links from `case.path` (whose body is `first`) towards page DEEP: at
+    most FOLLOW_SECONDS, and not at all further once the pace of the first pages says it would
+    take longer. Returns the path of the page reached, its number and the seconds taken."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
-    first = json.loads(_get(conn, case))
-    nxt = first.get("next")
-    if nxt is None:
-        raise RuntimeError("the list has a single page")
-    if "page=" in nxt and "cursor=" not in nxt:
-        parts = urlsplit(nxt)
-        return re.sub(r"page=\d+", f"page={DEEP}", f"{parts.path}?{parts.query}"), DEEP
     started = time.monotonic()
-    path, page = case.path, 1
-    while nxt is not None and page < DEEP and time.monotonic() - started < FOLLOW_SECONDS:
+    path, page, body = case.path, 1, first
+    while page < DEEP:
+        elapsed = time.monotonic() - started
+        if elapsed > FOLLOW_SECONDS or (page >= 50 and elapsed / page * DEEP > FOLLOW_SECONDS):
+            break
+        nxt = next_of(body)
+        if nxt is None:
+            break
         parts = urlsplit(nxt)
-        path = f"{parts.path}?{parts.query}"
-        nxt = json.loads(_get(conn, Case(case.label, path, case.headers))).get("next")
+        path = f"{parts.path or urlsplit(case.path).path}?{parts.query}"
+        body = _get(conn, Case(case.label, path, case.headers))
         page += 1
-    print(f"({case.label}: followed {page - 1} next links in {time.monotonic() - started:.0f} s)")
-    return path, page
+    conn.close()
+    return path, page, time.monotonic() - started
+
+
+def _direct_cursor(case: Case, queryset: Any, paginator: Any) -> str:
+    """The path of page DEEP of `queryset` (the list's own query, made in process) with a
+    cursor signed as the server signs it: NEXT from the last row of page DEEP − 1."""
+    from rathaus.core.keyset import NEXT, Cursor
+
+    size = paginator.page_size
+    names = [name.lstrip("-") for name in paginator.ordering]
+    key = queryset.values_list(*names)[(DEEP - 1) * size - 1]
+    text = paginator.encode(Cursor(NEXT, tuple(key)))
+    query = urlsplit(case.path).query
+    return f"{urlsplit(case.path).path}?{query + '&' if query else ''}{urlencode({'cursor': text})}"
+
+
+def _deep(case: Case, first: bytes, next_of: Any, queryset: Any, paginator: Any) -> str:
+    """The path of page DEEP: by following the `next` links when that takes at most
+    FOLLOW_SECONDS, else by a cursor made directly for that position (`_direct_cursor`); the
+    label says which (and, if the list ended earlier, the page reached)."""
+    path, page, seconds = _follow(case, first, next_of)
+    if page >= DEEP:
+        print(f"({case.label}: followed {page - 1} next links in {seconds:.0f} s)", flush=True)
+        case.label = f"{case.label} (followed)"
+        return path
+    direct = _direct_cursor(case, queryset, paginator)
+    print(
+        f"({case.label}: followed {page - 1} next links in {seconds:.0f} s, "
+        f"{seconds / page * 1000:.0f} ms each: too slow for {DEEP}; measuring a cursor made "
+        f"for page {DEEP})",
+        flush=True,
+    )
+    case.label = f"{case.label} (direct cursor)"
+    return direct
+
+
+def _deep_api(case: Case, world: World) -> str:
+    """Page DEEP of the API list (`next` links in the JSON)."""
+    from rathaus.api.pagination import CursorPagination
+    from rathaus.cases.models import Case as CaseRow
+    from rathaus.cases.selectors import LIST_ORDERING
+    from rathaus.core.keyset import KeysetPaginator
+
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+    first = _get(conn, case)
+    conn.close()
+    size = len(json.loads(first)["results"])
+    # The salt of rathaus.api.pagination.CursorPagination.paginate_queryset.
+    paginator = KeysetPaginator(
+        ordering=LIST_ORDERING,
+        page_size=size,
+        cursor_param=CursorPagination.cursor_query_param,
+        salt="rathaus.api.pagination",
+    )
+    queryset = CaseRow.objects.filter(municipality_id=world.municipality_id).order_by(
+        *LIST_ORDERING
+    )
+    return _deep(case, first, lambda body: json.loads(body).get("next"), queryset, paginator)
 
 
 NEXT_LINK = re.compile(r'<a[^>]*href="([^"]+)"[^>]*rel="next"|<a[^>]*rel="next"[^>]*href="([^"]+)"')
 
 
-def _deep_html(case: Case) -> tuple[str, int]:
-    """As `_deep_api` for an HTML list: `?page=` when the page links to page numbers, else the
-    rel="next" links are followed."""
+def _next_html(body: bytes) -> str | None:
     import html
 
+    match = NEXT_LINK.search(body.decode())
+    return html.unescape(match.group(1) or match.group(2)) if match else None
+
+
+def _deep_inbox(case: Case, clerk: Any) -> str:
+    """Page DEEP of the staff inbox (the rel="next" link of core/keyset_nav.html)."""
+    from rathaus.backoffice.submission_views import INBOX_SALT, PAGE_SIZE
+    from rathaus.cases.selectors import LIST_ORDERING, inbox_cases
+    from rathaus.core.keyset import KeysetPaginator
+
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
-    body = _get(conn, case).decode()
-    if "page=2" in body:
-        return f"{case.path}{'&' if '?' in case.path else '?'}page={DEEP}", DEEP
-    started = time.monotonic()
-    path, page = case.path, 1
-    while page < DEEP and time.monotonic() - started < FOLLOW_SECONDS:
-        match = NEXT_LINK.search(body)
-        if match is None:
-            break
-        href = html.unescape(match.group(1) or match.group(2))
-        path = href if href.startswith("/") else urlsplit(case.path).path + href
-        body = _get(conn, Case(case.label, path, case.headers)).decode()
-        page += 1
-    print(f"({case.label}: followed {page - 1} next links in {time.monotonic() - started:.0f} s)")
-    return path, page
+    first = _get(conn, case)
+    conn.close()
+    paginator = KeysetPaginator(ordering=LIST_ORDERING, page_size=PAGE_SIZE, salt=INBOX_SALT)
+    return _deep(case, first, _next_html, inbox_cases(user=clerk), paginator)
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -688,7 +756,8 @@ def _cases(world: World) -> list[Case]:
     from rathaus.accounts.models import User
 
     api = {"Authorization": f"Bearer {_token(world)}", "Accept": "application/json"}
-    staff = {"Cookie": f"sessionid={_session(_clerk(world), mfa=True)}"}
+    clerk = _clerk(world)
+    staff = {"Cookie": f"sessionid={_session(clerk, mfa=True)}"}
     typical = User.objects.get(pk=world.typical_applicant_id)
     heavy = User.objects.get(pk=world.heavy_applicant_id)
     typical_count = typical.submissions.count()
@@ -715,13 +784,11 @@ def _cases(world: World) -> list[Case]:
     ]
     if ONLY:
         cases = [c for c in cases if c.label == "hello" or any(o in c.label for o in ONLY)]
-    for case in cases:
+    for case in cases:  # the deep pages' paths (and how they were reached, in the label)
         if case.label == f"API page {DEEP}":
-            case.path, page = _deep_api(Case(case.label, api_list, api))
-            case.label = f"API page {page}"
+            case.path = _deep_api(case, world)
         elif case.label == f"inbox page {DEEP}":
-            case.path, page = _deep_html(Case(case.label, "/intern/antraege/", staff | lang))
-            case.label = f"inbox page {page}"
+            case.path = _deep_inbox(case, clerk)
     return cases
 
 

@@ -113,9 +113,9 @@ def test_only_the_applicant_may_change_a_draft_and_others_get_not_found():
     with pytest.raises(NotPermitted):
         draft_delete(draft=draft, actor=Actor.person(other))
     with pytest.raises(NotFound):
-        draft_get_own(actor=other, draft_id=draft.pk)
-    assert draft_get_own(actor=draft.applicant, draft_id=draft.pk) == draft
-    assert list(drafts_of(actor=other)) == []
+        draft_get_own(user=other, draft_id=draft.pk)
+    assert draft_get_own(user=draft.applicant, draft_id=draft.pk) == draft
+    assert list(drafts_of(user=other)) == []
 
 
 def test_unknown_step_is_refused():
@@ -142,7 +142,7 @@ def test_submitted_draft_is_closed():
             draft=draft, step="dogs", values={"/dogs": 2}, actor=Actor.person(draft.applicant)
         )
     with pytest.raises(NotFound):
-        draft_get_own(actor=draft.applicant, draft_id=draft.pk)
+        draft_get_own(user=draft.applicant, draft_id=draft.pk)
 
 
 def test_delete_removes_the_draft_and_audits():

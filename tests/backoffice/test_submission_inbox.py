@@ -15,7 +15,6 @@ from rathaus.cases.models import Case, DocumentRequest
 from rathaus.core.models import AuditEvent
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import PDF, add_attachment, make_submission
-from tests.factories import OfficeFactory
 from tests.staff.people import login_with_mfa, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -26,21 +25,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def office_a():
-    return OfficeFactory(name="Bürgerbüro A")
-
-
-@pytest.fixture
-def office_b():
-    return OfficeFactory(name="Ordnungsamt B")
-
-
-@pytest.fixture
-def clerk(client, office_a):
-    user = make_staff("clerk-a", (office_a, Role.CASE_WORKER), first_name="Anna", last_name="Amt")
-    login_with_mfa(client, user)
-    return user
+# office_a, office_b and clerk: tests/backoffice/conftest.py
 
 
 def detail_url(submission):

@@ -63,7 +63,7 @@ class HasScope(BasePermission):
 
     @classmethod
     def of(cls, scope: str) -> type["HasScope"]:
-        from rathaus.apitokens.scopes import SCOPES
+        from rathaus.apitokens.selectors import SCOPES
 
         if scope not in SCOPES:
             raise ValueError(f"unknown scope {scope!r}")

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from rathaus.catalog.responsibility import PlaceAmbiguous, PlaceNotFound
+from rathaus.catalog.selectors import PlaceAmbiguous, PlaceNotFound
 from rathaus.core.error_responses import problem_fields
 from rathaus.core.errors import DomainError
 

@@ -9,10 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rathaus.api.schema import NamedChoiceField
-from rathaus.catalog.fee_display import fee_describe
 from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
-from rathaus.catalog.responsibility import Responsibility
-from rathaus.catalog.selectors import ServiceOffer
+from rathaus.catalog.selectors import Responsibility, ServiceOffer, fee_describe
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.keys import land_name
 from rathaus.municipalities.models import Municipality, Office, OpeningException

@@ -26,8 +26,8 @@ from rathaus.api.problems import (
     ResponsibilityNotFoundProblemSerializer,
     ValidationProblemSerializer,
 )
-from rathaus.catalog import responsibility as responsibility_finder
 from rathaus.catalog import selectors as catalog_selectors
+from rathaus.catalog import selectors as responsibility_finder
 from rathaus.catalog.models import Service
 from rathaus.core.errors import NotFound
 from rathaus.municipalities import selectors as municipality_selectors

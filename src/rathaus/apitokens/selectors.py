@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.apitokens.models import TOKEN_PREFIX, ApiClient, ApiToken
+from rathaus.apitokens.scopes import SCOPES as SCOPES  # the scopes a client may be given
 from rathaus.core.errors import DomainError
 
 

@@ -51,7 +51,7 @@ def collect_submissions(user: Any) -> list[dict[str, Any]]:
                 for a in s.attachments.all()
             ],
         }
-        for s in submissions_of(actor=user).prefetch_related("attachments")
+        for s in submissions_of(user=user).prefetch_related("attachments")
     ]
 
 

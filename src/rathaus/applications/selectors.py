@@ -11,6 +11,7 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from rathaus.accounts.models import User
 from rathaus.applications.attachments import (
     AttachmentNotReady,
     UploadRules,
@@ -65,11 +66,11 @@ __all__ = [
 ]
 
 
-def draft_get_own(*, actor: Any, draft_id: UUID | str) -> Draft:
-    """The open draft `draft_id` of `actor`; NotFound for anyone else's or a submitted one."""
+def draft_get_own(*, user: User, draft_id: UUID | str) -> Draft:
+    """The open draft `draft_id` of `user`; NotFound for anyone else's or a submitted one."""
     draft = (
         Draft.objects.select_related("form", "offer__service", "offer__municipality", "payment")
-        .filter(pk=draft_id, applicant_id=getattr(actor, "pk", None), submission__isnull=True)
+        .filter(pk=draft_id, applicant_id=user.pk, submission__isnull=True)
         .order_by()[:1]
     )
     if not draft:
@@ -77,14 +78,12 @@ def draft_get_own(*, actor: Any, draft_id: UUID | str) -> Draft:
     return draft[0]
 
 
-def draft_own_trust_level(*, actor: Any, draft_id: UUID | str) -> str:
-    """The level of assurance the service of `actor`'s open draft `draft_id` needs (one small
+def draft_own_trust_level(*, user: User, draft_id: UUID | str) -> str:
+    """The level of assurance the service of `user`'s open draft `draft_id` needs (one small
     query, for the submit request, whose service loads the draft itself under a lock);
     NotFound for anyone else's or a submitted draft."""
     level = (
-        Draft.objects.filter(
-            pk=draft_id, applicant_id=getattr(actor, "pk", None), submission__isnull=True
-        )
+        Draft.objects.filter(pk=draft_id, applicant_id=user.pk, submission__isnull=True)
         .values_list("offer__service__min_trust_level", flat=True)
         .first()
     )
@@ -93,17 +92,17 @@ def draft_own_trust_level(*, actor: Any, draft_id: UUID | str) -> str:
     return level
 
 
-def drafts_of(*, actor: Any) -> QuerySet[Draft]:
-    """The open drafts of `actor`, most recently changed first."""
+def drafts_of(*, user: User) -> QuerySet[Draft]:
+    """The open drafts of `user`, most recently changed first."""
     return Draft.objects.select_related(
         "form__service", "offer__municipality", "organisation"
-    ).filter(applicant=actor, submission__isnull=True)
+    ).filter(applicant=user, submission__isnull=True)
 
 
-def submissions_of(*, actor: Any) -> QuerySet[Submission]:
-    """The submissions `actor` made or that were made for them (proxy), with their case."""
+def submissions_of(*, user: User) -> QuerySet[Submission]:
+    """The submissions `user` made or that were made for them (proxy), with their case."""
     return Submission.objects.select_related("service", "office", "municipality", "case").filter(
-        Q(applicant=actor) | Q(principal_user=actor)
+        Q(applicant=user) | Q(principal_user=user)
     )
 
 
@@ -127,20 +126,20 @@ _APPLICANT_LIST_COLUMNS = (
 )
 
 
-def submission_list_of(*, actor: Any) -> QuerySet[Submission]:
-    """The submissions of `actor` (as applicant or principal) for their list, newest first
+def submission_list_of(*, user: User) -> QuerySet[Submission]:
+    """The submissions of `user` (as applicant or principal) for their list, newest first
     (`SUBMISSION_LIST_ORDERING`), with their case, loading only the columns the list shows."""
     return (
         Submission.objects.select_related("service", "office", "case")
         .only(*_APPLICANT_LIST_COLUMNS)
-        .filter(Q(applicant=actor) | Q(principal_user=actor))
+        .filter(Q(applicant=user) | Q(principal_user=user))
         .order_by(*SUBMISSION_LIST_ORDERING)
     )
 
 
-def submission_get_own(*, actor: Any, submission_id: UUID | str) -> Submission:
-    """One submission of `actor` (as applicant or principal); NotFound otherwise."""
-    submission = submissions_of(actor=actor).filter(pk=submission_id).first()
+def submission_get_own(*, user: User, submission_id: UUID | str) -> Submission:
+    """One submission of `user` (as applicant or principal); NotFound otherwise."""
+    submission = submissions_of(user=user).filter(pk=submission_id).first()
     if submission is None:
         raise NotFound(_("No such application."))
     return submission

@@ -3,6 +3,8 @@ status change and Nachforderung. Only submissions of the clerk's offices exist h
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,10 +31,17 @@ from rathaus.applications.selectors import (
     receipt_data_sections,
 )
 from rathaus.cases.models import Case, DocumentRequest
-from rathaus.cases.selectors import LIST_ORDERING, inbox_cases
+from rathaus.cases.selectors import (
+    HANDLING_ROLES,
+    LIST_ORDERING,
+    case_assignee_choices,
+    inbox_cases,
+)
 from rathaus.cases.services import (
     allowed_next_statuses,
     case_acknowledge,
+    case_assign,
+    case_deadline_set,
     case_status_change,
     document_request_cancel,
     document_request_create,
@@ -41,6 +51,7 @@ from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
 from rathaus.core.keyset import KeysetPaginator, count_capped
 from rathaus.federation.actors import request_actor
+from rathaus.staff.permissions import office_access_allowed
 
 PAGE_SIZE = 25
 INBOX_COUNT_CAP = 1000  # "more than 1,000 applications": counting further costs, tells nothing
@@ -99,6 +110,63 @@ class DocumentRequestForm(KernForm):
     )
 
 
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class _CaseForm(KernForm):
+    """A form about one case, showing its current values."""
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", self.case_values(case))
+        super().__init__(*args, **kwargs)
+
+    def case_values(self, case: Case) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class CaseAssignForm(_CaseForm):
+    """Who handles the case: a member of staff with a handling role in its office, or no one."""
+
+    unmarked_optional = frozenset({"assignee"})
+
+    assignee = AssigneeChoiceField(
+        label=gettext_lazy("Responsible"),
+        queryset=None,  # the office's staff, set per case
+        required=False,
+        empty_label=gettext_lazy("not assigned"),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "This person does not handle applications of this office."
+            )
+        },
+    )
+
+    def case_values(self, case: Case) -> dict[str, Any]:
+        return {"assignee": case.assignee_id}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case_assignee_choices(case=case)
+
+
+class CaseDeadlineForm(_CaseForm):
+    """The date by which the office means to decide the case; empty removes it."""
+
+    processing_deadline = forms.DateField(
+        label=gettext_lazy("Processing deadline"),
+        required=False,
+        help_text=gettext_lazy("For example 2026-12-31. Leave empty to remove the deadline."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def case_values(self, case: Case) -> dict[str, Any]:
+        return {"processing_deadline": case.deadline}
+
+
 def _submission(request: HttpRequest, submission_id: uuid.UUID) -> Submission:
     return inbox_submission_get(user=request.user, submission_id=submission_id)
 
@@ -146,6 +214,11 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, A
             for r in submission.case.document_requests.all()
             if r.status == DocumentRequest.Status.OPEN
         ],
+        # Everyone who sees the page holds a handling role today; the forms still ask, so
+        # that a role that may only read would see the values without them.
+        "can_handle": office_access_allowed(
+            user=request.user, office=submission.office, roles=HANDLING_ROLES
+        ),
     }
 
 
@@ -161,6 +234,8 @@ def submission_detail(request: HttpRequest, submission_id: uuid.UUID) -> HttpRes
             "request_form": DocumentRequestForm(
                 initial={"deadline": timezone.localdate() + dt.timedelta(days=14)}
             ),
+            "assign_form": CaseAssignForm(case=submission.case),
+            "deadline_form": CaseDeadlineForm(case=submission.case),
         },
     )
 
@@ -172,6 +247,8 @@ def _render_with_errors(
         **_detail_context(request, submission),
         "status_form": StatusChangeForm(current=submission.case.status),
         "request_form": DocumentRequestForm(),
+        "assign_form": CaseAssignForm(case=submission.case),
+        "deadline_form": CaseDeadlineForm(case=submission.case),
         **forms_,
     }
     return render(request, "backoffice/submissions/detail.html", context, status=400)
@@ -240,6 +317,64 @@ def document_request_withdraw(
     else:
         messages.success(request, _("The request for documents has been withdrawn."))
     return redirect("backoffice:submission-detail", submission_id=submission.pk)
+
+
+@dataclass(frozen=True)
+class _CaseChange:
+    """A case form of the detail page and the service it feeds."""
+
+    context_name: str  # of the form in the page's context
+    service: Callable[..., object]  # called with case, actor and the fields
+    fields: dict[str, str]  # form field → service argument
+    success: str | Promise
+
+
+_CASE_CHANGES: dict[type[_CaseForm], _CaseChange] = {
+    CaseAssignForm: _CaseChange(
+        "assign_form",
+        case_assign,
+        {"assignee": "assignee"},
+        gettext_lazy("The responsible person has been changed."),
+    ),
+    CaseDeadlineForm: _CaseChange(
+        "deadline_form",
+        case_deadline_set,
+        {"processing_deadline": "deadline"},
+        gettext_lazy("The processing deadline has been changed."),
+    ),
+}
+
+
+def _case_form_post(
+    request: HttpRequest, submission_id: uuid.UUID, form_class: type[_CaseForm]
+) -> HttpResponse:
+    """Validate the posted `form_class`, pass its data to its service (`_CASE_CHANGES`) and
+    redirect to the detail page; otherwise show the page with the errors (a domain error at
+    the field it names, else at the first field)."""
+    submission = _submission(request, submission_id)
+    change = _CASE_CHANGES[form_class]
+    form = form_class(request.POST, case=submission.case)
+    if form.is_valid():
+        arguments = {argument: form.cleaned_data[f] for f, argument in change.fields.items()}
+        try:
+            change.service(case=submission.case, actor=request_actor(request), **arguments)
+        except DomainError as exc:
+            renamed = {argument: f for f, argument in change.fields.items()}
+            form_error_add(form, exc, fields=renamed, default=next(iter(change.fields)))
+        else:
+            messages.success(request, str(change.success))
+            return redirect("backoffice:submission-detail", submission_id=submission.pk)
+    return _render_with_errors(request, submission, **{change.context_name: form})
+
+
+@require_POST
+def case_assign_view(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    return _case_form_post(request, submission_id, CaseAssignForm)
+
+
+@require_POST
+def case_deadline_view(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
+    return _case_form_post(request, submission_id, CaseDeadlineForm)
 
 
 @require_http_methods(["GET", "HEAD"])

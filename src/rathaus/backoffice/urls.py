@@ -37,6 +37,16 @@ urlpatterns = [
         name="submission-document-request-cancel",
     ),
     path(
+        "antraege/<uuid:submission_id>/zustaendig/",
+        submission_views.case_assign_view,
+        name="submission-assign",
+    ),
+    path(
+        "antraege/<uuid:submission_id>/bearbeitungsfrist/",
+        submission_views.case_deadline_view,
+        name="submission-deadline",
+    ),
+    path(
         "antraege/<uuid:submission_id>/dokumente/<uuid:attachment_id>/",
         submission_views.submission_attachment,
         name="submission-attachment",

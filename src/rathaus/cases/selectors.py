@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Min, QuerySet
-from django.utils import formats
+from django.contrib.auth import get_user_model
+from django.db.models import Min, Q, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,7 @@ from rathaus.cases.permissions import API_READ_SCOPE, API_WRITE_SCOPE, HANDLING_
 from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound
 from rathaus.municipalities.models import Office
+from rathaus.staff.models import RoleAssignment
 from rathaus.staff.permissions import restrict_to_offices
 from rathaus.staff.selectors import office_ids_visible_to, sees_all_offices
 
@@ -32,6 +34,7 @@ __all__ = [
     "HANDLING_ROLES",
     "LIST_ORDERING",
     "applicant_next_steps",
+    "case_assignee_choices",
     "cases_visible_to_staff",
     "client_cases",
     "inbox_case_get",
@@ -100,6 +103,12 @@ _INBOX_COLUMNS = (
     "principal_user__email",
     "principal_user__kind",
     "principal_user__username",
+    "assignee__id",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__email",
+    "assignee__kind",
+    "assignee__username",
 )
 
 # The columns the API list shows (rathaus.api.submissions.SubmissionSummarySerializer).
@@ -129,7 +138,7 @@ def inbox_cases(
     searches the reference number (case-insensitive, part of it)."""
     qs = _inbox_scope(
         Case.objects.select_related(
-            "submission", "service", "applicant", "organisation", "principal_user"
+            "submission", "service", "applicant", "organisation", "principal_user", "assignee"
         ).only(*_INBOX_COLUMNS),
         user=user,
     )
@@ -203,6 +212,23 @@ def inbox_case_get(*, user: Any, case_id: UUID | str) -> Case:
     if case is None:
         raise NotFound(_("No such application."))
     return case
+
+
+def case_assignee_choices(*, case: Case) -> QuerySet[Any]:
+    """The active staff accounts who hold a handling role in the office of `case` now: whom
+    `case_assign` accepts as assignee (superusers aside), ordered by name."""
+    now = timezone.now()
+    holders = (
+        RoleAssignment.objects.filter(office_id=case.office_id, role__in=HANDLING_ROLES)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values("user_id")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=holders, is_active=True, is_staff=True)
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def applicant_next_steps(*, cases: Sequence[Case]) -> dict[UUID, str]:

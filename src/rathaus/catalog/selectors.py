@@ -6,7 +6,16 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+# The Zuständigkeitsfinder and the fee texts are reads too: the edges (portal, API) import
+# them from here (explicit re-exports; import-linter: only the public modules of an app).
+from rathaus.catalog.fee_display import fee_describe as fee_describe
+from rathaus.catalog.fee_display import format_cents as format_cents
 from rathaus.catalog.models import LifeSituation, LocalService, RequiredDocument, Service
+from rathaus.catalog.responsibility import PlaceAmbiguous as PlaceAmbiguous
+from rathaus.catalog.responsibility import PlaceNotFound as PlaceNotFound
+from rathaus.catalog.responsibility import Responsibility as Responsibility
+from rathaus.catalog.responsibility import place_resolve as place_resolve
+from rathaus.catalog.responsibility import responsibility_find as responsibility_find
 from rathaus.core.errors import NotFound
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.models import Municipality

@@ -8,8 +8,17 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
+from rathaus.accounts.models import User
 from rathaus.core.actors import Actor
 from rathaus.federation.selectors import session_trust_level
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user of `request` (views behind login_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("request_user needs a logged-in user (use login_required)")
+    return user
 
 
 def request_actor(

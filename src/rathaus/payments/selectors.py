@@ -2,6 +2,9 @@
 
 from rathaus.payments.models import Payment
 from rathaus.payments.providers import payment_providers
+from rathaus.payments.providers import (  # for the portal's choice of provider
+    payment_providers_enabled as payment_providers_enabled,
+)
 
 
 def payment_allows_submission(*, payment: Payment | None, amount_cents: int) -> bool:

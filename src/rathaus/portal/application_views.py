@@ -56,8 +56,8 @@ from rathaus.cases.models import DocumentRequest
 from rathaus.cases.selectors import applicant_next_steps
 from rathaus.cases.services import document_request_fulfil
 from rathaus.catalog import selectors as catalog_selectors
-from rathaus.catalog.fee_display import fee_describe, format_cents
 from rathaus.catalog.models import Service
+from rathaus.catalog.selectors import fee_describe, format_cents
 from rathaus.core.errors import DomainError, NotFound, NotPermitted
 from rathaus.core.invalid_characters import (
     checks_invalid_characters,
@@ -66,13 +66,12 @@ from rathaus.core.invalid_characters import (
 )
 from rathaus.core.keyset import KeysetPaginator
 from rathaus.federation.access import step_up_url
-from rathaus.federation.actors import request_actor
+from rathaus.federation.actors import request_actor, request_user
 from rathaus.federation.levels import TrustLevel
 from rathaus.federation.selectors import session_trust_level, trust_level_sufficient
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.organisations.selectors import current_principal, principal_label
-from rathaus.payments.providers import payment_providers_enabled
-from rathaus.payments.selectors import payment_allows_submission
+from rathaus.payments.selectors import payment_allows_submission, payment_providers_enabled
 from rathaus.payments.services import PaymentError
 from rathaus.portal import application_forms as forms
 from rathaus.portal.invalid_characters import invalid_character_errors
@@ -194,10 +193,10 @@ class DraftSubmitted(NotFound):
 
 def _own_draft(request: HttpRequest, draft_id: Any) -> Draft:
     try:
-        return application_selectors.draft_get_own(actor=request.user, draft_id=draft_id)
+        return application_selectors.draft_get_own(user=request_user(request), draft_id=draft_id)
     except NotFound:
         sent = (
-            application_selectors.submissions_of(actor=request.user)
+            application_selectors.submissions_of(user=request_user(request))
             .filter(draft_id=draft_id)
             .first()
         )
@@ -214,14 +213,14 @@ SUBMISSION_PAGE_SIZE = 20
 @applicant_page
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    drafts = list(application_selectors.drafts_of(actor=request.user))
+    drafts = list(application_selectors.drafts_of(user=request_user(request)))
     # Keyset pages, as every case list (rathaus.core.keyset): one person's list is short, but
     # an organisation's may not be.
     page = KeysetPaginator(
         ordering=application_selectors.SUBMISSION_LIST_ORDERING,
         page_size=SUBMISSION_PAGE_SIZE,
         salt="rathaus.portal.submissions",
-    ).page(application_selectors.submission_list_of(actor=request.user), params=request.GET)
+    ).page(application_selectors.submission_list_of(user=request_user(request)), params=request.GET)
     next_steps = applicant_next_steps(cases=[s.case for s in page.items])
     return render(
         request,
@@ -625,10 +624,14 @@ def fee(request: HttpRequest, draft_id: str) -> HttpResponse:
 def submit(request: HttpRequest, draft_id: str) -> HttpResponse:
     try:
         # Only the level needed: the service loads the draft itself, under a lock.
-        level = application_selectors.draft_own_trust_level(actor=request.user, draft_id=draft_id)
+        level = application_selectors.draft_own_trust_level(
+            user=request_user(request), draft_id=draft_id
+        )
     except NotFound:
         # A second click after the first one went through: show the first one's result.
-        done = application_selectors.submissions_of(actor=request.user).filter(draft_id=draft_id)
+        done = application_selectors.submissions_of(user=request_user(request)).filter(
+            draft_id=draft_id
+        )
         submission = done.first()
         if submission is None:
             raise
@@ -674,7 +677,7 @@ def delete(request: HttpRequest, draft_id: str) -> HttpResponse:
 @require_safe
 def confirmation(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = application_selectors.submission_get_own(
-        actor=request.user, submission_id=submission_id
+        user=request_user(request), submission_id=submission_id
     )
     return render(
         request,
@@ -717,7 +720,7 @@ def own_submission_page(
         request: HttpRequest, submission_id: str, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         submission = application_selectors.submission_get_own(
-            actor=request.user, submission_id=submission_id
+            user=request_user(request), submission_id=submission_id
         )
         step_up = _trust_redirect(request, submission.service)
         if step_up is not None:

@@ -15,15 +15,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.applications.selectors import services_with_published_form
 from rathaus.catalog import selectors as catalog_selectors
-from rathaus.catalog.fee_display import fee_describe
 from rathaus.catalog.models import Service
-from rathaus.catalog.responsibility import (
+from rathaus.catalog.selectors import (
     PlaceAmbiguous,
     PlaceNotFound,
+    ServiceOffer,
+    fee_describe,
     place_resolve,
     responsibility_find,
 )
-from rathaus.catalog.selectors import ServiceOffer
 from rathaus.core.errors import NotFound
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.models import Municipality
