@@ -27,7 +27,8 @@ http.client), for BENCH_SECONDS per case:
   with the most submissions;
 - the staff inbox `/intern/antraege/` of a case worker of all that municipality's offices
   (session with password + TOTP made in process, as the tests do): page 1, the deep page, the
-  status filter and the reference search;
+  status filter and the reference search (a part with the prefix every bench reference shares,
+  a number part alone, and a whole reference number of that municipality);
 - the applicant's list `/antraege/` of a citizen with a typical number of applications and of
   one with BENCH_HEAVY (e.g. a company's account).
 
@@ -59,7 +60,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -70,6 +70,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+import harness
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -90,28 +92,13 @@ BENCH_REFERENCE_PREFIX = "BENCH-"
 STATUS_MIX = [("submitted", 100), ("in_progress", 150), ("query", 50), ("decided", 200)]
 # the rest: closed
 
-children: list[subprocess.Popen[bytes]] = []
-
 
 # --- Set-up -------------------------------------------------------------------------------
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
-    """The server's environment: production settings (DEBUG off) on plain loopback HTTP."""
-    return dict(os.environ) | {
-        "DJANGO_SETTINGS_MODULE": "rathaus.conf.base",
-        "PYTHONPATH": str(REPO / "src"),
-        "RATHAUS_DEBUG": "false",
-        "RATHAUS_SECRET_KEY": "bench-" + "x" * 50,
-        "RATHAUS_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "RATHAUS_SECURE_SSL_REDIRECT": "false",
-        "RATHAUS_SECURE_COOKIES": "false",
-        "RATHAUS_HSTS_SECONDS": "0",
-        "RATHAUS_VAR_DIR": str(var_dir),
-        "RATHAUS_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "RATHAUS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "RATHAUS_CELERY_EAGER": "false",
-        "RATHAUS_LOG_LEVEL": "WARNING",
+    """The server's environment (`harness.server_environment`), no rate limit for the API."""
+    return harness.server_environment(var_dir) | {
         "RATHAUS_API_ANON_RATE": "100000000/minute",
         # Sessions made once at the start must outlive the run.
         "RATHAUS_SESSION_IDLE_TIMEOUT": str(24 * 3600),
@@ -225,6 +212,7 @@ class World:
     heavy_applicant_id: Any = None
     rows: int = 0
     since: str = ""
+    reference: str = ""  # of a case of that municipality, for the search
 
 
 def _create_applicants() -> list[Any]:
@@ -470,6 +458,12 @@ def _world() -> World:
         )
         row = cursor.fetchone()
         world.since = row[0].isoformat() if row else "2020-01-01T00:00:00+00:00"
+        cursor.execute(
+            "SELECT reference FROM applications_submission WHERE municipality_id = %s "
+            "ORDER BY submitted_at OFFSET 1000 LIMIT 1",
+            [world.municipality_id],
+        )
+        world.reference = cursor.fetchone()[0]
     return world
 
 
@@ -718,38 +712,10 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    children.append(process)
-    return process
-
-
-def _stop_children() -> None:
-    for process in children:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in children:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def _wait_up(timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/bench-hello/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not come up")
+def _hello_ok() -> bool:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+    conn.request("GET", "/bench-hello/")
+    return conn.getresponse().status == 200
 
 
 def _cases(world: World) -> list[Case]:
@@ -779,6 +745,12 @@ def _cases(world: World) -> list[Case]:
         Case(f"inbox page {DEEP}", "/intern/antraege/", staff | lang),  # path set below
         Case("inbox status=query", "/intern/antraege/?status=query", staff | lang),
         Case("inbox search q=", f"/intern/antraege/?q={BENCH_REFERENCE_PREFIX}0012", staff | lang),
+        Case("inbox search q= (number part)", "/intern/antraege/?q=0012", staff | lang),
+        Case(
+            "inbox search q= (whole reference)",
+            f"/intern/antraege/?q={world.reference}",
+            staff | lang,
+        ),
         Case(f"applicant list ({typical_count})", "/antraege/", citizen | lang),
         Case(f"applicant list ({heavy_count})", "/antraege/", company | lang),
     ]
@@ -838,14 +810,14 @@ def main() -> None:
         "PYTHONPATH": f"{REPO / 'src'}:{REPO / 'bench'}",
     }
     try:
-        gunicorn = _start(
+        gunicorn = harness.start(
             [str(REPO / ".venv/bin/gunicorn"), "rathaus.wsgi", "-w", str(WORKERS), "--threads",
              str(THREADS), "-b", f"127.0.0.1:{PORT}", "--max-requests", "0", "--timeout", "600",
              "--keep-alive", "120"],
             env,
             var_dir / "gunicorn.log",
         )  # fmt: skip
-        _wait_up()
+        harness.wait_for(_hello_ok, "gunicorn")
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM applications_submission")
             total = cursor.fetchone()[0]
@@ -862,7 +834,7 @@ def main() -> None:
         _measure(cases, gunicorn.pid)
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
-        _stop_children()
+        harness.stop_children()
         print(f"logs: {var_dir}")
 
 

@@ -4,11 +4,12 @@ Usage (from the repository root, PostgreSQL required):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rathaus_bench .venv/bin/python bench/submissions.py
 
-The database named in DATABASE_URL is created if missing and its tables are replaced. The
-script loads the demo data, creates BENCH_USERS citizens (verified e-mail), starts a local
-ClamAV daemon (bin/clamd-local, EICAR signature only) and gunicorn (DEBUG off, plain HTTP on
-loopback), logs every citizen in through the login form and then drives the citizen flow of
-"Hund anmelden" in Düren with BENCH_CLIENTS concurrent clients (threads with `requests`):
+The database named in DATABASE_URL is dropped and created anew (the audit trail's
+append-only trigger refuses `flush`). The script loads the demo data, creates BENCH_USERS
+citizens (verified e-mail), starts a local ClamAV daemon (bin/clamd-local, EICAR signature
+only) and gunicorn (DEBUG off, plain HTTP on loopback), logs every citizen in through the
+login form and then drives the citizen flow of "Hund anmelden" in Düren with BENCH_CLIENTS
+concurrent clients (threads with `requests`):
 
     start → 4 form steps → upload one ~200 KB PDF (virus-scanned in the request) → check →
     declarations → fee (payment by invoice: settled later, so no hosted payment page) → submit
@@ -38,9 +39,7 @@ through the Django test client, in process).
 import concurrent.futures
 import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -50,6 +49,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import harness
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,34 +70,17 @@ PASSWORD = "Bench-Password-2026"
 BASE = f"http://127.0.0.1:{PORT}"
 PDF_BYTES = 200 * 1024
 
-children: list[subprocess.Popen[bytes]] = []
-
 
 # --- Set-up -------------------------------------------------------------------------------
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
-    """The server's environment: production settings (DEBUG off) on plain loopback HTTP."""
-    env = dict(os.environ)
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "rathaus.conf.base",
-        "PYTHONPATH": str(REPO / "src"),
-        "RATHAUS_DEBUG": "false",
-        "RATHAUS_SECRET_KEY": "bench-" + "x" * 50,
-        "RATHAUS_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "RATHAUS_SECURE_SSL_REDIRECT": "false",
-        "RATHAUS_SECURE_COOKIES": "false",
-        "RATHAUS_HSTS_SECONDS": "0",
-        "RATHAUS_VAR_DIR": str(var_dir),
-        "RATHAUS_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "RATHAUS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    """The server's environment (`harness.server_environment`) with the local ClamAV."""
+    return harness.server_environment(var_dir) | {
         "RATHAUS_CLAMAV_URL": f"unix://{var_dir}/clamav/clamd.sock",
-        "RATHAUS_CELERY_EAGER": "false",
-        "RATHAUS_LOG_LEVEL": "WARNING",
         # The bench logs its many accounts in from one address.
         "RATHAUS_LOGIN_FAILURE_LIMIT": "1000",
     }
-    return env
 
 
 def _setup(var_dir: Path) -> None:
@@ -109,17 +92,15 @@ def _setup(var_dir: Path) -> None:
     import psycopg
 
     base, _, name = url.rpartition("/")
+    # A new database every run: `flush` is refused by the audit trail's append-only trigger.
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
-    if "catalog_service" in connection.introspection.table_names():
-        call_command("flush", "--no-input", verbosity=0)
     call_command("migrate", verbosity=0)
     from rathaus.demo.loader import demo_load
     from rathaus.seals.demo_ca import demo_ca_create
@@ -184,38 +165,6 @@ def _pdf(size: int) -> bytes:
         xref,
     )
     return bytes(out)
-
-
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    children.append(process)
-    return process
-
-
-def _stop_children() -> None:
-    for process in children:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in children:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def _wait_for(check: Any, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} did not come up in {timeout} s")
 
 
 # --- The citizen's flow over HTTP ----------------------------------------------------------
@@ -402,7 +351,7 @@ def _drain(env: dict[str, str], var_dir: Path) -> None:
             "DJANGO_SETTINGS_MODULE": "worker_settings",
             "PYTHONPATH": f"{REPO / 'src'}:{REPO / 'bench'}",
         }
-    _start(
+    harness.start(
         [str(REPO / ".venv/bin/celery"), "-A", "rathaus", "worker", "--concurrency",
          str(DRAIN_CONCURRENCY), "--loglevel", "WARNING"],
         env,
@@ -536,18 +485,20 @@ def main() -> None:
     steps = hund_anmelden.EXAMPLE
     try:
         (var_dir / "clamav").mkdir(exist_ok=True)
-        _start([str(REPO / "bin/clamd-local"), str(var_dir / "clamav")], env, var_dir / "clamd.log")
-        _wait_for(lambda: (var_dir / "clamav/clamd.sock").exists(), "clamd")
+        harness.start(
+            [str(REPO / "bin/clamd-local"), str(var_dir / "clamav")], env, var_dir / "clamd.log"
+        )
+        harness.wait_for(lambda: (var_dir / "clamav/clamd.sock").exists(), "clamd")
         if PROFILE:
             _profile_submit(steps)
             return
-        _start(
+        harness.start(
             [str(REPO / ".venv/bin/gunicorn"), "rathaus.wsgi", "-w", str(WORKERS), "--threads",
              str(THREADS), "-b", f"127.0.0.1:{PORT}", "--max-requests", "0"],
             env,
             var_dir / "gunicorn.log",
         )  # fmt: skip
-        _wait_for(lambda: requests.get(BASE + "/", timeout=2).ok, "gunicorn")
+        harness.wait_for(lambda: requests.get(BASE + "/", timeout=2).ok, "gunicorn")
         print(
             f"database: {connection.vendor} {connection.pg_version}, gunicorn {WORKERS} workers × "
             f"{THREADS} threads, {CLIENTS} clients, PDF {len(pdf) // 1024} KB, "
@@ -568,7 +519,7 @@ def main() -> None:
         connection.close()
         _drain(env, var_dir)
     finally:
-        _stop_children()
+        harness.stop_children()
         print(f"\nlogs: {var_dir}")
 
 

@@ -171,6 +171,13 @@ def test_inbox_lists_only_the_clerks_offices_newest_first(submission, clerk):
     assert [c.pk for c in selectors.inbox_cases(user=clerk, status="closed")] == [newer.case_id]
     found = selectors.inbox_cases(user=clerk, query=submission.reference[-6:].lower())
     assert [c.pk for c in found] == [submission.case_id]
+    # A whole reference, any case; the same number under another prefix or year is no match.
+    for query in (submission.reference, submission.reference.lower(), submission.reference[2:]):
+        found = selectors.inbox_cases(user=clerk, query=query)
+        assert [c.pk for c in found] == [submission.case_id], query
+    prefix, year, number = submission.reference.split("-")
+    for query in (f"X{prefix}-{year}-{number}", f"{prefix}-1999-{number}", f"{number}-{year}"):
+        assert not selectors.inbox_cases(user=clerk, query=query).exists(), query
     assert selectors.inbox_case_get(user=clerk, case_id=submission.case_id) == submission.case
     outsider = make_staff("outsider", (OfficeFactory(), Role.CASE_WORKER))
     with pytest.raises(NotFound):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from rathaus.applications.selectors import submission_list_of
 from rathaus.cases.models import Case
 from rathaus.cases.selectors import client_cases, inbox_cases
 from rathaus.core.actors import Actor
@@ -126,3 +127,27 @@ def test_the_reference_search_is_served_by_the_trigram_index(seeded):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = Case.objects.filter(reference__icontains="000123").only("id").explain()
     assert "cases_case_reference_trgm" in plan, plan
+
+
+def test_a_reference_with_its_prefix_is_searched_by_its_number_part(seeded):
+    """The letters and year every reference shares would make the trigram index read a list
+    of every case: the index is asked for the number part, the whole query checked on the
+    rows it finds (issue 9)."""
+    first, _ = seeded[2]
+    clerk = make_staff("clerk-search", (first.office, Role.CASE_WORKER))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = inbox_cases(user=clerk, query="dure-2026-000123").explain()
+    assert "cases_case_reference_trgm" in plan and "%000123%" in plan, plan
+    assert "strpos" in plan and "DURE-2026-000123" in plan, plan
+
+
+def test_each_branch_of_the_applicant_list_reads_its_index(seeded):
+    """The applicant's list is two queries (as applicant, as principal), each a range of its
+    own index in list order; "applicant OR principal" in one query had none (issue 9)."""
+    first, _ = seeded[0]
+    mine, for_me = submission_list_of(user=first.applicant)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "submission_applicant_list" in mine[:21].explain()
+    assert "submission_principal_list" in for_me[:21].explain()

@@ -192,3 +192,43 @@ def test_navigation_include_has_accessible_plain_links(services):
     assert render_to_string("core/keyset_nav.html", {"page": only}).strip() == ""
     labelled = render_to_string("core/keyset_nav.html", {"page": first, "label": "Anträge"})
     assert 'aria-label="Anträge"' in labelled and 'rel="prev"' not in labelled
+
+
+def test_branches_are_merged_in_order_each_row_once_both_ways(services):
+    """A list that is the union of branches (e.g. as applicant, as principal): each branch is
+    one query per page, the rows are merged in the ordering, a row in two branches once."""
+    paginator = KeysetPaginator(ordering=ORDERING, page_size=4)
+    groups = Service.TargetGroup
+    branches = (
+        Service.objects.filter(target_group=groups.BUSINESSES),
+        Service.objects.filter(target_group=groups.CITIZENS),
+        Service.objects.filter(pk__in=[s.pk for s in services[::5]]),  # overlaps both
+    )
+    with CaptureQueriesContext(connection) as queries:
+        first = paginator.page(branches, params={})
+    assert len(queries) == 3 and all("LIMIT 5" in q["sql"].upper() for q in queries)
+    forward = _walk_forward(paginator, branches)
+    assert [s.pk for page in forward for s in page] == [s.pk for s in services]
+    assert forward[0].items == first.items
+    page, backward = forward[-1], [forward[-1]]
+    while page.has_previous:
+        page = paginator.page(branches, params=QueryDict(page.previous_query.removeprefix("?")))
+        backward.append(page)
+    assert [[s.pk for s in p] for p in reversed(backward)][:-1] == [
+        [s.pk for s in p] for p in forward
+    ][:-1]
+
+
+def test_count_capped_of_a_single_page_needs_no_query(services):
+    paginator = KeysetPaginator(ordering=ORDERING, page_size=30)
+    page = paginator.page(Service.objects.all(), params={})
+    with CaptureQueriesContext(connection) as queries:
+        total = count_capped(Service.objects.all(), cap=10, page=page)
+    assert len(queries) == 0 and (total.value, total.more) == (25, True)
+    second = KeysetPaginator(ordering=ORDERING, page_size=4)
+    assert (
+        count_capped(
+            Service.objects.all(), cap=100, page=second.page(Service.objects.all(), params={})
+        ).value
+        == 25
+    )

@@ -87,6 +87,25 @@ def test_an_account_switched_off_hides_the_provider_in_the_municipalities_it_cov
         )
 
 
+def test_the_own_account_decides_over_the_providers_in_one_query(django_assert_num_queries):
+    """A municipality's own account switches a provider back on that its IT service provider
+    switched off (and the other way round); one query for every provider, no secret
+    decrypted (the fee page asks on every request)."""
+    served = MunicipalityFactory()
+    provider = provider_profile()
+    serve(served, provider)
+    payment_account_set(actor=ACTOR, profile=provider, provider="sandbox", enabled=False)
+    payment_account_set(actor=ACTOR, profile=provider, provider="invoice", enabled=True)
+    own = own_profile(served)
+    payment_account_set(
+        actor=ACTOR, profile=own, provider="sandbox", secrets=["own-secret-0123456789"]
+    )
+    payment_account_set(actor=ACTOR, profile=own, provider="invoice", enabled=False)
+    with django_assert_num_queries(1):
+        keys = [p.key for p in payment_providers_enabled(municipality=served)]
+    assert keys == ["sandbox"]
+
+
 @pytest.fixture(scope="module")
 def destination_key():
     key = jwk.JWK.generate(kty="RSA", size=4096, kid="dueren-1", alg="RSA-OAEP-256")

@@ -124,7 +124,11 @@ def draft_save_step(
     counts as completed only without errors. Answers to questions that no longer apply
     (their `visible_if` condition does not hold any more, on any step) are removed, so
     they never reach the check page, the receipt or the submitted data. Returns the errors."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("form", "offer")
+        .get(pk=draft.pk)
+    )
     ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
     step_ids = [s["id"] for s in draft.form.ui["steps"]]
@@ -166,7 +170,11 @@ def draft_save_step(
 @transaction.atomic
 def draft_accept_declarations(*, draft: Draft, accepted: set[str], actor: Actor) -> list[str]:
     """Record the declarations ticked; returns the ids still missing."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("form", "offer")
+        .get(pk=draft.pk)
+    )
     ensure_own_draft(draft=draft, actor=actor)
     _ensure_open(draft)
     now = timezone.now().isoformat()

@@ -254,6 +254,16 @@ class Submission(BaseModel):
                 fields=["municipality", "reference"], name="applications_submission_unique_ref"
             )
         ]
+        # The applicant's list (`selectors.submission_list_of`): each branch read in list
+        # order, however old that person's submissions are.
+        indexes = [
+            models.Index(
+                fields=["applicant", "-submitted_at", "-id"], name="submission_applicant_list"
+            ),
+            models.Index(
+                fields=["principal_user", "-submitted_at", "-id"], name="submission_principal_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -133,6 +133,12 @@ class Case(BaseModel):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language: what `get_status_display` gives, by the
+        enumeration instead of hashing every choice anew (the lists show it on every row)."""
+        return str(self.Status(self.status).label)
+
 
 class StatusChange(BaseModel):
     """One step of a case's status history, shown to the citizen with its note."""

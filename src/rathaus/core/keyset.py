@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
@@ -33,6 +34,11 @@ M = TypeVar("M", bound=Model)
 
 NEXT = "n"
 PREVIOUS = "p"
+
+
+# What a list pages over: one queryset, or the branches whose union is the list (each read in
+# order from its own index, merged by `KeysetPaginator`; a row in several branches counts once).
+Source = QuerySet[M] | Sequence[QuerySet[M]]
 
 
 class InvalidCursor(ValueError):
@@ -89,9 +95,17 @@ class CappedCount:
         return self.value > self.cap
 
 
-def count_capped(queryset: QuerySet[Any], *, cap: int) -> CappedCount:
+def count_capped(
+    queryset: QuerySet[Any], *, cap: int, page: "KeysetPage[Any] | None" = None
+) -> CappedCount:
     """How many rows `queryset` has, counting at most `cap` + 1 of them (a LIMIT inside the
-    count, so the database stops early on a large set)."""
+    count, so the database stops early on a large set). Given the list's `page`, no query
+    where the page tells: the only page's rows are the count; a page with others beside it
+    and at least `cap` rows shows that there are more than `cap`."""
+    if page is not None and not page.has_other_pages:
+        return CappedCount(value=len(page.items), cap=cap)
+    if page is not None and len(page.items) >= cap:
+        return CappedCount(value=cap + 1, cap=cap)
     return CappedCount(value=queryset.order_by()[: cap + 1].count(), cap=cap)
 
 
@@ -196,28 +210,48 @@ class KeysetPaginator:
     def _reversed_ordering(self) -> list[str]:
         return [name[1:] if name.startswith("-") else f"-{name}" for name in self.ordering]
 
-    def page(self, queryset: QuerySet[M], *, params: Mapping[str, Any]) -> KeysetPage[M]:
-        """The page of `queryset` that `params[cursor_param]` points at; the first page without
-        a cursor or with one this paginator did not make (then `cursor_invalid`)."""
+    def _rows(
+        self, source: "Source[M]", condition: Q | None, ordering: Sequence[str], limit: int
+    ) -> list[M]:
+        """The first `limit` rows of `source` in `ordering` that meet `condition`. A list of
+        branches (querysets whose union is the list, e.g. "as applicant" and "as principal")
+        is read branch by branch, each from its own index, and merged here: an OR of the two
+        in one query cannot be read in order from any index."""
+        branches = [source] if isinstance(source, QuerySet) else list(source)
+        rows: list[M] = []
+        for branch in branches:
+            if condition is not None:
+                branch = branch.filter(condition)
+            rows.extend(branch.order_by(*ordering)[:limit])
+        if len(branches) == 1:
+            return rows
+        rows = list({row.pk: row for row in rows}.values())  # a row in two branches once
+        for name in reversed(ordering):  # stable sorts, last key first
+            rows.sort(key=attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
+        return rows[:limit]
+
+    def page(self, queryset: "Source[M]", *, params: Mapping[str, Any]) -> KeysetPage[M]:
+        """The page of `queryset` (or of the union of its branches) that
+        `params[cursor_param]` points at; the first page without a cursor or with one this
+        paginator did not make (then `cursor_invalid`)."""
         text = params.get(self.cursor_param)
         if not text:
             return self._first(queryset, params=params)
+        model = queryset.model if isinstance(queryset, QuerySet) else queryset[0].model
         try:
-            cursor = self.decode(str(text), model=queryset.model)
+            cursor = self.decode(str(text), model=model)
         except InvalidCursor:
             return self._first(queryset, params=params, cursor_invalid=True)
         return self.page_at(queryset, cursor=cursor, params=params)
 
     def page_at(
-        self, queryset: QuerySet[M], *, cursor: Cursor, params: Mapping[str, Any]
+        self, queryset: "Source[M]", *, cursor: Cursor, params: Mapping[str, Any]
     ) -> KeysetPage[M]:
         """The page `cursor` points at (see `page`)."""
         size = self.page_size
         if cursor.direction == NEXT:
-            rows = list(
-                queryset.filter(self._beyond(cursor.values, forward=True)).order_by(*self.ordering)[
-                    : size + 1
-                ]
+            rows = self._rows(
+                queryset, self._beyond(cursor.values, forward=True), self.ordering, size + 1
             )
             return self._make(
                 rows[:size],
@@ -226,10 +260,11 @@ class KeysetPaginator:
                 params=params,
                 anchor=cursor.values,
             )
-        rows = list(
-            queryset.filter(self._beyond(cursor.values, forward=False)).order_by(
-                *self._reversed_ordering()
-            )[: size + 1]
+        rows = self._rows(
+            queryset,
+            self._beyond(cursor.values, forward=False),
+            self._reversed_ordering(),
+            size + 1,
         )
         if len(rows) <= size:
             # Back at the start: show the full first page rather than a short one.
@@ -238,9 +273,9 @@ class KeysetPaginator:
         return self._make(items, has_next=True, has_previous=True, params=params)
 
     def _first(
-        self, queryset: QuerySet[M], *, params: Mapping[str, Any], cursor_invalid: bool = False
+        self, queryset: "Source[M]", *, params: Mapping[str, Any], cursor_invalid: bool = False
     ) -> KeysetPage[M]:
-        rows = list(queryset.order_by(*self.ordering)[: self.page_size + 1])
+        rows = self._rows(queryset, None, self.ordering, self.page_size + 1)
         return self._make(
             rows[: self.page_size],
             has_next=len(rows) > self.page_size,

@@ -172,6 +172,24 @@ def payment_account_for(
     return None
 
 
+def payment_providers_switched_off(*, municipality: Municipality | UUID | str) -> frozenset[str]:
+    """The payment providers that `municipality`'s accounts switch off (its own profile's
+    account decides, else its IT service provider's), in one query and without decrypting
+    any secret: what the fee page asks for every provider on every request."""
+    municipality_id = _municipality_id(municipality)
+    provider_ids = Municipality.objects.filter(pk=municipality_id).values(
+        "configuration_provider_id"
+    )
+    rows = PaymentAccount.objects.filter(
+        Q(profile__municipality_id=municipality_id) | Q(profile__in=provider_ids)
+    ).values_list("provider", "enabled", "profile__kind")
+    own = ConfigurationProfile.Kind.MUNICIPALITY
+    decided: dict[str, bool] = {}
+    for provider, enabled, _kind in sorted(rows, key=lambda row: 0 if row[2] == own else 1):
+        decided.setdefault(provider, enabled)
+    return frozenset(provider for provider, enabled in decided.items() if not enabled)
+
+
 def fitconnect_destinations_for(*, municipality: Municipality | UUID | str) -> list[dict[str, Any]]:
     """The FIT-Connect destinations for submissions of `municipality` (own, provider's, else
     RATHAUS_FITCONNECT_DESTINATIONS), parsed and checked."""

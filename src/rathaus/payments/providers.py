@@ -29,6 +29,7 @@ from rathaus.core.registries import Registry
 from rathaus.municipalities.configuration import (
     PaymentAccountConfiguration,
     payment_account_for,
+    payment_providers_switched_off,
 )
 from rathaus.payments.signatures import SIGNATURE_HEADER, InvalidSignature, signature_verify
 
@@ -122,8 +123,10 @@ class PaymentProvider(ABC):
 
     def enabled_for(self, municipality: Any) -> bool:
         """Whether this provider is offered in `municipality` (not switched off there)."""
-        account = self.account(municipality)
-        return account is None or account.enabled
+        if municipality is None:
+            return True
+        municipality_id = getattr(municipality, "pk", municipality)
+        return self.key not in payment_providers_switched_off(municipality=municipality_id)
 
     @abstractmethod
     def start(self, payment: Payment, *, return_url: str, notify_url: str) -> str | None:
@@ -215,7 +218,10 @@ def payment_providers_enabled(*, municipality: Any = None) -> list[PaymentProvid
     ]
     if municipality is None:
         return providers
-    return [p for p in providers if p.enabled_for(municipality)]
+    switched_off = payment_providers_switched_off(
+        municipality=getattr(municipality, "pk", municipality)
+    )
+    return [p for p in providers if p.key not in switched_off]
 
 
 def payment_provider_get(key: str, *, municipality: Any = None) -> PaymentProvider:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from rathaus.staff.selectors import role_admin_offices
+from rathaus.staff import selectors as staff_selectors
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag
 def administers_roles(user: Any) -> bool:
     """Whether the roles page is open to `user` (Systemadministration or superuser)."""
-    return role_admin_offices(user=user).exists()
+    return staff_selectors.administers_roles(user=user)
