@@ -66,3 +66,129 @@ def wait_for(check: Any, what: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{what} did not come up in {timeout} s")
+
+
+# --- Load over HTTP -------------------------------------------------------------------------
+
+
+def http_get(conn: Any, path: str, headers: dict[str, str], label: str = "") -> bytes:
+    """GET `path` on a keep-alive `http.client` connection (reopened once when the server
+    closed it while idle); RuntimeError unless 200."""
+    import http.client
+
+    for attempt in range(2):
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body: bytes = response.read()
+            break
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            conn.close()
+            if attempt:
+                raise
+    if response.status != 200:
+        raise RuntimeError(f"{label}: GET {path} → {response.status}: {body[:300]!r}")
+    return body
+
+
+def http_load(
+    *, port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float, label: str
+) -> tuple[int, float, list[float]]:
+    """`concurrency` keep-alive connections, each sending GET `path` back to back for
+    `seconds` (at least one each, after one warm-up request); returns (requests, wall seconds,
+    latencies in ms)."""
+    import concurrent.futures
+    import http.client
+    import threading
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(concurrency)
+
+    def worker() -> tuple[float, float]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        http_get(conn, path, headers, label)
+        barrier.wait()
+        began = time.perf_counter()
+        deadline = began + seconds
+        mine = []
+        while True:
+            start = time.perf_counter()
+            http_get(conn, path, headers, label)
+            end = time.perf_counter()
+            mine.append((end - start) * 1000)
+            if end >= deadline:
+                break
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+        return began, end
+
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        spans = list(pool.map(lambda _: worker(), range(concurrency)))
+    wall = max(end for _, end in spans) - min(began for began, _ in spans)
+    return len(latencies), wall, latencies
+
+
+def session_cookie(user: Any, *, mfa: bool) -> str:
+    """A session for `user` as the login leaves it (with a second factor for staff), made in
+    process; the value of the `sessionid` cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if mfa:
+        session = client.session
+        now = time.time()
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": now, "username": user.username},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+    return str(client.cookies["sessionid"].value)
+
+
+def totp_enrol(user: Any) -> None:
+    """Give a staff account a TOTP authenticator (the staff area requires a second factor)."""
+    import base64
+    import secrets
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        secret = base64.b32encode(secrets.token_bytes(20)).decode()
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
+        )
+
+
+def demo_database_create(env: dict[str, str]) -> None:
+    """Drop and create the PostgreSQL database of DATABASE_URL (the audit trail refuses
+    `flush`), set up Django in this process with `env`, migrate, load the demo data and make
+    the demo CA (seal and timestamp authority)."""
+    import sys
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("DATABASE_URL=postgres://… is required (the figures are for PostgreSQL)")
+    os.environ.update(env)
+    sys.path.insert(0, str(REPO / "src"))
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from rathaus.demo.loader import demo_load
+    from rathaus.seals.demo_ca import demo_ca_create
+
+    demo_load()
+    demo_ca_create()

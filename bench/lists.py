@@ -55,7 +55,6 @@ case labels, substring match), BENCH_FOLLOW_SECONDS (600: the most time to spend
 `next` links towards the deep page, else a cursor made directly).
 """
 
-import concurrent.futures
 import http.client
 import json
 import os
@@ -64,7 +63,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -488,31 +486,11 @@ def _token(world: World) -> str:
 
 
 def _session(user: Any, *, mfa: bool) -> str:
-    """A session cookie value for `user`, like the one the login (password, TOTP) leaves."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if mfa:
-        session = client.session
-        now = time.time()
-        session["account_authentication_methods"] = [
-            {"method": "password", "at": now, "username": user.username},
-            {"method": "mfa", "at": now, "type": "totp"},
-        ]
-        session["account_authentication_methods_user"] = str(user.pk)
-        session.save()
-    return str(client.cookies["sessionid"].value)
+    return harness.session_cookie(user, mfa=mfa)
 
 
 def _clerk(world: World) -> Any:
     """A case worker of every office of the municipality with TOTP (the widest inbox)."""
-    import base64
-    import secrets
-
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.utils import encrypt
-
     from rathaus.accounts.models import User
     from rathaus.staff.models import Role, RoleAssignment
 
@@ -531,11 +509,7 @@ def _clerk(world: World) -> Any:
     # Roles left by a run on another municipality (a tie of the largest ones, broken otherwise
     # before) would make the inbox span two municipalities: an unindexed, sorted list.
     RoleAssignment.objects.filter(user=user).exclude(office_id__in=world.office_ids).delete()
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        secret = base64.b32encode(secrets.token_bytes(20)).decode()
-        Authenticator.objects.create(
-            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
-        )
+    harness.totp_enrol(user)
     return user
 
 
@@ -550,52 +524,19 @@ class Case:
 
 
 def _get(conn: http.client.HTTPConnection, case: Case) -> bytes:
-    for attempt in range(2):
-        try:
-            conn.request("GET", case.path, headers=case.headers)
-            response = conn.getresponse()
-            body = response.read()
-            break
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # The server closed an idle keep-alive connection: open a new one, once.
-            conn.close()
-            if attempt:
-                raise
-    if response.status != 200:
-        raise RuntimeError(f"{case.label}: GET {case.path} → {response.status}: {body[:300]!r}")
-    return body
+    return harness.http_get(conn, case.path, case.headers, case.label)
 
 
 def _run(case: Case, concurrency: int) -> tuple[int, float, list[float]]:
-    """`concurrency` keep-alive connections, each sending requests back to back for SECONDS
-    (at least one each); returns (requests, wall seconds, latencies in ms)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(concurrency)
-
-    def worker() -> tuple[float, float]:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
-        _get(conn, case)  # warm-up: connection, worker caches
-        barrier.wait()
-        began = time.perf_counter()
-        deadline = began + SECONDS
-        mine = []
-        while True:
-            start = time.perf_counter()
-            _get(conn, case)
-            end = time.perf_counter()
-            mine.append((end - start) * 1000)
-            if end >= deadline:
-                break
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-        return began, end
-
-    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-        spans = list(pool.map(lambda _: worker(), range(concurrency)))
-    wall = max(end for _, end in spans) - min(began for began, _ in spans)
-    return len(latencies), wall, latencies
+    """`concurrency` keep-alive connections for SECONDS (`harness.http_load`)."""
+    return harness.http_load(
+        port=PORT,
+        path=case.path,
+        headers=case.headers,
+        concurrency=concurrency,
+        seconds=SECONDS,
+        label=case.label,
+    )
 
 
 def _follow(case: Case, first: bytes, next_of: Any) -> tuple[str, int, float]:

@@ -40,7 +40,6 @@ import concurrent.futures
 import os
 import random
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -84,29 +83,8 @@ def _environment(var_dir: Path) -> dict[str, str]:
 
 
 def _setup(var_dir: Path) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("DATABASE_URL=postgres://… is required (the figures are for PostgreSQL)")
-    os.environ.update(_environment(var_dir))
-    sys.path.insert(0, str(REPO / "src"))
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    # A new database every run: `flush` is refused by the audit trail's append-only trigger.
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from rathaus.demo.loader import demo_load
-    from rathaus.seals.demo_ca import demo_ca_create
-
-    demo_load()
-    demo_ca_create()
+    """A new database every run (`harness.demo_database_create`) with the bench's citizens."""
+    harness.demo_database_create(_environment(var_dir))
     _create_users()
 
 

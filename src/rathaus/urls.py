@@ -13,6 +13,7 @@ urlpatterns = [
     path("zahlung/sandbox/", include("rathaus.contrib.payment_sandbox.urls")),
     path("zahlung/", include("rathaus.payments.urls")),
     path("antraege/", include("rathaus.portal.application_urls")),
+    path("postfach/", include("rathaus.portal.mailbox_urls")),
     path("", include("rathaus.portal.urls")),
 ]
 

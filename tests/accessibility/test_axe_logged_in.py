@@ -588,3 +588,35 @@ def test_two_factor_pages_with_totp_and_recovery_codes(browser: AxeBrowser, acco
     audits += crawled.values()
     audits += [browser.audit(path, language="en") for path in crawled]
     assert not _problems(audits), _report(f"{len(audits)} two-factor pages", audits)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_mailbox_pages(browser: AxeBrowser, accounts: str, language: str) -> None:
+    """The citizen's Postfach in every state: empty, the compose form with errors, a thread
+    after writing to the Steueramt, the inbox with it, the archive with it."""
+    _as_citizen(browser)
+    audits = [browser.audit("/postfach/archiv/", language=language)]
+    browser.open("/postfach/neu/", language=language)
+    audits.append(browser.audit_current(language=language))
+    _submit_form_of(browser, "subject")
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "[aria-invalid=true]")
+    audits.append(browser.audit_current(language=language))
+    browser.driver.execute_script(
+        "const select = document.querySelector('[name=office]');"
+        "select.value = Array.from(select.options).find("
+        "(o) => o.text.startsWith('Steueramt') && o.text.includes('Düren')).value;"
+    )
+    _fill(
+        browser, {"subject": f"Frage ({language})", "body": "Guten Tag,\n\n- erstens\n- zweitens"}
+    )
+    _submit_form_of(browser, "subject")
+    assert _route(_path(browser)) == "mailbox:thread", browser.driver.current_url
+    thread = _path(browser)
+    audits.append(browser.audit_current(language=language))
+    audits.append(browser.audit("/postfach/", language=language))
+    browser.open(thread, language=language)
+    browser.submit(
+        browser.driver.find_element(By.CSS_SELECTOR, "form[action$='/archivieren/'] button")
+    )
+    audits.append(browser.audit("/postfach/archiv/", language=language))
+    assert not _problems(audits), _report(f"mailbox pages ({language})", audits)

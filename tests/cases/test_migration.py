@@ -21,7 +21,8 @@ from rathaus.staff.models import Role
 from tests.applications.inbox_data import add_attachment, make_submission
 from tests.staff.people import make_staff
 
-BEFORE = [("applications", "0006_payment_municipality"), ("cases", None)]
+# The Postfach (which files threads under cases) goes back first, then the lifecycle moves.
+BEFORE = [("mailbox", None), ("applications", "0006_payment_municipality"), ("cases", None)]
 
 
 def _leaves(executor: MigrationExecutor) -> list[tuple[str, str]]:
@@ -62,7 +63,7 @@ def test_lifecycle_rows_survive_the_way_back_and_forth(settings, tmp_path):
     assert [h[2] for h in history] == ["submitted", "in_progress", "query"]
 
     # Back: the status lives on the submission again, history and requests in applications.
-    old = _migrate(BEFORE).loader.project_state(BEFORE[:1]).apps
+    old = _migrate(BEFORE).loader.project_state(BEFORE[1:2]).apps
     old_submission = old.get_model("applications", "Submission").objects.get(pk=submission.pk)
     assert (old_submission.status, old_submission.acknowledged_by) == (
         "query",

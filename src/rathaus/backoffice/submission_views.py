@@ -51,6 +51,8 @@ from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
 from rathaus.core.keyset import KeysetPaginator, count_capped
 from rathaus.federation.actors import request_actor
+from rathaus.mailbox import selectors as mailbox_selectors
+from rathaus.mailbox import services as mailbox_services
 from rathaus.staff.permissions import office_access_allowed
 
 PAGE_SIZE = 25
@@ -203,8 +205,13 @@ def _accepted_at(value: Any) -> dt.datetime | None:
 def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
     language = (get_language() or "de")[:2]
     accepted = submission.declarations
+    threads = mailbox_selectors.case_threads(case=submission.case)
+    subjects = mailbox_selectors.subjects_open(threads)
     return {
         "submission": submission,
+        "mail_threads": [(thread, subjects[thread.pk]) for thread in threads],
+        "provisions": mailbox_selectors.case_provisions(case=submission.case),
+        "office_mailbox": mailbox_services.mailbox_of_office(office=submission.office),
         "sections": receipt_data_sections(submission=submission, language=language),
         "computed": receipt_computed_rows(submission=submission, language=language),
         "declarations": [

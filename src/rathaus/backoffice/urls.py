@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rathaus.backoffice import submission_views, views
+from rathaus.backoffice import mailbox_views, submission_views, views
 
 app_name = "backoffice"
 
@@ -10,6 +10,27 @@ urlpatterns = [
     path("aemter/<uuid:office_id>/", views.office_detail, name="office-detail"),
     path("rollen/", views.roles, name="roles"),
     path("rollen/<uuid:assignment_id>/entziehen/", views.role_revoke, name="role-revoke"),
+    path("postfach/", mailbox_views.mailbox_list, name="mailbox-list"),
+    path("postfach/<uuid:mailbox_id>/", mailbox_views.mailbox_inbox, name="mailbox-inbox"),
+    path(
+        "postfach/<uuid:mailbox_id>/archiv/", mailbox_views.mailbox_archive, name="mailbox-archive"
+    ),
+    path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/",
+        mailbox_views.mailbox_thread,
+        name="mailbox-thread",
+    ),
+    path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/archivieren/",
+        mailbox_views.mailbox_thread_archive,
+        name="mailbox-thread-archive",
+    ),
+    path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/quittungen/<uuid:receipt_id>/",
+        mailbox_views.mailbox_receipt,
+        name="mailbox-receipt",
+    ),
+    path("vorgaenge/<uuid:case_id>/nachricht/", mailbox_views.case_message, name="case-message"),
     path("antraege/", submission_views.submission_list, name="submission-list"),
     path(
         "antraege/<uuid:submission_id>/",

@@ -38,6 +38,7 @@ __all__ = [
     "case_assignee_choices",
     "cases_visible_to_staff",
     "client_cases",
+    "document_request_get",
     "inbox_case_get",
     "inbox_cases",
 ]
@@ -238,6 +239,21 @@ def inbox_case_get(*, user: Any, case_id: UUID | str) -> Case:
     if case is None:
         raise NotFound(_("No such application."))
     return case
+
+
+def document_request_get(*, document_request_id: UUID | str) -> DocumentRequest:
+    """One document request with its case, office and applicant (for the apps that react to
+    `case.document_requested`, e.g. the Postfach); NotFound when it is gone."""
+    found = (
+        DocumentRequest.objects.select_related(
+            "case__office__municipality", "case__applicant", "requested_by"
+        )
+        .filter(pk=document_request_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such request for documents."))
+    return found
 
 
 def case_assignee_choices(*, case: Case) -> QuerySet[Any]:

@@ -54,8 +54,10 @@ INSTALLED_APPS = [
     "rathaus.federation",
     "rathaus.payments",
     "rathaus.seals",
+    "rathaus.evidence",
     "rathaus.cases",
     "rathaus.applications",
+    "rathaus.mailbox",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
     "rathaus.contrib.clamav",
@@ -411,6 +413,21 @@ RATHAUS_SEAL_CERT_FILE = env_str("RATHAUS_SEAL_CERT_FILE", "")
 RATHAUS_SEAL_CHAIN_FILES = env_list("RATHAUS_SEAL_CHAIN_FILES", [])
 RATHAUS_SEAL_KEY_PASSPHRASE = env_str("RATHAUS_SEAL_KEY_PASSPHRASE", "")
 
+# --- Receipts provable offline (rathaus.evidence, docs/evidence.md): sealed with the seal
+# above and time-stamped (RFC 3161). RATHAUS_TSA_URLS: external TSAs (comma-separated, tried
+# in order as fallbacks; their root certificates in RATHAUS_TSA_TRUST_ROOT_FILES). Without
+# URLs a local TSA signs: RATHAUS_TSA_CERT_FILE / _KEY_FILE (certificate with the critical
+# EKU timeStamping, issued under a trust anchor), else the demo CA's TSA (demo only).
+RATHAUS_TSA_URLS = env_list("RATHAUS_TSA_URLS", [])
+RATHAUS_TSA_TIMEOUT_SECONDS = env_int("RATHAUS_TSA_TIMEOUT_SECONDS", 10)
+RATHAUS_TSA_TRUST_ROOT_FILES = env_list("RATHAUS_TSA_TRUST_ROOT_FILES", [])
+RATHAUS_TSA_CERT_FILE = env_str("RATHAUS_TSA_CERT_FILE", "")
+RATHAUS_TSA_KEY_FILE = env_str("RATHAUS_TSA_KEY_FILE", "")
+RATHAUS_TSA_CHAIN_FILES = env_list("RATHAUS_TSA_CHAIN_FILES", [])
+RATHAUS_TSA_KEY_PASSPHRASE = env_str("RATHAUS_TSA_KEY_PASSPHRASE", "")
+# The local TSA's policy OID in its tokens; empty: rathaus' own (rathaus.evidence.timestamps).
+RATHAUS_TSA_POLICY_OID = env_str("RATHAUS_TSA_POLICY_OID", "")
+
 # --- Payments (§4 EGovG): enabled provider plugins, and the sandbox provider's shared secret
 # for signed notifications (the sandbox runs inside rathaus; never enable it in production).
 RATHAUS_PAYMENT_PROVIDERS = env_list("RATHAUS_PAYMENT_PROVIDERS", ["invoice"])
@@ -476,6 +493,9 @@ CELERY_BEAT_SCHEDULE = {
     # would scan the done messages far more often than anything can expire).
     "outbox-purge": {"task": "rathaus.core.outbox_purge", "schedule": crontab(hour=4, minute=20)},
     "drafts-expire": {"task": "rathaus.applications.drafts_expire", "schedule": 3600.0},
+    # Acts provided for retrieval and not retrieved in ten days (§41 (2a) VwVfG): the
+    # provision ends at midnight (Berlin); hourly is soon enough for the office's task.
+    "mailbox-provisions-end": {"task": "rathaus.mailbox.provisions_end_due", "schedule": 3600.0},
     "attachments-rescan": {
         "task": "rathaus.applications.attachment_rescan_pending",
         "schedule": 600.0,

@@ -6,7 +6,8 @@ _CHAIN_FILES with a seal certificate from a trust service provider (and a munici
 seal in its configuration profile).
 
 The demo CA also issues named seals (`demo_seal_issue`), which the demo data configure for
-some municipalities so that their documents carry their own seal.
+some municipalities so that their documents carry their own seal, and the certificate of the
+local time-stamp authority that stamps receipts (rathaus.evidence; RFC 3161).
 """
 
 import datetime as dt
@@ -17,11 +18,12 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 CA_NAME = "rathaus Demo-CA (nur Demo)"
 SEAL_NAME = "rathaus Demo-Siegel"
+TSA_NAME = "rathaus Demo-Zeitstempeldienst"
 ORGANISATION = "rathaus Demo"
 VALIDITY_DAYS = 5 * 365
 
@@ -32,9 +34,16 @@ class DemoCaFiles:
     seal_cert: Path
     seal_key: Path
     ca_key: Path
+    # The local time-stamp authority's certificate and key (RFC 3161). Not part of `exist()`:
+    # demo CAs created before the TSA existed stay valid, `demo_ca_create` adds the TSA.
+    tsa_cert: Path
+    tsa_key: Path
 
     def exist(self) -> bool:
         return all(p.is_file() for p in (self.ca_cert, self.seal_cert, self.seal_key, self.ca_key))
+
+    def tsa_exists(self) -> bool:
+        return self.tsa_cert.is_file() and self.tsa_key.is_file()
 
 
 def demo_ca_files(directory: Path | None = None) -> DemoCaFiles:
@@ -45,6 +54,8 @@ def demo_ca_files(directory: Path | None = None) -> DemoCaFiles:
         seal_cert=base / "seal.pem",
         seal_key=base / "seal.key",
         ca_key=base / "ca.key",
+        tsa_cert=base / "tsa.pem",
+        tsa_key=base / "tsa.key",
     )
 
 
@@ -79,13 +90,17 @@ def _write(path: Path, data: bytes, *, private: bool = False) -> None:
 
 
 def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]:
-    """Create the demo CA and seal certificate (EC P-256) when missing.
+    """Create the demo CA, seal and TSA certificates (EC P-256) when missing.
 
     Idempotent: existing files are kept (returns False as the second value); when only some
-    exist, all are created anew so that keys, certificate and CA belong together.
+    of the CA's and seal's files exist, all are created anew so that keys, certificates and CA
+    belong together. A complete CA without a TSA certificate (created before receipts were
+    time-stamped) gets one from its CA key.
     """
     files = demo_ca_files(directory)
     if files.exist():
+        if not files.tsa_exists():
+            _tsa_write(files)
         return files, False
     files.ca_cert.parent.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
@@ -128,7 +143,49 @@ def demo_ca_create(*, directory: Path | None = None) -> tuple[DemoCaFiles, bool]
     )
     _write(files.seal_cert, seal_cert.public_bytes(serialization.Encoding.PEM))
     _write(files.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM))
+    _tsa_write(files)
     return files, True
+
+
+def _tsa_write(files: DemoCaFiles) -> None:
+    """Issue the local time-stamp authority's certificate from the demo CA: RFC 3161 2.3 wants
+    the extended key usage id-kp-timeStamping alone and critical (`openssl ts -verify`
+    checks it)."""
+    ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
+    now = dt.datetime.now(dt.UTC)
+    tsa_key = ec.generate_private_key(ec.SECP256R1())
+    tsa_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(TSA_NAME))
+        .issuer_name(ca_cert.subject)
+        .public_key(tsa_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=VALIDITY_DAYS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(tsa_key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    _write(
+        files.tsa_key,
+        tsa_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        private=True,
+    )
+    _write(files.tsa_cert, tsa_cert.public_bytes(serialization.Encoding.PEM))
 
 
 def _seal_issue(

@@ -185,6 +185,12 @@ def _signer_from_pem(material: SealMaterial) -> signers.SimpleSigner:
     )
 
 
+def seal_signer(material: SealMaterial) -> signers.SimpleSigner:
+    """The signer of `material` (`seal_material()`), cached per process until the seal
+    changes: for other documents the installation seals, e.g. receipts (rathaus.evidence)."""
+    return _signer_load(material, material.version or _mtime(material.key_file))
+
+
 class _Pdf17Signer(signers.PdfSigner):
     """Declares an ECDSA seal the PDF 1.7 way: PAdES by the ESIC developer extension only.
 
@@ -222,7 +228,7 @@ def pdf_seal(*, pdf: bytes, reason: str, location: str, municipality: Any = None
     the header and the PDF version too, and the update keeps a PDF/A document's metadata
     consistent."""
     material = seal_material(municipality=municipality)
-    signer = _signer_load(material, material.version or _mtime(material.key_file))
+    signer = seal_signer(material)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason,

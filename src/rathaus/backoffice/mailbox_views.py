@@ -1,0 +1,173 @@
+"""The office mailboxes under /intern/postfach/: the mailboxes of the clerk's offices with
+their unread counts, an office's inbox and archive, a thread (reading retrieves it for the
+office), answering, assigning a thread to a clerk, writing to the applicant of a case."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from rathaus.cases.selectors import inbox_case_get
+from rathaus.core.downloads import bytes_download
+from rathaus.core.error_responses import form_error_add
+from rathaus.core.errors import DomainError
+from rathaus.federation.actors import request_actor
+from rathaus.mailbox import selectors as mailbox_selectors
+from rathaus.mailbox import services as mailbox_services
+from rathaus.mailbox.forms import ReplyForm
+from rathaus.mailbox.services import SUBJECT_MAX
+
+SALT = "rathaus.backoffice.mailbox"
+
+
+class CaseMessageForm(ReplyForm):
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=SUBJECT_MAX)
+    provide = forms.BooleanField(
+        label=gettext_lazy(
+            "Provide as an administrative act for retrieval (notification by retrieval, "
+            "section 41 (2a) VwVfG)"
+        ),
+        required=False,
+        help_text=gettext_lazy(
+            "Only for applicants who consented. It counts as notified on the day after "
+            "retrieval; if it is not retrieved within ten days, you get a task to notify it "
+            "another way."
+        ),
+    )
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level of assurance needed to retrieve it"),
+        choices=[
+            ("low", gettext_lazy("low")),
+            ("substantial", gettext_lazy("substantial")),
+            ("high", gettext_lazy("high")),
+        ],
+        initial="substantial",
+        required=False,
+    )
+    field_order = ["subject", "body", "provide", "level"]
+    unmarked_optional = frozenset({"provide", "level"})
+
+
+@require_safe
+def mailbox_list(request: HttpRequest) -> HttpResponse:
+    mailboxes = mailbox_services.office_mailboxes_of(user=request.user)
+    unread = mailbox_selectors.unread_totals(mailboxes=mailboxes)
+    return render(
+        request,
+        "backoffice/mailbox/list.html",
+        {"mailboxes": [(box, unread[box.pk]) for box in mailboxes]},
+    )
+
+
+def _inbox(request: HttpRequest, mailbox_id: uuid.UUID, *, archived: bool) -> HttpResponse:
+    mailbox = mailbox_selectors.mailbox_get(actor=request_actor(request), mailbox_id=mailbox_id)
+    listing = mailbox_selectors.inbox_page(
+        mailbox=mailbox, archived=archived, params=request.GET, salt=SALT
+    )
+    return render(
+        request,
+        "backoffice/mailbox/inbox.html",
+        {"mailbox": mailbox, "archived": archived, "rows": listing.rows, "page": listing.page},
+    )
+
+
+@require_safe
+def mailbox_inbox(request: HttpRequest, mailbox_id: uuid.UUID) -> HttpResponse:
+    return _inbox(request, mailbox_id, archived=False)
+
+
+@require_safe
+def mailbox_archive(request: HttpRequest, mailbox_id: uuid.UUID) -> HttpResponse:
+    return _inbox(request, mailbox_id, archived=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def mailbox_thread(
+    request: HttpRequest, mailbox_id: uuid.UUID, thread_id: uuid.UUID
+) -> HttpResponse:
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mailbox_services.message_send(
+                actor=actor, thread=view.thread, sender=mailbox, body=form.cleaned_data["body"]
+            )
+        except DomainError as exc:
+            form_error_add(form, exc)
+        else:
+            return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
+    mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
+    return render(
+        request,
+        "backoffice/mailbox/thread.html",
+        {"mailbox": mailbox, "view": view, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def mailbox_thread_archive(
+    request: HttpRequest, mailbox_id: uuid.UUID, thread_id: uuid.UUID
+) -> HttpResponse:
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    archived = request.POST.get("archived", "1") == "1"
+    mailbox_services.thread_archive(
+        actor=actor, thread=view.thread, mailbox=mailbox, archived=archived
+    )
+    return redirect("backoffice:mailbox-inbox", mailbox.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Write to the applicant of a case from the mailbox of the case's office."""
+    actor = request_actor(request)
+    case: Any = inbox_case_get(user=request.user, case_id=case_id)
+    mailbox = mailbox_services.mailbox_of_office(office=case.office)
+    form = CaseMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["provide"]:
+                message = mailbox_services.act_provide(
+                    actor=actor,
+                    case=case,
+                    subject=data["subject"],
+                    body=data["body"],
+                    required_level=data["level"] or "substantial",
+                )
+            else:
+                message = mailbox_services.case_message_start(
+                    actor=actor, case=case, subject=data["subject"], body=data["body"]
+                )
+        except DomainError as exc:
+            form_error_add(form, exc, default="provide")
+        else:
+            return redirect("backoffice:mailbox-thread", mailbox.pk, message.thread_id)
+    return render(
+        request,
+        "backoffice/mailbox/case_message.html",
+        {"case": case, "mailbox": mailbox, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def mailbox_receipt(
+    request: HttpRequest, mailbox_id: uuid.UUID, thread_id: uuid.UUID, receipt_id: uuid.UUID
+) -> HttpResponse:
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    receipt, bundle = mailbox_selectors.receipt_bundle_get(
+        actor=actor, mailbox=mailbox, thread_id=thread_id, receipt_id=receipt_id
+    )
+    return bytes_download(
+        bundle, filename=mailbox_selectors.receipt_filename(receipt), content_type="application/zip"
+    )

@@ -1,0 +1,20 @@
+"""Audit actions of the Postfach."""
+
+from rathaus.core.audit_actions import register_actions
+
+register_actions(
+    "mailbox",
+    {
+        "mailbox.thread_start": "A thread was started with its first message.",
+        "mailbox.message_send": "A message was sent into a thread (and delivered).",
+        "mailbox.message_retrieve": "The recipient opened a message for the first time.",
+        "mailbox.thread_archive": "A mailbox archived a thread or took it back to the inbox.",
+        "mailbox.thread_assign": "A thread of an office was assigned to a clerk (or no one).",
+        "mailbox.notification_sent": "The owner of a mailbox was told of new mail by e-mail.",
+        "mailbox.act_provide": "An administrative act was provided for retrieval (§41 (2a) VwVfG).",
+        "mailbox.act_notified": "A provided act was retrieved: notified on the next day.",
+        "mailbox.act_provision_ended": (
+            "A provided act was not retrieved in time: notification did not take place."
+        ),
+    },
+)

@@ -1,0 +1,71 @@
+"""The encrypted content of the Postfach: a thread's subject and a message's body, each under
+its own data key wrapped by the key-encryption key of the thread's municipality
+(`rathaus.core.envelope`). Reads unwrap once per record; lists reuse the municipality's KEK."""
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from rathaus.core.envelope import DataKey, aad_for
+from rathaus.municipalities.configuration import kek_for
+from rathaus.municipalities.kek import KeyEncryptionKey
+
+from .models import Message, Thread
+
+
+class KekCache:
+    """The KEK of each municipality, looked up once per request or job."""
+
+    def __init__(self) -> None:
+        self._keks: dict[UUID, KeyEncryptionKey] = {}
+
+    def of(self, municipality: Any) -> KeyEncryptionKey:
+        if municipality.pk not in self._keks:
+            self._keks[municipality.pk] = kek_for(municipality=municipality)
+        return self._keks[municipality.pk]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def subject_seal(thread: Thread, subject: str, *, keks: KekCache | None = None) -> None:
+    """Give `thread` a new data key and `subject` encrypted under it (thread.pk must be set)."""
+    key = DataKey.new((keks or KekCache()).of(thread.municipality))
+    thread.data_key_wrapped = key.wrapped
+    thread.subject_encrypted = key.encrypt_text(
+        subject, aad=aad_for("thread", thread.pk, "subject")
+    )
+
+
+def subject_open(thread: Thread, *, keks: KekCache | None = None) -> str:
+    key = DataKey.unwrapped((keks or KekCache()).of(thread.municipality), thread.data_key_wrapped)
+    return key.decrypt_text(
+        bytes(thread.subject_encrypted), aad=aad_for("thread", thread.pk, "subject")
+    )
+
+
+def subjects_open(threads: Iterable[Thread]) -> dict[UUID, str]:
+    """The subjects of `threads` by thread id (one KEK look-up per municipality)."""
+    keks = KekCache()
+    return {thread.pk: subject_open(thread, keks=keks) for thread in threads}
+
+
+def body_seal(message: Message, body: str, *, keks: KekCache | None = None) -> None:
+    """Give `message` a new data key, `body` encrypted under it and the body's SHA-256 (what
+    the receipts state); message.pk and message.thread must be set."""
+    key = DataKey.new((keks or KekCache()).of(message.thread.municipality))
+    data = body.encode("utf-8")
+    message.data_key_wrapped = key.wrapped
+    message.body_encrypted = key.encrypt(data, aad=aad_for("message", message.pk, "body"))
+    message.body_sha256 = sha256_hex(data)
+
+
+def body_open(message: Message, *, keks: KekCache | None = None) -> str:
+    key = DataKey.unwrapped(
+        (keks or KekCache()).of(message.thread.municipality), message.data_key_wrapped
+    )
+    return key.decrypt_text(
+        bytes(message.body_encrypted), aad=aad_for("message", message.pk, "body")
+    )

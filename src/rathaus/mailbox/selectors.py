@@ -1,0 +1,235 @@
+"""Reads of the Postfach, always from a mailbox the reader may use (NotFound otherwise): the
+inbox and archive of a mailbox (newest activity first, keyset pages on `THREAD_ORDERING`), a
+thread with its messages decrypted, unread counts."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from rathaus.core.actors import Actor
+from rathaus.core.errors import NotFound
+from rathaus.core.keyset import KeysetPage, KeysetPaginator
+from rathaus.evidence.selectors import receipt_bundle
+
+from .content import KekCache, body_open, subject_open, subjects_open
+from .models import (
+    Delivery,
+    Mailbox,
+    Message,
+    MessageReceipt,
+    Participant,
+    Provision,
+    Thread,
+)
+from .permissions import ensure_mailbox_usable, mailboxes_usable_by
+from .provisions import level_sufficient
+
+__all__ = [
+    "THREAD_ORDERING",
+    "InboxPage",
+    "ThreadView",
+    "case_provisions",
+    "case_threads",
+    "inbox_page",
+    "mailbox_get",
+    "mailbox_threads",
+    "mailboxes_usable_by",
+    "receipt_bundle_get",
+    "receipt_filename",
+    "subjects_open",
+    "thread_view",
+    "unread_total",
+    "unread_totals",
+]
+
+# The inbox pages by this key (rathaus.core.keyset): newest activity first; the index
+# `mailbox_participant_list` is (mailbox, archived, last_activity_at, id).
+THREAD_ORDERING = ("-last_activity_at", "-pk")
+
+
+def mailbox_get(*, actor: Actor, mailbox_id: UUID | str) -> Mailbox:
+    """A mailbox `actor` may use; NotFound otherwise."""
+    mailbox = (
+        mailboxes_usable_by(user=actor.user if actor.is_person else None)
+        .select_related("office", "organisation")
+        .filter(pk=mailbox_id)
+        .first()
+    )
+    if mailbox is None:
+        raise NotFound(_("No such mailbox."))
+    return mailbox
+
+
+def mailbox_threads(*, mailbox: Mailbox, archived: bool = False) -> QuerySet[Participant]:
+    """`mailbox`'s view of its threads (inbox, or archive), newest activity first, with the
+    thread, its office and case (subjects: `subjects_open` on the page's threads)."""
+    return (
+        Participant.objects.filter(mailbox=mailbox, archived=archived)
+        .select_related("thread__municipality", "thread__office", "thread__case")
+        .order_by(*THREAD_ORDERING)
+    )
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    page: KeysetPage[Participant]
+    rows: list[tuple[Participant, str]]  # each thread of the page with its subject
+
+
+def inbox_page(
+    *, mailbox: Mailbox, archived: bool, params: Mapping[str, Any], salt: str, page_size: int = 25
+) -> InboxPage:
+    """One keyset page of `mailbox`'s inbox (or archive) with the subjects decrypted."""
+    page = KeysetPaginator(ordering=THREAD_ORDERING, page_size=page_size, salt=salt).page(
+        mailbox_threads(mailbox=mailbox, archived=archived), params=params
+    )
+    subjects = subjects_open([row.thread for row in page.items])
+    return InboxPage(page=page, rows=[(row, subjects[row.thread_id]) for row in page.items])
+
+
+def unread_totals(*, mailboxes: list[Mailbox]) -> dict[UUID, int]:
+    """Unread messages in the inbox of each of `mailboxes` (one query)."""
+    rows = (
+        Participant.objects.filter(mailbox__in=mailboxes, archived=False)
+        .values("mailbox_id")
+        .annotate(n=Sum("unread"))
+        .values_list("mailbox_id", "n")
+    )
+    totals = dict.fromkeys((m.pk for m in mailboxes), 0)
+    totals.update({mailbox_id: n or 0 for mailbox_id, n in rows})
+    return totals
+
+
+def case_threads(*, case: Any) -> list[Thread]:
+    """The threads about `case`, oldest first (the case's page links them)."""
+    return list(
+        Thread.objects.filter(case=case).select_related("municipality").order_by("created_at")
+    )
+
+
+def unread_total(*, mailbox: Mailbox) -> int:
+    return (
+        Participant.objects.filter(mailbox=mailbox, archived=False).aggregate(n=Sum("unread"))["n"]
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class MessageView:
+    message: Message
+    body: str
+    mine: bool  # sent from the reader's mailbox
+    deliveries: list[Delivery]
+    receipts: list[MessageReceipt]
+    provision: Provision | None = None  # an act provided for retrieval (§41 (2a) VwVfG)
+    # Why the body is not shown to this reader: "level" (log in at the level the act needs),
+    # "ended" (not retrieved in time, no longer provided); "" when it is shown.
+    withheld: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    thread: Thread
+    subject: str
+    participant: Participant
+    messages: list[MessageView]
+    counterpart: Mailbox
+
+
+def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> ThreadView:
+    """`thread_id` as `mailbox` sees it, messages oldest first with their bodies decrypted;
+    NotFound when `actor` may not use `mailbox` or the thread is not in it."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    participant = (
+        Participant.objects.select_related("thread__municipality", "thread__office", "thread__case")
+        .filter(mailbox=mailbox, thread_id=thread_id)
+        .first()
+    )
+    if participant is None:
+        raise NotFound(_("No such thread."))
+    thread = participant.thread
+    keks = KekCache()
+    messages = list(
+        Message.objects.filter(thread=thread, sent_at__isnull=False)
+        .filter(Q(visible_to__isnull=True) | Q(visible_to=mailbox))
+        .select_related("sender", "provision")
+        .prefetch_related(
+            "deliveries",
+            Prefetch("receipts", queryset=MessageReceipt.objects.order_by("created_at")),
+        )
+        .order_by("sent_at", "pk")
+    )
+    counterpart = (
+        Mailbox.objects.select_related("user", "organisation", "office")
+        .filter(participations__thread=thread)
+        .exclude(pk=mailbox.pk)
+        .first()
+    )
+    for message in messages:
+        message.thread = thread
+    return ThreadView(
+        thread=thread,
+        subject=subject_open(thread, keks=keks),
+        participant=participant,
+        messages=[_message_view(m, mailbox=mailbox, actor=actor, keks=keks) for m in messages],
+        counterpart=counterpart if counterpart is not None else mailbox,
+    )
+
+
+def _message_view(
+    message: Message, *, mailbox: Mailbox, actor: Actor, keks: KekCache
+) -> MessageView:
+    provision: Provision | None = getattr(message, "provision", None)
+    mine = message.sender_id == mailbox.pk
+    withheld = ""
+    if provision is not None and not mine:
+        if provision.retrieved_at is None and provision.ended_at is not None:
+            withheld = "ended"
+        elif not level_sufficient(
+            actual=actor.level_of_assurance, required=provision.required_level
+        ):
+            withheld = "level"
+    return MessageView(
+        message=message,
+        body="" if withheld else body_open(message, keks=keks),
+        mine=mine,
+        deliveries=list(message.deliveries.all()),
+        receipts=list(message.receipts.all()),
+        provision=provision,
+        withheld=withheld,
+    )
+
+
+def case_provisions(*, case: Any) -> list[Provision]:
+    """The acts provided for retrieval about `case`, oldest first (the case's page)."""
+    return list(Provision.objects.filter(message__thread__case=case).order_by("notice_sent_at"))
+
+
+def receipt_filename(receipt: MessageReceipt) -> str:
+    """The download name of a receipt bundle, e.g. ``abholbestaetigung-000042.zip``."""
+    names = {"dispatch": "versandbestaetigung", "delivery": "eingangsbestaetigung"}
+    return f"{names.get(receipt.kind, 'abholbestaetigung')}-{receipt.receipt.sequence:06d}.zip"
+
+
+def receipt_bundle_get(
+    *, actor: Actor, mailbox: Mailbox, thread_id: UUID | str, receipt_id: UUID | str
+) -> tuple[MessageReceipt, bytes]:
+    """A receipt of a message in a thread of `mailbox` as its ZIP bundle (receipt.json,
+    receipt.p7s, receipt.tsr, the certificates and how to verify them); NotFound otherwise."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    found = (
+        MessageReceipt.objects.select_related("receipt")
+        .filter(
+            pk=receipt_id,
+            message__thread_id=thread_id,
+            message__thread__participants__mailbox=mailbox,
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such receipt."))
+    return found, receipt_bundle(found.receipt)

@@ -1,0 +1,367 @@
+"""Writes of the Postfach: mailboxes on first use, starting a thread, sending a message
+(delivered into the other side's mailbox at once), opening a thread (the first opening of a
+message by its recipient is its retrieval), archiving, assigning an office's thread.
+
+Every write checks that the actor may use the mailbox it acts from, runs in one transaction
+with its audit event and its domain event, and stores subject and body only encrypted
+(`rathaus.mailbox.content`)."""
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.core.actors import Actor
+from rathaus.core.audit import audit_record
+from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.core.events import event_publish
+from rathaus.municipalities.models import Office
+
+from . import provisions
+from .content import KekCache, body_seal, subject_seal
+from .events import MessageRetrieved, MessageSent
+from .models import Delivery, Mailbox, Message, Participant, Thread
+from .permissions import ensure_mailbox_usable
+
+SUBJECT_MAX = 200
+BODY_MAX = 20_000
+
+# Messages the platform writes for an office about its cases (document requests).
+CASE_ACTOR = Actor.system("case_messages")
+
+
+def mailbox_of_user(*, user: Any) -> Mailbox:
+    """The mailbox of a person's account (made on first use)."""
+    mailbox, _created = Mailbox.objects.get_or_create(
+        user=user, defaults={"kind": Mailbox.Kind.PERSON}
+    )
+    return mailbox
+
+
+def mailbox_of_organisation(*, organisation: Any) -> Mailbox:
+    mailbox, _created = Mailbox.objects.get_or_create(
+        organisation=organisation, defaults={"kind": Mailbox.Kind.ORGANISATION}
+    )
+    return mailbox
+
+
+def mailbox_of_office(*, office: Office) -> Mailbox:
+    mailbox, _created = Mailbox.objects.get_or_create(
+        office=office, defaults={"kind": Mailbox.Kind.OFFICE}
+    )
+    return mailbox
+
+
+def office_mailboxes_of(*, user: Any) -> list[Mailbox]:
+    """The mailboxes of the offices in which `user` holds a handling role (made on first use),
+    by office name."""
+    from rathaus.cases.permissions import HANDLING_ROLES
+    from rathaus.staff.selectors import office_ids_visible_to
+
+    offices = Office.objects.filter(
+        pk__in=sorted(office_ids_visible_to(user=user, roles=HANDLING_ROLES))
+    ).select_related("municipality")
+    return sorted(
+        (mailbox_of_office(office=office) for office in offices),
+        key=lambda box: (box.office.municipality.name, box.office.name),  # type: ignore[union-attr]
+    )
+
+
+def _clean(subject: str | None, body: str) -> tuple[str, str]:
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise DomainError(_("Please write a message."), field="body")
+    if len(body) > BODY_MAX:
+        raise DomainError(
+            _("The message is too long (at most %(max)d characters).") % {"max": BODY_MAX},
+            field="body",
+        )
+    subject = " ".join((subject or "").split())
+    if subject is not None and len(subject) > SUBJECT_MAX:
+        raise DomainError(
+            _("The subject is too long (at most %(max)d characters).") % {"max": SUBJECT_MAX},
+            field="subject",
+        )
+    return subject, body
+
+
+@transaction.atomic
+def thread_start(
+    *,
+    actor: Actor,
+    sender: Mailbox,
+    recipient: Mailbox,
+    subject: str,
+    body: str,
+    case: Any = None,
+) -> Message:
+    """Start a thread between a person's or organisation's mailbox and an office's, with its
+    first message from `sender` to `recipient` (one of the two is the office's)."""
+    ensure_mailbox_usable(actor=actor, mailbox=sender)
+    subject, body = _clean(subject, body)
+    if not subject:
+        raise DomainError(_("Please enter a subject."), field="subject")
+    thread, keks, now = _thread_create(
+        actor=actor, sender=sender, recipient=recipient, subject=subject, case=case
+    )
+    return _send(actor=actor, thread=thread, sender=sender, body=body, keks=keks, now=now)
+
+
+def _thread_create(
+    *, actor: Actor, sender: Mailbox, recipient: Mailbox, subject: str, case: Any
+) -> tuple[Thread, KekCache, Any]:
+    kinds = {sender.kind, recipient.kind}
+    if Mailbox.Kind.OFFICE not in kinds or len(kinds) != 2:
+        raise DomainError(_("A thread is between an office and a citizen or organisation."))
+    office_box = sender if sender.kind == Mailbox.Kind.OFFICE else recipient
+    assert office_box.office_id is not None  # an office mailbox (the check constraint)
+    office = Office.objects.select_related("municipality").get(pk=office_box.office_id)
+    if case is not None and case.office_id != office.pk:
+        raise DomainError(_("The case belongs to another office."))
+    keks = KekCache()
+    thread = Thread(id=uuid.uuid4(), municipality=office.municipality, office=office, case=case)
+    subject_seal(thread, subject, keks=keks)
+    thread.save()
+    now = timezone.now()
+    Participant.objects.bulk_create(
+        [
+            Participant(thread=thread, mailbox=sender, last_activity_at=now),
+            Participant(thread=thread, mailbox=recipient, last_activity_at=now),
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="mailbox.thread_start",
+        obj=thread,
+        details={"office": str(office.pk), "case": str(case.pk) if case else ""},
+    )
+    return thread, keks, now
+
+
+@transaction.atomic
+def message_send(*, actor: Actor, thread: Thread, sender: Mailbox, body: str) -> Message:
+    """Send `body` from `sender` into `thread` (a reply); delivered to the other participant."""
+    ensure_mailbox_usable(actor=actor, mailbox=sender)
+    thread = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
+    if not thread.participants.filter(mailbox=sender).exists():
+        raise NotFound(_("No such thread."))
+    _subject, body = _clean(None, body)
+    return _send(actor=actor, thread=thread, sender=sender, body=body, keks=KekCache())
+
+
+@transaction.atomic
+def case_message_start(*, actor: Actor, case: Any, subject: str, body: str) -> Message:
+    """A clerk writes to the applicant of `case` from the mailbox of the case's office: a new
+    thread about the case."""
+    return thread_start(
+        actor=actor,
+        sender=mailbox_of_office(office=case.office),
+        recipient=mailbox_of_user(user=case.applicant),
+        subject=subject,
+        body=body,
+        case=case,
+    )
+
+
+@transaction.atomic
+def act_provide(
+    *, actor: Actor, case: Any, subject: str, body: str, required_level: str
+) -> Message:
+    """Provide an administrative act about `case` for retrieval by its applicant (§41 (2a)
+    VwVfG, `rathaus.mailbox.provisions`): a new thread from the case's office; refused
+    (`ConsentMissing`) when the applicant has not consented to this way of notification."""
+    provisions.consent_check(user=case.applicant)
+    message = case_message_start(actor=actor, case=case, subject=subject, body=body)
+    provisions.provision_create(actor=actor, message=message, required_level=required_level)
+    return message
+
+
+@transaction.atomic
+def case_message_post(
+    *, case: Any, subject: str, body: str, origin: str, author_label: str = ""
+) -> Message | None:
+    """A message of the case's office to its applicant in the case's thread (started with
+    `subject` when the case has none), written by the platform about something that happened
+    to the case (e.g. a document request). Once per `origin`: None when it exists already."""
+    if Message.objects.filter(origin=origin).exists():
+        return None
+    office_box = mailbox_of_office(office=case.office)
+    applicant_box = mailbox_of_user(user=case.applicant)
+    thread = Thread.objects.filter(case=case).order_by("created_at").first()
+    keks = KekCache()
+    if thread is None:
+        thread, keks, _now = _thread_create(
+            actor=CASE_ACTOR, sender=office_box, recipient=applicant_box, subject=subject, case=case
+        )
+    return _send(
+        actor=CASE_ACTOR,
+        thread=thread,
+        sender=office_box,
+        body=body,
+        keks=keks,
+        origin=origin,
+        author_label=author_label,
+    )
+
+
+def _send(
+    *,
+    actor: Actor,
+    thread: Thread,
+    sender: Mailbox,
+    body: str,
+    keks: KekCache,
+    now: Any = None,
+    origin: str = "",
+    author_label: str = "",
+) -> Message:
+    now = now or timezone.now()
+    message = Message(
+        id=uuid.uuid4(),
+        thread=thread,
+        sender=sender,
+        author=actor.user,
+        author_label=author_label or actor.label,
+        level_of_assurance=actor.level_of_assurance,
+        sent_at=now,
+        origin=origin,
+    )
+    body_seal(message, body, keks=keks)
+    message.save()
+    recipients = list(
+        thread.participants.exclude(mailbox=sender).values_list("mailbox_id", flat=True)
+    )
+    Delivery.objects.bulk_create(
+        Delivery(message=message, mailbox_id=mailbox_id, delivered_at=now)
+        for mailbox_id in recipients
+    )
+    thread.participants.filter(mailbox_id__in=recipients).update(
+        unread=F("unread") + 1, last_activity_at=now, archived=False
+    )
+    thread.participants.filter(mailbox=sender).update(last_activity_at=now)
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
+    audit_record(
+        actor=actor,
+        action="mailbox.message_send",
+        obj=message,
+        municipality=thread.municipality_id,
+        details={
+            "thread": str(thread.pk),
+            "sender": str(sender.pk),
+            "recipients": [str(r) for r in recipients],
+            "body_sha256": message.body_sha256,
+        },
+    )
+    event_publish(
+        MessageSent(
+            message_id=message.pk,
+            thread_id=thread.pk,
+            municipality_id=thread.municipality_id,
+            sender_mailbox_id=sender.pk,
+            recipient_mailbox_ids=tuple(recipients),
+        )
+    )
+    return message
+
+
+@transaction.atomic
+def thread_open(*, actor: Actor, thread: Thread, mailbox: Mailbox) -> list[Delivery]:
+    """`mailbox` reads `thread`: its unread count goes to zero, and the messages delivered to
+    it that were never opened are retrieved now, by `actor` at their level of assurance (one
+    audit and one domain event each) — an act provided for retrieval only while it is
+    provided and at the level it needs (then it counts as notified on the next day). Returns
+    the deliveries retrieved now."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    participant = Participant.objects.select_for_update().filter(thread=thread, mailbox=mailbox)
+    if not participant.exists():
+        raise NotFound(_("No such thread."))
+    now = timezone.now()
+    fresh = list(
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("provision", "message__thread")
+        .filter(message__thread=thread, mailbox=mailbox, retrieved_at__isnull=True)
+        .order_by("delivered_at")
+    )
+    retrieved = []
+    for delivery in fresh:
+        provision = getattr(delivery, "provision", None)
+        if provision is not None:
+            # An act provided for retrieval: only while provided, at the level it needs.
+            if not provisions.provision_retrievable(
+                provision=provision, level=actor.level_of_assurance
+            ):
+                continue
+            provisions.provision_retrieved(actor=actor, provision=provision, at=now)
+        retrieved.append(delivery)
+        delivery.retrieved_at = now
+        delivery.retrieved_by = actor.user
+        delivery.retrieved_level_of_assurance = actor.level_of_assurance
+        delivery.save(
+            update_fields=[
+                "retrieved_at",
+                "retrieved_by",
+                "retrieved_level_of_assurance",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="mailbox.message_retrieve",
+            obj=delivery.message,
+            municipality=thread.municipality_id,
+            details={"mailbox": str(mailbox.pk), "delivery": str(delivery.pk)},
+        )
+        event_publish(
+            MessageRetrieved(
+                message_id=delivery.message_id,
+                delivery_id=delivery.pk,
+                municipality_id=thread.municipality_id,
+                mailbox_id=mailbox.pk,
+            )
+        )
+    participant.update(unread=0)
+    return retrieved
+
+
+@transaction.atomic
+def thread_archive(*, actor: Actor, thread: Thread, mailbox: Mailbox, archived: bool) -> None:
+    """Move `thread` to `mailbox`'s archive (or back to its inbox); a new message brings it
+    back to the inbox."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    changed = Participant.objects.filter(thread=thread, mailbox=mailbox).update(archived=archived)
+    if not changed:
+        raise NotFound(_("No such thread."))
+    audit_record(
+        actor=actor,
+        action="mailbox.thread_archive",
+        obj=thread,
+        municipality=thread.municipality_id,
+        details={"mailbox": str(mailbox.pk), "archived": archived},
+    )
+
+
+@transaction.atomic
+def thread_assign(*, actor: Actor, thread: Thread, assignee: Any) -> Thread:
+    """Assign an office's thread to a clerk with a handling role there (None: nobody)."""
+    from rathaus.cases.permissions import HANDLING_ROLES
+    from rathaus.staff.permissions import office_access_allowed
+
+    office_box = mailbox_of_office(office=thread.office)
+    ensure_mailbox_usable(actor=actor, mailbox=office_box)
+    if assignee is not None and not office_access_allowed(
+        user=assignee, office=thread.office, roles=HANDLING_ROLES
+    ):
+        raise NotPermitted(_("This person does not handle mail of this office."))
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread.assignee = assignee
+    thread.save(update_fields=["assignee", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="mailbox.thread_assign",
+        obj=thread,
+        details={"to": str(assignee.pk) if assignee else ""},
+    )
+    return thread

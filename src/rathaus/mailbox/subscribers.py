@@ -1,0 +1,60 @@
+"""What the Postfach does when something happens elsewhere (domain events, run from the
+outbox after the change's commit; each at most once per event):
+
+- a case's document request (Nachforderung) becomes a message of the office to the applicant
+  in the case's thread (started with the case's reference as subject when there is none);
+- a message sent gets its dispatch and delivery receipts, a message retrieved its retrieval
+  receipt (`receipts`);
+- the recipients of a message are told by e-mail, without its content (`notifications`)."""
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from rathaus.cases.events import CaseDocumentRequested
+from rathaus.cases.selectors import document_request_get
+from rathaus.core.events import event_subscriber
+
+from .events import MessageRetrieved, MessageSent
+from .notifications import new_mail_notify
+from .receipts import receipt_for_retrieval, receipts_for_sent
+from .services import case_message_post
+
+
+@event_subscriber(MessageSent, name="mailbox.receipts")
+def receipts_on_sent(event: MessageSent) -> None:
+    """Subscriber of `mailbox.message_sent`: dispatch and delivery receipts (once each)."""
+    receipts_for_sent(message_id=event.message_id)
+
+
+@event_subscriber(MessageSent, name="mailbox.new_mail_notification")
+def notify_on_sent(event: MessageSent) -> None:
+    """Subscriber of `mailbox.message_sent`: the e-mail telling the recipients (a link only)."""
+    new_mail_notify(message_id=event.message_id)
+
+
+@event_subscriber(MessageRetrieved, name="mailbox.receipts")
+def receipt_on_retrieved(event: MessageRetrieved) -> None:
+    """Subscriber of `mailbox.message_retrieved`: the retrieval receipt (once)."""
+    receipt_for_retrieval(delivery_id=event.delivery_id)
+
+
+@event_subscriber(CaseDocumentRequested, name="mailbox.document_request_message")
+def document_request_message(event: CaseDocumentRequested) -> None:
+    """Subscriber of `case.document_requested`: the request as a message in the case's
+    thread, in the applicant's language."""
+    request = document_request_get(document_request_id=event.document_request_id)
+    case = request.case
+    with translation.override(getattr(case.applicant, "preferred_language", "") or "de"):
+        deadline = formats.date_format(request.deadline, "DATE_FORMAT")
+        body = _(
+            "The office needs further documents for your application %(reference)s.\n\n"
+            "%(message)s\n\nPlease send them by %(deadline)s."
+        ) % {"reference": case.reference, "message": request.message, "deadline": deadline}
+        subject = _("Your application %(reference)s") % {"reference": case.reference}
+    case_message_post(
+        case=case,
+        subject=subject,
+        body=body,
+        origin=f"document_request:{request.pk}",
+        author_label=case.office.name,
+    )

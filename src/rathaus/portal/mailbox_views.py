@@ -1,0 +1,137 @@
+"""The citizen's Postfach under /postfach/: inbox and archive, a thread (opening it retrieves
+its new messages), writing to an office, answering, archiving. Thin: the services check who
+may do what; someone else's thread is a 404."""
+
+import uuid
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from rathaus.core.downloads import bytes_download
+from rathaus.core.error_responses import form_error_add
+from rathaus.core.errors import DomainError
+from rathaus.federation.actors import request_actor
+from rathaus.mailbox import selectors as mailbox_selectors
+from rathaus.mailbox import services as mailbox_services
+from rathaus.mailbox.forms import ComposeForm, ReplyForm
+
+INBOX_SALT = "rathaus.portal.mailbox"
+
+
+def _login_required(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _list(request: HttpRequest, *, archived: bool) -> HttpResponse:
+    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    listing = mailbox_selectors.inbox_page(
+        mailbox=mailbox, archived=archived, params=request.GET, salt=INBOX_SALT
+    )
+    return render(
+        request,
+        "portal/mailbox/inbox.html",
+        {
+            "archived": archived,
+            "rows": listing.rows,
+            "page": listing.page,
+            "unread": mailbox_selectors.unread_total(mailbox=mailbox),
+        },
+    )
+
+
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _login_required(request) or _list(request, archived=False)
+
+
+@require_safe
+def archive(request: HttpRequest) -> HttpResponse:
+    return _login_required(request) or _list(request, archived=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
+    if (login := _login_required(request)) is not None:
+        return login
+    actor = request_actor(request)
+    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mailbox_services.message_send(
+                actor=actor, thread=view.thread, sender=mailbox, body=form.cleaned_data["body"]
+            )
+        except DomainError as exc:
+            form_error_add(form, exc)
+        else:
+            return redirect("mailbox:thread", view.thread.pk)
+    # Reading is retrieving: the messages delivered here that were never opened are now.
+    mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
+    return render(
+        request,
+        "portal/mailbox/thread.html",
+        {"view": view, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def compose(request: HttpRequest) -> HttpResponse:
+    if (login := _login_required(request)) is not None:
+        return login
+    initial = {"office": request.GET.get("amt")} if request.GET.get("amt") else None
+    form = ComposeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = mailbox_services.thread_start(
+                actor=request_actor(request),
+                sender=mailbox_services.mailbox_of_user(user=request.user),
+                recipient=mailbox_services.mailbox_of_office(office=form.cleaned_data["office"]),
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except DomainError as exc:
+            form_error_add(form, exc)
+        else:
+            return redirect("mailbox:thread", message.thread_id)
+    return render(
+        request, "portal/mailbox/compose.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def thread_archive(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
+    if (login := _login_required(request)) is not None:
+        return login
+    actor = request_actor(request)
+    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    archived = request.POST.get("archived", "1") == "1"
+    mailbox_services.thread_archive(
+        actor=actor, thread=view.thread, mailbox=mailbox, archived=archived
+    )
+    return redirect("mailbox:archive" if not archived else "mailbox:inbox")
+
+
+@require_safe
+def receipt_download(
+    request: HttpRequest, thread_id: uuid.UUID, receipt_id: uuid.UUID
+) -> HttpResponse:
+    if (login := _login_required(request)) is not None:
+        return login
+    receipt, bundle = mailbox_selectors.receipt_bundle_get(
+        actor=request_actor(request),
+        mailbox=mailbox_services.mailbox_of_user(user=request.user),
+        thread_id=thread_id,
+        receipt_id=receipt_id,
+    )
+    return bytes_download(
+        bundle,
+        filename=mailbox_selectors.receipt_filename(receipt),
+        content_type="application/zip",
+    )
