@@ -89,3 +89,18 @@ def test_providing_an_act_from_the_case_page_needs_the_applicants_consent(client
     with translation.override("de"):
         last_day = formats.date_format(provision.last_day, "DATE_FORMAT")
     assert last_day in detail.content.decode()
+
+
+def test_a_thread_is_assigned_from_its_page(client, clerk, office, first_message):
+    login_with_mfa(client, clerk)
+    box = services.mailbox_of_office(office=office)
+    page = client.get(reverse("backoffice:mailbox-thread", args=[box.pk, first_message.thread_id]))
+    assert 'name="assignee"' in page.content.decode()
+    url = reverse("backoffice:mailbox-thread-assign", args=[box.pk, first_message.thread_id])
+    assert client.post(url, {"assignee": str(clerk.pk)}).status_code == 302
+    assert Thread.objects.get(pk=first_message.thread_id).assignee == clerk
+    outsider = make_staff("clerk-not-here", (OfficeFactory(), Role.CASE_WORKER))
+    refused = client.post(url, {"assignee": str(outsider.pk)})
+    assert refused.status_code == 400 and "id_assignee_error" in refused.content.decode()
+    assert client.post(url, {"assignee": ""}).status_code == 302
+    assert Thread.objects.get(pk=first_message.thread_id).assignee is None

@@ -11,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.cases.selectors import inbox_case_get
+from rathaus.backoffice.submission_views import AssigneeChoiceField
+from rathaus.cases.selectors import inbox_case_get, office_handlers
 from rathaus.core.downloads import bytes_download
 from rathaus.core.error_responses import form_error_add
 from rathaus.core.errors import DomainError
+from rathaus.core.forms import KernForm
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
-from rathaus.mailbox.forms import ReplyForm
+from rathaus.mailbox.forms import ReplyForm, reply_send
 from rathaus.mailbox.services import SUBJECT_MAX
 
 SALT = "rathaus.backoffice.mailbox"
@@ -93,21 +95,69 @@ def mailbox_thread(
     mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
     form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mailbox_services.message_send(
-                actor=actor, thread=view.thread, sender=mailbox, body=form.cleaned_data["body"]
-            )
-        except DomainError as exc:
-            form_error_add(form, exc)
-        else:
-            return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
+    if request.method == "POST" and reply_send(
+        form, actor=actor, thread=view.thread, sender=mailbox
+    ):
+        return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
     mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
     return render(
         request,
         "backoffice/mailbox/thread.html",
-        {"mailbox": mailbox, "view": view, "form": form},
+        {
+            "mailbox": mailbox,
+            "view": view,
+            "form": form,
+            "assign_form": ThreadAssignForm(thread=view.thread),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+class ThreadAssignForm(KernForm):
+    """Who answers a thread of the office: a member of staff with a handling role, or no one."""
+
+    unmarked_optional = frozenset({"assignee"})
+
+    assignee = AssigneeChoiceField(
+        label=gettext_lazy("Responsible"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("not assigned"),
+        error_messages={
+            "invalid_choice": gettext_lazy("This person does not handle mail of this office.")
+        },
+    )
+
+    def __init__(self, *args: Any, thread: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"assignee": thread.assignee_id})
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = office_handlers(office_id=thread.office_id)
+
+
+@require_POST
+def mailbox_thread_assign(
+    request: HttpRequest, mailbox_id: uuid.UUID, thread_id: uuid.UUID
+) -> HttpResponse:
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    form = ThreadAssignForm(request.POST, thread=view.thread)
+    if form.is_valid():
+        try:
+            mailbox_services.thread_assign(
+                actor=actor, thread=view.thread, assignee=form.cleaned_data["assignee"]
+            )
+        except DomainError as exc:
+            form_error_add(form, exc, default="assignee")
+        else:
+            return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
+    return render(
+        request,
+        "backoffice/mailbox/thread.html",
+        {"mailbox": mailbox, "view": view, "form": ReplyForm(), "assign_form": form},
+        status=400,
     )
 
 

@@ -26,6 +26,11 @@ urlpatterns = [
         name="mailbox-thread-archive",
     ),
     path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/zustaendig/",
+        mailbox_views.mailbox_thread_assign,
+        name="mailbox-thread-assign",
+    ),
+    path(
         "postfach/<uuid:mailbox_id>/<uuid:thread_id>/quittungen/<uuid:receipt_id>/",
         mailbox_views.mailbox_receipt,
         name="mailbox-receipt",

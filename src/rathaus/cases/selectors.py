@@ -41,6 +41,7 @@ __all__ = [
     "document_request_get",
     "inbox_case_get",
     "inbox_cases",
+    "office_handlers",
 ]
 
 S = Case.Status
@@ -259,9 +260,15 @@ def document_request_get(*, document_request_id: UUID | str) -> DocumentRequest:
 def case_assignee_choices(*, case: Case) -> QuerySet[Any]:
     """The active staff accounts who hold a handling role in the office of `case` now: whom
     `case_assign` accepts as assignee (superusers aside), ordered by name."""
+    return office_handlers(office_id=case.office_id)
+
+
+def office_handlers(*, office_id: UUID) -> QuerySet[Any]:
+    """The active staff accounts who hold a handling role in the office `office_id` now (the
+    assignees of its cases and of its mailbox's threads), ordered by name."""
     now = timezone.now()
     holders = (
-        RoleAssignment.objects.filter(office_id=case.office_id, role__in=HANDLING_ROLES)
+        RoleAssignment.objects.filter(office_id=office_id, role__in=HANDLING_ROLES)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         .values("user_id")

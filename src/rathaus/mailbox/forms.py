@@ -5,9 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from rathaus.core.actors import Actor
+from rathaus.core.error_responses import form_error_add
+from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
 from rathaus.municipalities.models import Office
 
+from . import services
 from .services import BODY_MAX, SUBJECT_MAX
 
 
@@ -52,3 +56,18 @@ class ComposeForm(ReplyForm):
         field.queryset = Office.objects.select_related("municipality").order_by(
             "municipality__name", "name"
         )
+
+
+def reply_send(form: ReplyForm, *, actor: Actor, thread: Any, sender: Any) -> bool:
+    """Send the answer in a bound `form` from `sender` into `thread`; False (with the errors
+    on the form) when the form or the service refuses it."""
+    if not form.is_valid():
+        return False
+    try:
+        services.message_send(
+            actor=actor, thread=thread, sender=sender, body=form.cleaned_data["body"]
+        )
+    except DomainError as exc:
+        form_error_add(form, exc)
+        return False
+    return True

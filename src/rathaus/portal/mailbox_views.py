@@ -15,7 +15,7 @@ from rathaus.core.errors import DomainError
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
-from rathaus.mailbox.forms import ComposeForm, ReplyForm
+from rathaus.mailbox.forms import ComposeForm, ReplyForm, reply_send
 
 INBOX_SALT = "rathaus.portal.mailbox"
 
@@ -61,15 +61,10 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     mailbox = mailbox_services.mailbox_of_user(user=request.user)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
     form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mailbox_services.message_send(
-                actor=actor, thread=view.thread, sender=mailbox, body=form.cleaned_data["body"]
-            )
-        except DomainError as exc:
-            form_error_add(form, exc)
-        else:
-            return redirect("mailbox:thread", view.thread.pk)
+    if request.method == "POST" and reply_send(
+        form, actor=actor, thread=view.thread, sender=mailbox
+    ):
+        return redirect("mailbox:thread", view.thread.pk)
     # Reading is retrieving: the messages delivered here that were never opened are now.
     mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
     return render(
