@@ -68,3 +68,35 @@ def _flush_past_the_audit_trigger():
 
     with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
         yield
+
+
+# --- Uploads and virus scanning (a real clamd, EICAR signature only) ---
+
+
+@pytest.fixture(scope="session")
+def clamd_url():
+    """URL of a private clamd started for this test session (tests/clamav_server.py)."""
+    from rathaus.contrib.clamav.local import ClamdMissing, clamd_binary
+    from tests.clamav_server import clamd_running
+
+    try:
+        clamd_binary()
+    except ClamdMissing as exc:  # not skipped: CI installs clamav-daemon
+        pytest.fail(f"{exc} — the upload tests need a real ClamAV daemon", pytrace=False)
+    with clamd_running() as url:
+        yield url
+
+
+@pytest.fixture
+def clamav(settings, clamd_url):
+    """Point the app at the test clamd."""
+    settings.RATHAUS_CLAMAV_URL = clamd_url
+    settings.RATHAUS_CLAMAV_TIMEOUT_SECONDS = 10
+    return clamd_url
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh directory per test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"

@@ -29,10 +29,12 @@ TOTP codes computed from the known secret.
   German and English.
 """
 
+import tempfile
 import urllib.parse
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +51,7 @@ from tests.accessibility.seed_accounts import (
     TOTP_SECRET,
 )
 from tests.accessibility.test_axe import _problems, _report
+from tests.applications import upload_samples
 from tests.staff.people import totp_code
 
 pytestmark = pytest.mark.browser
@@ -507,7 +510,13 @@ def staff_audits(
         prefix="/intern/",
         skip=("/intern/admin/",),
         # Files, not pages.
-        skip_routes={"backoffice:submission-attachment", "backoffice:submission-receipt"},
+        skip_routes={
+            "backoffice:submission-attachment",
+            "backoffice:submission-receipt",
+            "backoffice:mailbox-attachment",
+            "backoffice:mailbox-attachments",
+            "backoffice:mailbox-receipt",
+        },
         language="de",
     )
     return [*code_forms, *audits.values()], list(audits)
@@ -614,6 +623,30 @@ def test_mailbox_pages(browser: AxeBrowser, accounts: str, language: str) -> Non
     thread = _path(browser)
     audits.append(browser.audit_current(language=language))
     audits.append(browser.audit("/postfach/", language=language))
+    # A search with results and one without; the notification settings, also with an error.
+    audits.append(browser.audit("/postfach/?q=Frage", language=language))
+    audits.append(browser.audit("/postfach/?q=Grundsteuer", language=language))
+    browser.open("/postfach/benachrichtigung/", language=language)
+    audits.append(browser.audit_current(language=language))
+    browser.driver.execute_script(
+        "document.querySelectorAll('[name=notify]').forEach((r) => { r.checked = false; });"
+    )
+    browser.submit(
+        browser.driver.find_element(
+            By.XPATH, "//input[@name='notify']/ancestor::form//button[@type='submit']"
+        )
+    )
+    assert browser.driver.find_elements(By.ID, "id_notify_error")
+    audits.append(browser.audit_current(language=language))
+    # An answer with a file attached (no scanner here: the file waits for its scan).
+    attachment = Path(tempfile.mkdtemp()) / "nachweis.pdf"
+    attachment.write_bytes(upload_samples.pdf())
+    browser.open(thread, language=language)
+    _fill(browser, {"body": "Anbei der Nachweis."})
+    browser.driver.find_element(By.NAME, "attachments").send_keys(str(attachment))
+    _submit_form_of(browser, "body")
+    assert "nachweis.pdf" in browser.driver.page_source
+    audits.append(browser.audit_current(language=language))
     browser.open(thread, language=language)
     browser.submit(
         browser.driver.find_element(By.CSS_SELECTOR, "form[action$='/archivieren/'] button")

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils import timezone, translation
 
-from rathaus.applications import attachments, scanning
+from rathaus.applications import attachments
 from rathaus.applications.attachments import (
     AttachmentNotReady,
     UploadRefused,
@@ -17,7 +17,6 @@ from rathaus.applications.attachments import (
     attachment_remove,
     attachment_rescan_pending,
     attachment_status_text,
-    upload_rules,
 )
 from rathaus.applications.drafts import DraftClosed
 from rathaus.applications.models import Attachment
@@ -29,6 +28,8 @@ from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox import outbox_handlers
 from rathaus.core.outbox_runner import outbox_process
 from rathaus.core.registries import Registry
+from rathaus.uploads import scanners as upload_scanners
+from rathaus.uploads.checks import upload_rules
 from tests.applications import upload_samples as samples
 from tests.factories import DraftFactory, RequiredDocumentFactory, UserFactory
 
@@ -310,7 +311,7 @@ def test_scanner_unreachable_keeps_upload_pending_and_retries_later(
 
 
 def test_without_any_scanner_plugin_uploads_stay_pending(clamav, draft, monkeypatch):
-    monkeypatch.setattr(scanning, "virus_scanners", Registry("virus scanners"))
+    monkeypatch.setattr(upload_scanners, "virus_scanners", Registry("virus scanners"))
     attachment = attachment_add(
         upload=upload(samples.pdf()), actor=Actor.person(draft.applicant), draft=draft
     )

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from rathaus.applications import handover, scanning
+from rathaus.applications import handover
 from rathaus.applications.attachments import attachment_add, attachment_remove
 from rathaus.applications.draft_payments import draft_payment_start
 from rathaus.applications.drafts import (
@@ -24,7 +24,6 @@ from rathaus.applications.models import Draft
 from rathaus.applications.notifications import submission_notify
 from rathaus.applications.personal_data import erase_application_data
 from rathaus.applications.receipts import receipt_create
-from rathaus.applications.scanning import ScanResult, VirusScanner
 from rathaus.applications.submissions import submission_create
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
@@ -32,6 +31,8 @@ from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox_runner import outbox_process
 from rathaus.core.registries import Registry
 from rathaus.organisations.selectors import Principal
+from rathaus.uploads import scanners as upload_scanners
+from rathaus.uploads.scanners import ScanResult, VirusScanner
 from tests.applications import upload_samples as samples
 from tests.factories import DraftFactory
 
@@ -56,7 +57,7 @@ class _Clean(VirusScanner):
 def scanner(monkeypatch):
     scanners: Registry[type[VirusScanner]] = Registry("virus scanners")
     scanners.register("clamav")(_Clean)
-    monkeypatch.setattr(scanning, "virus_scanners", scanners)
+    monkeypatch.setattr(upload_scanners, "virus_scanners", scanners)
 
 
 def _upload() -> SimpleUploadedFile:

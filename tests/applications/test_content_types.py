@@ -5,13 +5,13 @@ import zipfile
 
 import pytest
 
-from rathaus.applications.content_types import (
+from rathaus.contrib.clamav.local import EICAR
+from rathaus.uploads.content_types import (
     HEAD_BYTES,
     ContainerLimits,
     Refusal,
     content_type_detect,
 )
-from rathaus.contrib.clamav.local import EICAR
 from tests.applications import upload_samples as samples
 
 MIB = 1024 * 1024

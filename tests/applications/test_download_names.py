@@ -5,12 +5,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from rathaus.applications.download_names import (
+from rathaus.contrib.fitconnect.channel import submission_data, submission_metadata
+from rathaus.uploads.download_names import (
     content_disposition,
     download_name,
     download_response,
 )
-from rathaus.contrib.fitconnect.channel import submission_data, submission_metadata
 from tests.applications.inbox_data import add_attachment, make_submission
 
 PDF = "application/pdf"

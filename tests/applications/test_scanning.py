@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from rathaus.applications.scanning import ScannerUnavailable, scan_retry_delay
 from rathaus.contrib.clamav import local
 from rathaus.contrib.clamav.scanner import ClamAVScanner
+from rathaus.uploads.scanners import ScannerUnavailable, scan_retry_delay
 from tests.applications import upload_samples as samples
 
 

@@ -15,13 +15,14 @@ from rathaus.applications import handover, scanning
 from rathaus.applications.attachments import attachment_add
 from rathaus.applications.events import AttachmentScanned, SubmissionCreated
 from rathaus.applications.models import Attachment, Handover, NotificationSent
-from rathaus.applications.scanning import ScanResult, VirusScanner
 from rathaus.applications.submissions import submission_create
 from rathaus.core.actors import Actor
 from rathaus.core.models import OutboxMessage
 from rathaus.core.outbox import outbox_handlers
 from rathaus.core.outbox_runner import outbox_process
 from rathaus.core.registries import Registry
+from rathaus.uploads import scanners as upload_scanners
+from rathaus.uploads.scanners import ScanResult, VirusScanner
 from tests.applications import upload_samples as samples
 from tests.applications.inbox_data import add_attachment
 from tests.core.event_probe import probe_subscribe
@@ -156,7 +157,7 @@ def test_scan_verdict_publishes_attachment_scanned(
     scanners: Registry[type[VirusScanner]] = Registry("virus scanners")
     monkeypatch.setattr(_Verdict, "infected", infected)
     scanners.register("clamav")(_Verdict)
-    monkeypatch.setattr(scanning, "virus_scanners", scanners)
+    monkeypatch.setattr(upload_scanners, "virus_scanners", scanners)
     draft = DraftFactory()
     upload = SimpleUploadedFile("nachweis.pdf", samples.pdf(), content_type="application/pdf")
     attachment = attachment_add(upload=upload, actor=Actor.person(draft.applicant), draft=draft)
@@ -170,7 +171,7 @@ def test_scan_verdict_publishes_attachment_scanned(
 
 def test_no_verdict_publishes_nothing(probe, monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    monkeypatch.setattr(scanning, "virus_scanners", Registry("virus scanners"))
+    monkeypatch.setattr(upload_scanners, "virus_scanners", Registry("virus scanners"))
     draft = DraftFactory()
     upload = SimpleUploadedFile("nachweis.pdf", samples.pdf(), content_type="application/pdf")
     attachment_add(upload=upload, actor=Actor.person(draft.applicant), draft=draft)
@@ -248,7 +249,7 @@ def test_scan_of_a_submitted_attachment_reaches_the_handover_subscriber(
     settings.MEDIA_ROOT = str(tmp_path / "media")
     scanners: Registry[type[VirusScanner]] = Registry("virus scanners")
     scanners.register("clamav")(_Verdict)
-    monkeypatch.setattr(scanning, "virus_scanners", scanners)
+    monkeypatch.setattr(upload_scanners, "virus_scanners", scanners)
     submission = _submit()
     attachment = add_attachment(submission, scan_status=Attachment.ScanStatus.PENDING)
     scanning.attachment_scan(attachment_id=attachment.pk)

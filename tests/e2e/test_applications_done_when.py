@@ -24,7 +24,6 @@ from rathaus.demo.data.forms import hund_anmelden
 from rathaus.payments.models import Payment
 from rathaus.seals.demo_ca import demo_ca_create
 from rathaus.seals.validation import pdf_seal_validate
-from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.demo.fixtures import demo_data  # noqa: F401
 from tests.staff.people import totp_code
@@ -63,8 +62,8 @@ def _new_citizen() -> User:
 
 def test_citizen_applies_pays_gets_sealed_receipt_and_clerk_and_api_see_it(
     demo_data,  # noqa: F811
-    clamav,  # noqa: F811
-    media_root,  # noqa: F811
+    clamav,
+    media_root,
     seal,
     django_capture_on_commit_callbacks,
 ):

@@ -1,9 +1,11 @@
 import pytest
 from cryptography.fernet import Fernet
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.core.actors import Actor
 from rathaus.mailbox import services
 from rathaus.staff.models import Role
+from tests.applications import upload_samples as samples
 from tests.evidence.conftest import demo_seal  # noqa: F401 (a fixture)
 from tests.factories import OfficeFactory, UserFactory
 from tests.staff.people import make_staff
@@ -13,6 +15,18 @@ from tests.staff.people import make_staff
 def config_key(settings):
     """A fresh configuration key per test: it encrypts the municipalities' KEKs at rest."""
     settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+
+@pytest.fixture(autouse=True)
+def mailbox_media(settings, tmp_path):
+    """Attachments go to a fresh directory per test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def act_pdf(name: str = "bescheid.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    """An uploaded PDF (an administrative act, an attachment)."""
+    return SimpleUploadedFile(name, content or samples.pdf(), content_type="application/pdf")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from rathaus.mailbox.models import Delivery, Thread
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import make_submission
 from tests.factories import OfficeFactory
+from tests.mailbox.conftest import act_pdf
 from tests.staff.people import login_with_mfa, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +75,15 @@ def test_providing_an_act_from_the_case_page_needs_the_applicants_consent(client
     login_with_mfa(client, clerk)
     compose = reverse("backoffice:case-message", args=[submission.case_id])
     data = {"subject": "Bescheid", "body": "Festsetzung", "provide": "on", "level": "substantial"}
-    refused = client.post(compose, data)
+    refused = client.post(compose, data | {"document": act_pdf()})
     assert refused.status_code == 400 and "id_provide_error" in refused.content.decode()
     assert not Thread.objects.exists()
     consent_give(
         user=submission.applicant, text=consent_text_current(key=CONSENT_KEY), language="de"
     )
-    assert client.post(compose, data).status_code == 302
+    missing = client.post(compose, data)
+    assert missing.status_code == 400 and "id_document_error" in missing.content.decode()
+    assert client.post(compose, data | {"document": act_pdf()}).status_code == 302
     provision = Provision.objects.get()
     assert provision.required_level == "substantial"
     from django.utils import formats, translation

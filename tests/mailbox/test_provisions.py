@@ -15,7 +15,7 @@ from rathaus.mailbox.models import Delivery, Message, Provision, Thread
 from rathaus.mailbox.provisions import CONSENT_KEY, ConsentMissing, provisions_end_due
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import make_submission
-from tests.mailbox.conftest import person
+from tests.mailbox.conftest import act_pdf, person
 from tests.staff.people import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def provide(case, clerk, level="substantial") -> Message:
         subject="Hundesteuerbescheid 2027",
         body="Festsetzung: 120 Euro.",
         required_level=level,
+        document=act_pdf(),
     )
 
 

@@ -15,7 +15,6 @@ from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import Case, DocumentRequest, StatusChange
 from rathaus.catalog.models import Service
 from rathaus.core.actors import Actor
-from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.factories import (
     DraftFactory,
@@ -48,7 +47,7 @@ def citizen(client):
     return user
 
 
-def test_free_application_from_start_to_confirmation(client, citizen, clamav, media_root):  # noqa: F811
+def test_free_application_from_start_to_confirmation(client, citizen, clamav, media_root):
     offer = _offer()
     RequiredDocumentFactory(service=offer.service, name_de="Impfpass")
 
@@ -261,7 +260,7 @@ def test_detail_shows_status_history_next_step_and_office(client, citizen):
     assert client.get(reverse("apply:receipt", args=[submission.pk])).status_code == 404
 
 
-def test_document_request_upload_and_fulfil(client, citizen, clamav, media_root):  # noqa: F811
+def test_document_request_upload_and_fulfil(client, citizen, clamav, media_root):
     draft = DraftFactory(applicant=citizen)
     submission = submission_create(draft=draft, actor=Actor.person(citizen))
     Case.objects.filter(pk=submission.case_id).update(status=Case.Status.QUERY)

@@ -13,7 +13,6 @@ from django.utils import timezone
 from rathaus.applications.submissions import submission_create
 from rathaus.cases.models import DocumentRequest
 from rathaus.core.actors import Actor
-from tests.applications.conftest import clamav, clamd_url, media_root  # noqa: F401
 from tests.applications.upload_samples import pdf
 from tests.factories import DraftFactory, RequiredDocumentFactory, UserFactory
 
@@ -63,8 +62,8 @@ def test_oversized_upload_is_refused_with_size_and_limit_on_the_page(
     client,
     citizen,
     settings,
-    clamav,  # noqa: F811
-    media_root,  # noqa: F811
+    clamav,
+    media_root,
 ):
     settings.RATHAUS_UPLOAD_MAX_FILE_BYTES = 1 * MB
     draft = DraftFactory(applicant=citizen)

@@ -1,13 +1,14 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from rathaus.api import me, submissions, views
+from rathaus.api import mailbox, me, submissions, views
 
 app_name = "api"
 
 v1_patterns = [
     *me.urlpatterns,
     *submissions.urlpatterns,
+    *mailbox.urlpatterns,
     path("", views.IndexView.as_view(), name="index"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path(

@@ -12,6 +12,9 @@ SCOPES: dict[str, Promise] = {
     "municipalities:read": _("Read municipalities and offices"),
     "applications:read": _("Read applications"),
     "applications:write": _("Change the status of applications"),
+    # The Postfach of the municipality's offices (rathaus.mailbox.permissions).
+    "mailbox:read": _("Read the offices' mailboxes: messages, their state and receipts"),
+    "mailbox:write": _("Send messages and provide administrative acts from the offices' mailboxes"),
 }
 
 

@@ -3,7 +3,7 @@
 An upload is checked before anything is stored: the owner (the draft's applicant, or the
 submission's applicant for an open document request), the size per file and per application
 (RATHAUS_UPLOAD_MAX_FILE_BYTES / _TOTAL_BYTES), and the type by content
-(`content_types.content_type_detect`, allowed keys in RATHAUS_UPLOAD_ALLOWED_TYPES). It is then
+(`rathaus.uploads.checks`, allowed keys in RATHAUS_UPLOAD_ALLOWED_TYPES). It is then
 stored through the storage API under a name made of the attachment's id (never the citizen's
 file name), its SHA-256 computed while it is written, and scanned at once so that the citizen
 sees "virus found" immediately. When the scanner does not answer, the attachment stays pending
@@ -12,9 +12,6 @@ clean.
 """
 
 import hashlib
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, cast
 
 from django.conf import settings
@@ -22,17 +19,8 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-from rathaus.applications.content_types import (
-    HEAD_BYTES,
-    TYPE_EXTENSIONS,
-    TYPE_LABELS,
-    TYPE_MIMES,
-    Refusal,
-    content_type_detect,
-)
 from rathaus.applications.drafts import DraftClosed, ensure_own_draft
 from rathaus.applications.models import Attachment, Draft, Submission
 from rathaus.applications.scanning import SCAN_TOPIC, attachment_scan, scan_queued
@@ -40,73 +28,29 @@ from rathaus.cases.models import DocumentRequest
 from rathaus.catalog.models import RequiredDocument
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import Conflict, DomainError, NotPermitted
+from rathaus.core.errors import Conflict, NotPermitted
 from rathaus.core.outbox import outbox_enqueue
+from rathaus.uploads.checks import (
+    UploadRefused,
+    file_name_clean,
+    file_size_check,
+    size_text,
+    upload_type_check,
+)
 
-_MB = 1024 * 1024
-
-
-class UploadRefused(DomainError):
-    """The upload is not accepted (size, type, closed application); the message says why."""
+__all__ = [
+    "AttachmentNotReady",
+    "UploadRefused",
+    "attachment_add",
+    "attachment_open",
+    "attachment_remove",
+    "attachment_rescan_pending",
+    "attachment_status_text",
+]
 
 
 class AttachmentNotReady(Conflict):
     """The attachment cannot be opened: not scanned yet, or a virus was found."""
-
-
-_ROUNDING: dict[str, Callable[[float], int]] = {
-    "up": math.ceil,
-    "down": math.floor,
-    "nearest": lambda value: math.floor(value + 0.5),
-}
-
-
-def size_text(size: int, *, rounding: str = "nearest") -> str:
-    """`size` in words for the citizen ("12,3 MB", "800 KB"). Sizes compared with a limit
-    are rounded "up" and the limit "down", so that a file over the limit never reads as large
-    as the limit ("10 MB (10 MB)")."""
-    rounding_function = _ROUNDING[rounding]
-    if size >= _MB // 10:
-        value = rounding_function(size * 10 / _MB) / 10
-        number = str(int(value)) if value == int(value) else formats.number_format(value, 1)
-        return f"{number} MB"
-    return f"{max(1, rounding_function(size / 1024))} KB"
-
-
-def allowed_types_text() -> str:
-    """The accepted types for the citizen, e.g. "PDF, JPEG, PNG, TIFF, ODT or DOCX"."""
-    labels = [label for key, label in TYPE_LABELS.items() if key in _allowed_keys()]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return _("{first} or {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
-
-
-def _allowed_keys() -> set[str]:
-    return {key.strip().lower() for key in settings.RATHAUS_UPLOAD_ALLOWED_TYPES}
-
-
-@dataclass(frozen=True)
-class UploadRules:
-    """What the citizen is told before uploading: types and limits in words, and the value
-    of the file input's `accept` attribute (a hint for the file chooser, never a check)."""
-
-    types: str
-    max_file: str
-    max_total: str
-    accept: str
-
-
-def upload_rules() -> UploadRules:
-    """The upload rules in force (RATHAUS_UPLOAD_ALLOWED_TYPES, _MAX_FILE_BYTES and
-    _MAX_TOTAL_BYTES)."""
-    keys = [key for key in TYPE_LABELS if key in _allowed_keys()]
-    accept = [f".{ext}" for key in keys for ext in TYPE_EXTENSIONS[key]]
-    return UploadRules(
-        types=allowed_types_text(),
-        max_file=size_text(settings.RATHAUS_UPLOAD_MAX_FILE_BYTES, rounding="down"),
-        max_total=size_text(settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES, rounding="down"),
-        accept=",".join(accept + [TYPE_MIMES[key] for key in keys]),
-    )
 
 
 class _HashingReader:
@@ -152,86 +96,6 @@ def _sha256_of(stream: IO[bytes]) -> str:
     while chunk := stream.read(64 * 1024):
         digest.update(chunk)
     return digest.hexdigest()
-
-
-def _clean_name(name: str | None) -> str:
-    # Kept for display only; the stored path never contains it.
-    name = "".join(ch for ch in (name or "") if ch.isprintable()).strip()
-    name = name.replace("/", "_").replace("\\", "_")
-    if len(name) > 255:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:255]
-    return name or _("file")
-
-
-def _check_type(upload: "UploadedFile[bytes]", name: str) -> str:
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    detected = content_type_detect(head, upload)
-    upload.seek(0)
-    accepted = allowed_types_text()
-    if detected.refusal == Refusal.ENCRYPTED:
-        raise UploadRefused(
-            _(
-                "The file “{name}” contains encrypted parts, so it cannot be checked for "
-                "viruses. Please save the document again without a password, or save it as "
-                "PDF, and upload it again."
-            ).format(name=name),
-            field="file",
-        )
-    if detected.refusal in (Refusal.COMPRESSION, Refusal.PACKING):
-        raise UploadRefused(
-            _(
-                "The file “{name}” is packed in an unusual way (compressed with an uncommon "
-                "method, extremely strongly or in very many parts), so it cannot be checked for "
-                "viruses. Please open it in your word processor and save it again, or save it "
-                "as PDF, and upload it again."
-            ).format(name=name),
-            field="file",
-        )
-    if detected.refusal == Refusal.UNPACKED_SIZE:
-        raise UploadRefused(
-            _(
-                "The file “{name}” takes up more than {limit} once unpacked (documents of this "
-                "type are compressed), so it cannot be checked for viruses. Please make it "
-                "smaller, for example by inserting smaller pictures or saving it as PDF, and "
-                "upload it again."
-            ).format(name=name, limit=size_text(detected.limit, rounding="down")),
-            field="file",
-        )
-    if detected.refusal == Refusal.ATTACHED_DATA:
-        raise UploadRefused(
-            _(
-                "The file “{name}” is a PDF with other data attached after its end. Such files "
-                "are not accepted, because the attached data could be harmful. Please save or "
-                "print the document as a new PDF and upload it again."
-            ).format(name=name),
-            field="file",
-        )
-    if detected.refusal == Refusal.ARCHIVE:
-        raise UploadRefused(
-            _(
-                "Archives (such as ZIP, RAR or 7z) are not accepted. Please upload each "
-                "document on its own; {types} are accepted."
-            ).format(types=accepted),
-            field="file",
-        )
-    if detected.refusal == Refusal.MACRO:
-        raise UploadRefused(
-            _(
-                "Documents with macros are not accepted. Please save the document without "
-                "macros, for example as PDF; {types} are accepted."
-            ).format(types=accepted),
-            field="file",
-        )
-    if not detected.known or detected.key not in _allowed_keys():
-        raise UploadRefused(
-            _("Only {types} are accepted. The content of this file is {what}.").format(
-                types=accepted, what=detected.label
-            ),
-            field="file",
-        )
-    return detected.mime
 
 
 def attachment_add(
@@ -307,22 +171,8 @@ def _attachment_store(
         raise UploadRefused(_("This document is not asked for in this application."))
 
     size = upload.size or 0
-    name = _clean_name(upload.name)
-    if size == 0:
-        raise UploadRefused(_("The file is empty."), field="file")
-    max_file = settings.RATHAUS_UPLOAD_MAX_FILE_BYTES
-    if size > max_file:
-        raise UploadRefused(
-            _(
-                "The file “{name}” is {size}. A file may be at most {limit}. Please upload a "
-                "smaller file, for example scanned at a lower resolution."
-            ).format(
-                name=name,
-                size=size_text(size, rounding="up"),
-                limit=size_text(max_file, rounding="down"),
-            ),
-            field="file",
-        )
+    name = file_name_clean(upload.name)
+    file_size_check(size=size, name=name)
     max_total = settings.RATHAUS_UPLOAD_MAX_TOTAL_BYTES
     used = (
         existing.exclude(scan_status=Attachment.ScanStatus.INFECTED).aggregate(total=Sum("size"))[
@@ -345,7 +195,7 @@ def _attachment_store(
             ),
             field="file",
         )
-    content_type = _check_type(upload, name)
+    content_type = upload_type_check(upload, name)
 
     attachment = Attachment(
         draft=draft,

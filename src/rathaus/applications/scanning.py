@@ -1,15 +1,13 @@
-"""Virus scanning of uploads: the extension point and the scan service.
+"""Virus scanning of proofs (the scanner plug-in point is `rathaus.uploads.scanners`).
 
-A scanner plugin (`rathaus.contrib.clamav`) subclasses `VirusScanner` and registers itself in
-`virus_scanners`. The scan fails closed: when no scanner answers, the attachment stays pending
+The scan fails closed: when no scanner answers, the attachment stays pending
 (nobody can open it), `scan_attempts` grows and an `attachment.scan` outbox message retries
 later with backoff; `attachments.attachment_rescan_pending` (a periodic job) picks up anything
 that fell through (a crash between upload and scan, retries given up by the outbox).
 """
 
 import logging
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -22,17 +20,18 @@ from rathaus.core.audit import audit_record
 from rathaus.core.events import event_publish
 from rathaus.core.models import OutboxMessage
 from rathaus.core.outbox import outbox_enqueue, outbox_handlers
-from rathaus.core.registries import Registry
+from rathaus.uploads.scanners import (
+    ScannerUnavailable,
+    ScanResult,
+    scan_retry_delay,
+    virus_scanner,
+)
 
 logger = logging.getLogger(__name__)
 
 SCAN_TOPIC = "attachment.scan"
-# The scanner used; plugins register under their key (tests may register their own).
-SCANNER_KEY = "clamav"
-# Retries after "scanner unavailable": 1, 2, 4 … minutes, at most one hour apart. After
-# AUTOMATIC_RETRIES the periodic rescan (attachment_rescan_pending) takes over.
-RETRY_BASE_SECONDS = 60
-RETRY_CAP_SECONDS = 3600
+# Retries after "scanner unavailable" (`scan_retry_delay`); after AUTOMATIC_RETRIES the
+# periodic rescan (attachment_rescan_pending) takes over.
 AUTOMATIC_RETRIES = 12
 
 
@@ -50,41 +49,6 @@ def attachment_municipality_id(attachment: Attachment) -> UUID | None:
         drafts = Draft.objects.filter(pk=attachment.draft_id)
         return drafts.values_list("offer__municipality_id", flat=True).first()
     return None
-
-
-class ScannerUnavailable(Exception):
-    """The scanner could not give a verdict (not reachable, timeout, error): try again later."""
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    clean: bool
-    signature: str = ""  # the name of what was found (empty when clean)
-
-
-class VirusScanner:
-    """Base class of scanner plugins."""
-
-    key: str = ""
-
-    def scan(self, stream: IO[bytes]) -> ScanResult:
-        """Scan the content read from `stream`; raise ScannerUnavailable when no verdict."""
-        raise NotImplementedError
-
-
-virus_scanners: Registry[type[VirusScanner]] = Registry("virus scanners")
-
-
-def virus_scanner() -> VirusScanner:
-    """The configured scanner; ScannerUnavailable when no plugin is installed."""
-    if SCANNER_KEY not in virus_scanners:
-        raise ScannerUnavailable(f"no virus scanner registered under {SCANNER_KEY!r}")
-    return virus_scanners.get(SCANNER_KEY)()
-
-
-def scan_retry_delay(attempts: int) -> int:
-    """Seconds to wait before the next scan after `attempts` failed ones."""
-    return int(min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_CAP_SECONDS))
 
 
 def scan_queued(*, attachment_id: UUID | str, future_only: bool = False) -> bool:

@@ -14,12 +14,9 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import User
 from rathaus.applications.attachments import (
     AttachmentNotReady,
-    UploadRules,
     attachment_open,
     attachment_status_text,
-    upload_rules,
 )
-from rathaus.applications.download_names import download_response
 from rathaus.applications.fees import FeeQuote, fee_quote, fee_rule_of
 from rathaus.applications.models import Attachment, Draft, FormDefinition, Submission
 from rathaus.applications.receipts import (
@@ -34,6 +31,8 @@ from rathaus.cases.permissions import HANDLING_ROLES
 from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound
 from rathaus.staff.permissions import restrict_to_offices
+from rathaus.uploads.checks import UploadRules, upload_rules
+from rathaus.uploads.download_names import download_response
 
 __all__ = [
     "HANDLING_ROLES",

@@ -21,7 +21,7 @@ from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
 from rathaus.mailbox.forms import ReplyForm, reply_send
-from rathaus.mailbox.services import SUBJECT_MAX
+from rathaus.mailbox.services import BODY_MAX, SUBJECT_MAX
 
 SALT = "rathaus.backoffice.mailbox"
 
@@ -50,8 +50,13 @@ class CaseMessageForm(ReplyForm):
         initial="substantial",
         required=False,
     )
-    field_order = ["subject", "body", "provide", "level"]
-    unmarked_optional = frozenset({"provide", "level"})
+    document = forms.FileField(
+        label=gettext_lazy("The administrative act (PDF)"),
+        required=False,
+        help_text=gettext_lazy("Needed when you provide an act for retrieval."),
+    )
+    field_order = ["subject", "body", "attachments", "provide", "level", "document"]
+    unmarked_optional = frozenset({"provide", "level", "document"})
 
 
 @require_safe
@@ -73,7 +78,14 @@ def _inbox(request: HttpRequest, mailbox_id: uuid.UUID, *, archived: bool) -> Ht
     return render(
         request,
         "backoffice/mailbox/inbox.html",
-        {"mailbox": mailbox, "archived": archived, "rows": listing.rows, "page": listing.page},
+        {
+            "mailbox": mailbox,
+            "archived": archived,
+            "rows": listing.rows,
+            "page": listing.page,
+            "query": listing.query,
+            "capped": listing.capped,
+        },
     )
 
 
@@ -94,7 +106,7 @@ def mailbox_thread(
     actor = request_actor(request)
     mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and reply_send(
         form, actor=actor, thread=view.thread, sender=mailbox
     ):
@@ -108,8 +120,72 @@ def mailbox_thread(
             "view": view,
             "form": form,
             "assign_form": ThreadAssignForm(thread=view.thread),
+            "act_form": ActForm(prefix="act"),
         },
         status=400 if form.errors else 200,
+    )
+
+
+class ActForm(KernForm):
+    """An administrative act provided for retrieval in a thread (§41 (2a) VwVfG)."""
+
+    body = forms.CharField(
+        label=gettext_lazy("Accompanying text"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Please write a message.")},
+    )
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level of assurance needed to retrieve it"),
+        choices=[
+            ("low", gettext_lazy("low")),
+            ("substantial", gettext_lazy("substantial")),
+            ("high", gettext_lazy("high")),
+        ],
+        initial="substantial",
+    )
+    document = forms.FileField(
+        label=gettext_lazy("The administrative act (PDF)"),
+        required=False,
+        error_messages={"invalid": gettext_lazy("Please attach the decision as a PDF file.")},
+    )
+    unmarked_optional = frozenset({"document"})
+
+
+@require_POST
+def mailbox_thread_act(
+    request: HttpRequest, mailbox_id: uuid.UUID, thread_id: uuid.UUID
+) -> HttpResponse:
+    """Provide an administrative act for retrieval to the person on the other side."""
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
+    form = ActForm(request.POST, request.FILES, prefix="act")
+    if form.is_valid():
+        try:
+            mailbox_services.act_reply(
+                actor=actor,
+                thread=view.thread,
+                sender=mailbox,
+                body=form.cleaned_data["body"],
+                required_level=form.cleaned_data["level"],
+                document=form.cleaned_data["document"],
+            )
+        except DomainError as exc:
+            form_error_add(form, exc, default="document")
+        else:
+            return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
+    return render(
+        request,
+        "backoffice/mailbox/thread.html",
+        {
+            "mailbox": mailbox,
+            "view": view,
+            "form": ReplyForm(),
+            "assign_form": ThreadAssignForm(thread=view.thread),
+            "act_form": form,
+        },
+        status=400,
     )
 
 
@@ -181,7 +257,7 @@ def case_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     case: Any = inbox_case_get(user=request.user, case_id=case_id)
     mailbox = mailbox_services.mailbox_of_office(office=case.office)
-    form = CaseMessageForm(request.POST or None)
+    form = CaseMessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -192,10 +268,15 @@ def case_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     subject=data["subject"],
                     body=data["body"],
                     required_level=data["level"] or "substantial",
+                    document=data["document"],
                 )
             else:
                 message = mailbox_services.case_message_start(
-                    actor=actor, case=case, subject=data["subject"], body=data["body"]
+                    actor=actor,
+                    case=case,
+                    subject=data["subject"],
+                    body=data["body"],
+                    uploads=data["attachments"],
                 )
         except DomainError as exc:
             form_error_add(form, exc, default="provide")
@@ -207,6 +288,27 @@ def case_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {"case": case, "mailbox": mailbox, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_safe
+def mailbox_attachment(
+    request: HttpRequest,
+    mailbox_id: uuid.UUID,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    attachment_id: uuid.UUID | None = None,
+) -> HttpResponse:
+    """One file of a message, or (without `attachment_id`) all of them as a ZIP."""
+    actor = request_actor(request)
+    mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    name, content_type, data = mailbox_services.attachment_download(
+        actor=actor,
+        mailbox=mailbox,
+        thread_id=thread_id,
+        message_id=message_id,
+        attachment_id=attachment_id,
+    )
+    return bytes_download(data, filename=name, content_type=content_type)
 
 
 @require_safe

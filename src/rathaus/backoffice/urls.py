@@ -31,6 +31,22 @@ urlpatterns = [
         name="mailbox-thread-assign",
     ),
     path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/nachrichten/<uuid:message_id>/anhaenge/",
+        mailbox_views.mailbox_attachment,
+        name="mailbox-attachments",
+    ),
+    path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/nachrichten/<uuid:message_id>/anhaenge/"
+        "<uuid:attachment_id>/",
+        mailbox_views.mailbox_attachment,
+        name="mailbox-attachment",
+    ),
+    path(
+        "postfach/<uuid:mailbox_id>/<uuid:thread_id>/bescheid/",
+        mailbox_views.mailbox_thread_act,
+        name="mailbox-thread-act",
+    ),
+    path(
         "postfach/<uuid:mailbox_id>/<uuid:thread_id>/quittungen/<uuid:receipt_id>/",
         mailbox_views.mailbox_receipt,
         name="mailbox-receipt",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rathaus.cases",
     "rathaus.applications",
     "rathaus.mailbox",
+    "rathaus.webhooks",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
     "rathaus.contrib.clamav",
@@ -406,6 +407,12 @@ RATHAUS_PUBLIC_URL = env_str("RATHAUS_PUBLIC_URL", "").rstrip("/") or (
     f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS else "http://localhost:8000"
 )
 
+# --- Webhooks of specialist systems (rathaus.webhooks, docs/api.md): HTTPS only (plain HTTP
+# with DEBUG, for a receiver on the developer's machine), redirects never followed, each
+# attempt bounded by this timeout; retries are the outbox's (RATHAUS_OUTBOX_MAX_ATTEMPTS).
+RATHAUS_WEBHOOK_ALLOW_HTTP = DEBUG
+RATHAUS_WEBHOOK_TIMEOUT_SECONDS = 10
+
 # --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA
 # and seal certificate under var/seal/ (rathaus.seals.demo_ca); production sets real files.
 RATHAUS_SEAL_KEY_FILE = env_str("RATHAUS_SEAL_KEY_FILE", "")
@@ -496,6 +503,11 @@ CELERY_BEAT_SCHEDULE = {
     # Acts provided for retrieval and not retrieved in ten days (§41 (2a) VwVfG): the
     # provision ends at midnight (Berlin); hourly is soon enough for the office's task.
     "mailbox-provisions-end": {"task": "rathaus.mailbox.provisions_end_due", "schedule": 3600.0},
+    # The daily digest of new mail (for mailboxes that chose it), in the morning.
+    "mailbox-digests": {
+        "task": "rathaus.mailbox.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "attachments-rescan": {
         "task": "rathaus.applications.attachment_rescan_pending",
         "schedule": 600.0,

@@ -19,3 +19,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the shared in-memory database: concurrency tests need SQLite's real locking
     # (an in-memory shared cache answers "table is locked" instead of waiting).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+# The tests' webhook receivers listen on plain HTTP on the loopback interface.
+RATHAUS_WEBHOOK_ALLOW_HTTP = True

@@ -11,7 +11,7 @@ from rathaus.core.envelope import DataKey, aad_for
 from rathaus.municipalities.configuration import kek_for
 from rathaus.municipalities.kek import KeyEncryptionKey
 
-from .models import Message, Thread
+from .models import Message, MessageAttachment, Thread
 
 
 class KekCache:
@@ -52,20 +52,48 @@ def subjects_open(threads: Iterable[Thread]) -> dict[UUID, str]:
     return {thread.pk: subject_open(thread, keks=keks) for thread in threads}
 
 
-def body_seal(message: Message, body: str, *, keks: KekCache | None = None) -> None:
+def body_seal(message: Message, body: str, *, keks: KekCache | None = None) -> DataKey:
     """Give `message` a new data key, `body` encrypted under it and the body's SHA-256 (what
-    the receipts state); message.pk and message.thread must be set."""
+    the receipts state); message.pk and message.thread must be set. Returns the data key (its
+    attachments are encrypted under it too)."""
     key = DataKey.new((keks or KekCache()).of(message.thread.municipality))
     data = body.encode("utf-8")
     message.data_key_wrapped = key.wrapped
     message.body_encrypted = key.encrypt(data, aad=aad_for("message", message.pk, "body"))
     message.body_sha256 = sha256_hex(data)
+    return key
 
 
 def body_open(message: Message, *, keks: KekCache | None = None) -> str:
-    key = DataKey.unwrapped(
-        (keks or KekCache()).of(message.thread.municipality), message.data_key_wrapped
-    )
+    key = message_key(message, keks=keks)
     return key.decrypt_text(
         bytes(message.body_encrypted), aad=aad_for("message", message.pk, "body")
     )
+
+
+def message_key(message: Message, *, keks: KekCache | None = None) -> DataKey:
+    """The data key of `message` (message.thread.municipality must be loadable)."""
+    return DataKey.unwrapped(
+        (keks or KekCache()).of(message.thread.municipality), message.data_key_wrapped
+    )
+
+
+def attachment_seal(
+    attachment: MessageAttachment, key: DataKey, *, name: str, data: bytes
+) -> bytes:
+    """Set `attachment`'s encrypted name; returns its content encrypted under the message's
+    data key `key`, bound to the attachment (attachment.pk must be set)."""
+    attachment.name_encrypted = key.encrypt_text(
+        name, aad=aad_for("message_attachment", attachment.pk, "name")
+    )
+    return key.encrypt(data, aad=aad_for("message_attachment", attachment.pk, "content"))
+
+
+def attachment_name_open(attachment: MessageAttachment, key: DataKey) -> str:
+    return key.decrypt_text(
+        bytes(attachment.name_encrypted), aad=aad_for("message_attachment", attachment.pk, "name")
+    )
+
+
+def attachment_content_open(attachment: MessageAttachment, key: DataKey, encrypted: bytes) -> bytes:
+    return key.decrypt(encrypted, aad=aad_for("message_attachment", attachment.pk, "content"))

@@ -1,18 +1,56 @@
-"""Forms of the Postfach (portal and staff area): writing a new message, answering."""
+"""Forms of the Postfach (portal and staff area): writing a new message, answering, with
+files attached."""
 
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from rathaus.core.actors import Actor
 from rathaus.core.error_responses import form_error_add
 from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
 from rathaus.municipalities.models import Office
+from rathaus.uploads.checks import upload_rules
 
 from . import services
+from .attachments import MAX_FILES
 from .services import BODY_MAX, SUBJECT_MAX
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input (a list, empty when none was chosen); type, size and
+    viruses are checked by the services (`rathaus.mailbox.attachments`)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(FilesField, self).clean(file, initial) for file in files]
+
+
+def files_help_text() -> str:
+    rules = upload_rules()
+    return gettext(
+        "Up to %(count)d files: %(types)s; each at most %(max_file)s, together at most "
+        "%(max_total)s. Files are checked for viruses before the message is sent."
+    ) % {
+        "count": MAX_FILES,
+        "types": rules.types,
+        "max_file": rules.max_file,
+        "max_total": rules.max_total,
+    }
+
+
+def files_field_prepare(field: forms.Field) -> None:
+    """The help text and the chooser's `accept` hint of a files field, from the upload rules
+    in force."""
+    field.help_text = files_help_text()
+    field.widget.attrs["accept"] = upload_rules().accept
 
 
 class ReplyForm(KernForm):
@@ -25,6 +63,11 @@ class ReplyForm(KernForm):
             "Plain text; paragraphs and lists are kept, links are shown as text."
         ),
     )
+    attachments = FilesField(label=gettext_lazy("Attach files"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        files_field_prepare(self.fields["attachments"])
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -47,7 +90,7 @@ class ComposeForm(ReplyForm):
         max_length=SUBJECT_MAX,
         error_messages={"required": gettext_lazy("Please enter a subject.")},
     )
-    field_order = ["office", "subject", "body"]
+    field_order = ["office", "subject", "body", "attachments"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,6 +101,23 @@ class ComposeForm(ReplyForm):
         )
 
 
+class NotifyForm(KernForm):
+    notify = forms.ChoiceField(
+        label=gettext_lazy("Tell me of new mail by e-mail"),
+        choices=[
+            ("immediately", gettext_lazy("At once, for every new message")),
+            ("daily", gettext_lazy("Once a day, in a digest (in the morning)")),
+            ("off", gettext_lazy("Not at all")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "The e-mail never contains the message, only a link. When an authority provides "
+            "an administrative act for you to retrieve, you are always told at once."
+        ),
+        error_messages={"required": gettext_lazy("Please choose how you want to be told.")},
+    )
+
+
 def reply_send(form: ReplyForm, *, actor: Actor, thread: Any, sender: Any) -> bool:
     """Send the answer in a bound `form` from `sender` into `thread`; False (with the errors
     on the form) when the form or the service refuses it."""
@@ -65,7 +125,11 @@ def reply_send(form: ReplyForm, *, actor: Actor, thread: Any, sender: Any) -> bo
         return False
     try:
         services.message_send(
-            actor=actor, thread=thread, sender=sender, body=form.cleaned_data["body"]
+            actor=actor,
+            thread=thread,
+            sender=sender,
+            body=form.cleaned_data["body"],
+            uploads=form.cleaned_data["attachments"],
         )
     except DomainError as exc:
         form_error_add(form, exc)

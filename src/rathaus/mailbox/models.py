@@ -62,6 +62,18 @@ class Mailbox(BaseModel):
         choices=Notify.choices,
         default=Notify.IMMEDIATELY,
     )
+    # §3a (2) Nr. 1/2 VwVfG: an office may accept a message sent after login at level
+    # "substantial" or higher as replacing the written form (the message is marked so).
+    written_form_accepted = models.BooleanField(
+        _("accepts messages as written form (§3a VwVfG)"),
+        default=False,
+        help_text=_(
+            "Messages of citizens and organisations logged in at level “substantial” or "
+            "higher are marked as meeting the written form (§3a (2) VwVfG)."
+        ),
+    )
+    # When the last daily digest of new mail was sent (Notify.DAILY).
+    digest_sent_at = models.DateTimeField(_("last daily digest sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mailbox")
@@ -219,6 +231,53 @@ class Message(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["origin"], condition=~Q(origin=""), name="mailbox_message_one_origin"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+def _attachment_path(instance: "MessageAttachment", filename: str) -> str:
+    # Named after the attachment's id, never the sender's file name; the content is encrypted.
+    return f"mailbox/{instance.pk.hex[:2]}/{instance.pk}.bin"
+
+
+class MessageAttachment(BaseModel):
+    """A file sent with a message: its name and content encrypted under the message's data
+    key, its SHA-256 (of the plain content: what the receipts state), the type detected from
+    its content and the virus scan's verdict. Nobody opens it before the scan says clean."""
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", _("waiting for virus scan")
+        CLEAN = "clean", _("clean")
+        INFECTED = "infected", _("infected")
+
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name_encrypted = models.BinaryField(_("file name (encrypted)"))
+    file = models.FileField(
+        _("content (encrypted)"), upload_to=_attachment_path, max_length=200, blank=True
+    )
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    scan_status = models.CharField(
+        _("virus scan"), max_length=10, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scan_detail = models.CharField(_("scan result"), max_length=200, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    scan_attempts = models.PositiveSmallIntegerField(_("scan attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["message", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "position"], name="mailbox_attachment_position"
             )
         ]
 

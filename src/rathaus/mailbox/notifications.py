@@ -2,64 +2,93 @@
 told that something arrived, with a link to the mailbox — never the subject, the body or the
 sender's name. Once per delivery (`Delivery.notified_at`), from the outbox after the send.
 
-Persons are told by the address of their account (unless they switched it off; the daily
-digest is not built yet and sends nothing immediately), offices by the office's address.
+Persons are told by the address of their account, organisations by the addresses of their
+members, offices by the office's address — each as the mailbox's preference says: at once,
+in a daily digest (`digests_send`, every morning: how many messages arrived, nothing more), or
+not at all; a notice of an act provided for retrieval (§41 (2a) VwVfG) always at once.
 Messages the platform writes about an event that has its own e-mail (a document request) are
 not announced twice."""
 
+from typing import Any
 from uuid import UUID
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.public_urls import public_url
 from rathaus.municipalities.configuration import mail_sender_for
+from rathaus.organisations.selectors import organisation_members
 
-from .models import Delivery, Mailbox
+from .models import Delivery, Mailbox, Provision
 
 NOTIFY_ACTOR = Actor.system("notification")
 
 
-def _recipient(mailbox: Mailbox, *, notice: bool = False) -> tuple[str, str, str]:
-    """(address, language, link) for `mailbox`'s owner; no address: nobody to tell. A
-    `notice` of an act provided for retrieval goes out whatever the owner's preference."""
+def _addresses(mailbox: Mailbox) -> tuple[list[str], str, str]:
+    """(addresses, language, link) of `mailbox`'s owner: a person's account address, the
+    addresses of an organisation's members, the office's address."""
     if mailbox.kind == Mailbox.Kind.PERSON and mailbox.user is not None:
-        if mailbox.notify != Mailbox.Notify.IMMEDIATELY and not notice:
-            return "", "de", ""
         language = "en" if getattr(mailbox.user, "preferred_language", "") == "en" else "de"
-        return mailbox.user.email, language, public_url("/postfach/")
+        return (
+            [mailbox.user.email] if mailbox.user.email else [],
+            language,
+            public_url("/postfach/"),
+        )
+    if mailbox.kind == Mailbox.Kind.ORGANISATION and mailbox.organisation is not None:
+        members = organisation_members(organisation=mailbox.organisation)
+        addresses = sorted({m.user.email for m in members.select_related("user") if m.user.email})
+        return addresses, "de", public_url("/postfach/")
     if mailbox.kind == Mailbox.Kind.OFFICE and mailbox.office is not None:
-        return mailbox.office.email, "de", public_url(f"/intern/postfach/{mailbox.pk}/")
-    return "", "de", ""
+        address = mailbox.office.email
+        return [address] if address else [], "de", public_url(f"/intern/postfach/{mailbox.pk}/")
+    return [], "de", ""
+
+
+def _send(*, municipality_id: Any, to: list[str], subject: str, body: str) -> None:
+    sender = mail_sender_for(municipality=municipality_id)
+    EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=sender.from_email,
+        to=to,
+        reply_to=list(sender.reply_to) or None,
+    ).send()
 
 
 def new_mail_notify(*, message_id: UUID) -> int:
-    """Tell the owners of the mailboxes `message_id` was delivered to (once each); returns how
-    many were told now."""
+    """Tell the owners of the mailboxes `message_id` was delivered to (once each) who want to
+    be told at once; a daily-digest mailbox's delivery waits for `digests_send`. Returns how
+    many deliveries were announced now."""
     told = 0
     deliveries = Delivery.objects.filter(message_id=message_id, notified_at__isnull=True)
     for delivery_id in deliveries.values_list("pk", flat=True):
         with transaction.atomic():
             delivery = (
                 Delivery.objects.select_for_update(of=("self",))
-                .select_related("mailbox__user", "mailbox__office", "message__thread", "provision")
+                .select_related(
+                    "mailbox__user", "mailbox__office", "mailbox__organisation", "message__thread"
+                )
                 .get(pk=delivery_id)
             )
             if delivery.notified_at is not None:
                 continue
-            provision = getattr(delivery, "provision", None)
-            address, language, link = _recipient(delivery.mailbox, notice=provision is not None)
-            if delivery.message.origin:
-                # Written by the platform about an event that mails its own notice (a document
-                # request names its deadline): one e-mail, not two.
-                address = ""
+            provision = Provision.objects.filter(delivery=delivery).first()
+            notify = delivery.mailbox.notify
+            if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
+                continue  # the morning's digest tells of it
             delivery.notified_at = timezone.now()
             delivery.save(update_fields=["notified_at", "updated_at"])
-            if not address:
+            # Written by the platform about an event that mails its own notice (a document
+            # request names its deadline): one e-mail, not two.
+            if delivery.message.origin or (provision is None and notify == Mailbox.Notify.OFF):
+                continue
+            addresses, language, link = _addresses(delivery.mailbox)
+            if not addresses:
                 continue
             with translation.override(language):
                 if provision is not None:
@@ -79,14 +108,12 @@ def new_mail_notify(*, message_id: UUID) -> int:
                         "Please log in to read it:\n%(link)s\n\n"
                         "For your protection this e-mail does not contain the message itself."
                     ) % {"link": link}
-            sender = mail_sender_for(municipality=delivery.message.thread.municipality_id)
-            EmailMessage(
+            _send(
+                municipality_id=delivery.message.thread.municipality_id,
+                to=addresses,
                 subject=subject,
                 body=body,
-                from_email=sender.from_email,
-                to=[address],
-                reply_to=list(sender.reply_to) or None,
-            ).send()
+            )
             audit_record(
                 actor=NOTIFY_ACTOR,
                 action="mailbox.notification_sent",
@@ -96,3 +123,63 @@ def new_mail_notify(*, message_id: UUID) -> int:
             )
             told += 1
     return told
+
+
+def digests_send() -> int:
+    """The daily digest: each mailbox that wants one and has deliveries not yet announced gets
+    one e-mail saying how many new messages arrived (no content, not even the senders); those
+    deliveries count as announced. Returns how many digests were sent. Run every morning
+    (`rathaus.mailbox.digests_send`); safe to repeat (a delivery is announced once)."""
+    sent = 0
+    waiting = (
+        Delivery.objects.filter(notified_at__isnull=True, mailbox__notify=Mailbox.Notify.DAILY)
+        .values_list("mailbox_id", flat=True)
+        .distinct()
+    )
+    for mailbox_id in list(waiting):
+        with transaction.atomic():
+            mailbox = (
+                Mailbox.objects.select_for_update(of=("self",))
+                .select_related("user", "office", "organisation")
+                .get(pk=mailbox_id)
+            )
+            pending = Delivery.objects.filter(mailbox=mailbox, notified_at__isnull=True)
+            rows = list(
+                pending.values_list("pk", "retrieved_at", "message__thread__municipality_id")
+            )
+            now = timezone.now()
+            pending.update(notified_at=now, updated_at=now)
+            unread = [row for row in rows if row[1] is None]
+            addresses, language, link = _addresses(mailbox)
+            if not unread or not addresses:
+                continue  # read in the meantime: nothing to tell
+            with translation.override(language):
+                subject = _("New messages in your mailbox")
+                body = (
+                    ngettext(
+                        "Since the last digest %(count)d new message has arrived in your "
+                        "mailbox on the service portal.",
+                        "Since the last digest %(count)d new messages have arrived in your "
+                        "mailbox on the service portal.",
+                        len(unread),
+                    )
+                    % {"count": len(unread)}
+                    + "\n\n"
+                    + _(
+                        "Please log in to read them:\n%(link)s\n\n"
+                        "For your protection this e-mail does not contain the messages."
+                    )
+                    % {"link": link}
+                )
+            _send(municipality_id=unread[0][2], to=addresses, subject=subject, body=body)
+            mailbox.digest_sent_at = now
+            mailbox.save(update_fields=["digest_sent_at", "updated_at"])
+            audit_record(
+                actor=NOTIFY_ACTOR,
+                action="mailbox.digest_sent",
+                obj=mailbox,
+                municipality=unread[0][2],
+                details={"messages": len(unread)},
+            )
+            sent += 1
+    return sent

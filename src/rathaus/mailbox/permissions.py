@@ -1,6 +1,8 @@
 """Who may use which mailbox. A person uses their own and those of the organisations they
 are a member of; staff use the mailboxes of the offices in which they hold a handling role
-today. Anyone else's mailbox does not exist for them (NotFound, as everywhere in rathaus)."""
+today; an API client (a specialist system) holding a Postfach scope uses the mailboxes of the
+offices of its municipality. Anyone else's mailbox does not exist for them (NotFound, as
+everywhere in rathaus)."""
 
 from typing import Any
 
@@ -15,6 +17,14 @@ from rathaus.staff.selectors import office_ids_visible_to
 
 from .models import Mailbox
 
+# Scopes of API clients (registered in rathaus.apitokens.scopes): reading a municipality's
+# office mailboxes (message state, content, receipts), and writing from them (messages to a
+# case's applicant, acts provided for retrieval). The API checks the one an endpoint needs;
+# either lets a client use the office mailboxes at all.
+API_READ_SCOPE = "mailbox:read"
+API_WRITE_SCOPE = "mailbox:write"
+API_SCOPES = (API_READ_SCOPE, API_WRITE_SCOPE)
+
 
 def mailboxes_usable_by(*, user: Any) -> QuerySet[Mailbox]:
     """The mailboxes `user` may read and write from."""
@@ -28,10 +38,27 @@ def mailboxes_usable_by(*, user: Any) -> QuerySet[Mailbox]:
     return Mailbox.objects.filter(condition)
 
 
+def mailboxes_of_client(*, actor: Actor) -> QuerySet[Mailbox]:
+    """The mailboxes the API client `actor` may use: those of the offices of its
+    municipality, if it holds a Postfach scope (none otherwise, and none for other actors)."""
+    scopes = getattr(actor.client, "scopes", None) or []
+    if not actor.is_api_client or actor.municipality_id is None:
+        return Mailbox.objects.none()
+    if not any(scope in scopes for scope in API_SCOPES):
+        return Mailbox.objects.none()
+    return Mailbox.objects.filter(
+        kind=Mailbox.Kind.OFFICE, office__municipality_id=actor.municipality_id
+    )
+
+
 def ensure_mailbox_usable(*, actor: Actor, mailbox: Mailbox) -> None:
-    """NotFound unless the person `actor` may use `mailbox`."""
-    if (
-        not actor.is_person
-        or not mailboxes_usable_by(user=actor.user).filter(pk=mailbox.pk).exists()
-    ):
+    """NotFound unless `actor` may use `mailbox`: a person by `mailboxes_usable_by`, an API
+    client by `mailboxes_of_client`; the system never through this check."""
+    if actor.is_api_client:
+        usable = mailboxes_of_client(actor=actor)
+    elif actor.is_person:
+        usable = mailboxes_usable_by(user=actor.user)
+    else:
+        usable = Mailbox.objects.none()
+    if not usable.filter(pk=mailbox.pk).exists():
         raise NotFound(_("No such mailbox."))

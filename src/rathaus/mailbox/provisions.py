@@ -23,8 +23,10 @@ from rathaus.core import legal_time
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError
+from rathaus.core.events import event_publish
 from rathaus.federation.levels import TrustLevel
 
+from .events import ProvisionEnded, ProvisionNotified
 from .models import Delivery, Mailbox, Message, Participant, Provision
 
 CONSENT_KEY = "mailbox_notification_by_retrieval"
@@ -105,6 +107,15 @@ def provision_retrieved(*, actor: Actor, provision: Provision, at: dt.datetime) 
             "level_of_assurance": actor.level_of_assurance,
         },
     )
+    event_publish(
+        ProvisionNotified(
+            provision_id=provision.pk,
+            message_id=provision.message_id,
+            delivery_id=provision.delivery_id,
+            municipality_id=provision.message.thread.municipality_id,
+            notified_on=provision.notified_on,
+        )
+    )
 
 
 def provisions_end_due(*, now: dt.datetime | None = None) -> int:
@@ -133,6 +144,14 @@ def provisions_end_due(*, now: dt.datetime | None = None) -> int:
                 obj=provision.message,
                 municipality=provision.message.thread.municipality_id,
                 details={"provision": str(provision.pk), "last_day": str(provision.last_day)},
+            )
+            event_publish(
+                ProvisionEnded(
+                    provision_id=provision.pk,
+                    message_id=provision.message_id,
+                    municipality_id=provision.message.thread.municipality_id,
+                    last_day=provision.last_day,
+                )
             )
             ended += 1
     return ended

@@ -34,7 +34,15 @@ def _facts(message: Message, **more: Any) -> dict[str, Any]:
         "municipality": str(message.thread.municipality_id),
         "case": str(message.thread.case_id or ""),
         "body_sha256": message.body_sha256,
-        "attachments": [],
+        "attachments": [
+            {
+                "position": a.position,
+                "sha256": a.sha256,
+                "size": a.size,
+                "content_type": a.content_type,
+            }
+            for a in message.attachments.all()
+        ],
         "sender": _party(message.sender),
         "sender_level_of_assurance": message.level_of_assurance,
         "written_form": message.written_form,

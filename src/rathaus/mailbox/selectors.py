@@ -15,6 +15,7 @@ from rathaus.core.errors import NotFound
 from rathaus.core.keyset import KeysetPage, KeysetPaginator
 from rathaus.evidence.selectors import receipt_bundle
 
+from .attachments import AttachmentFile, attachment_files
 from .content import KekCache, body_open, subject_open, subjects_open
 from .models import (
     Delivery,
@@ -30,14 +31,17 @@ from .provisions import level_sufficient
 
 __all__ = [
     "THREAD_ORDERING",
+    "AttachmentFile",
     "InboxPage",
     "ThreadView",
     "case_provisions",
     "case_threads",
     "inbox_page",
+    "inbox_search",
     "mailbox_get",
     "mailbox_threads",
     "mailboxes_usable_by",
+    "message_attachments",
     "receipt_bundle_get",
     "receipt_filename",
     "subjects_open",
@@ -76,19 +80,83 @@ def mailbox_threads(*, mailbox: Mailbox, archived: bool = False) -> QuerySet[Par
 
 @dataclass(frozen=True)
 class InboxPage:
-    page: KeysetPage[Participant]
+    page: KeysetPage[Participant] | None  # None for a search's results
     rows: list[tuple[Participant, str]]  # each thread of the page with its subject
+    query: str = ""  # the search, if one was asked
+    # The search looked at the SEARCH_MAX_THREADS most recent threads only (there are more).
+    capped: bool = False
+
+
+# A search decrypts subjects and bodies (nothing readable is indexed), newest threads first,
+# until SEARCH_RESULTS threads match or SEARCH_MAX_THREADS were read.
+SEARCH_RESULTS = 25
+SEARCH_MAX_THREADS = 2000
+SEARCH_CHUNK = 200
+QUERY_MAX = 100
 
 
 def inbox_page(
     *, mailbox: Mailbox, archived: bool, params: Mapping[str, Any], salt: str, page_size: int = 25
 ) -> InboxPage:
-    """One keyset page of `mailbox`'s inbox (or archive) with the subjects decrypted."""
+    """One keyset page of `mailbox`'s inbox (or archive) with the subjects decrypted; with a
+    search `q` in `params`, the threads whose subject, office, case reference or messages
+    contain every word of it (`inbox_search`)."""
+    query = " ".join(str(params.get("q", "") or "").split())[:QUERY_MAX]
+    if query:
+        return inbox_search(mailbox=mailbox, archived=archived, query=query)
     page = KeysetPaginator(ordering=THREAD_ORDERING, page_size=page_size, salt=salt).page(
         mailbox_threads(mailbox=mailbox, archived=archived), params=params
     )
     subjects = subjects_open([row.thread for row in page.items])
     return InboxPage(page=page, rows=[(row, subjects[row.thread_id]) for row in page.items])
+
+
+def inbox_search(*, mailbox: Mailbox, archived: bool, query: str) -> InboxPage:
+    """The threads of `mailbox` (inbox or archive), newest first, whose subject, office name,
+    case reference or the text of a message the mailbox may read contains every word of
+    `query` (case-insensitive). Content is encrypted, so the search decrypts as it goes: at
+    most SEARCH_RESULTS results from the SEARCH_MAX_THREADS most recent threads (`capped`
+    says when there were more)."""
+    words = query.casefold().split()
+    threads = mailbox_threads(mailbox=mailbox, archived=archived)
+    keks = KekCache()
+    found: list[tuple[Participant, str]] = []
+    for start in range(0, SEARCH_MAX_THREADS, SEARCH_CHUNK):
+        chunk = list(threads[start : start + SEARCH_CHUNK])
+        bodies = _readable_bodies(mailbox=mailbox, participants=chunk, keks=keks)
+        for row in chunk:
+            subject = subject_open(row.thread, keks=keks)
+            case = row.thread.case.reference if row.thread.case else ""
+            text = " ".join([subject, row.thread.office.name, case, *bodies.get(row.thread_id, [])])
+            if all(word in text.casefold() for word in words):
+                found.append((row, subject))
+                if len(found) == SEARCH_RESULTS:
+                    return InboxPage(page=None, rows=found, query=query)
+        if len(chunk) < SEARCH_CHUNK:
+            return InboxPage(page=None, rows=found, query=query)
+    capped = threads[SEARCH_MAX_THREADS : SEARCH_MAX_THREADS + 1].exists()
+    return InboxPage(page=None, rows=found, query=query, capped=capped)
+
+
+def _readable_bodies(
+    *, mailbox: Mailbox, participants: list[Participant], keks: KekCache
+) -> dict[UUID, list[str]]:
+    """The bodies `mailbox` may read in the threads of `participants` (an act provided for
+    retrieval only once the mailbox has it retrieved, or sent it)."""
+    by_thread = {row.thread_id: row.thread for row in participants}
+    messages = (
+        Message.objects.filter(thread_id__in=list(by_thread), sent_at__isnull=False)
+        .filter(Q(visible_to__isnull=True) | Q(visible_to=mailbox))
+        .filter(
+            Q(provision__isnull=True) | Q(sender=mailbox) | Q(provision__retrieved_at__isnull=False)
+        )
+        .only("pk", "thread_id", "data_key_wrapped", "body_encrypted")
+    )
+    bodies: dict[UUID, list[str]] = {}
+    for message in messages:
+        message.thread = by_thread[message.thread_id]
+        bodies.setdefault(message.thread_id, []).append(body_open(message, keks=keks))
+    return bodies
 
 
 def unread_totals(*, mailboxes: list[Mailbox]) -> dict[UUID, int]:
@@ -129,6 +197,7 @@ class MessageView:
     # Why the body is not shown to this reader: "level" (log in at the level the act needs),
     # "ended" (not retrieved in time, no longer provided); "" when it is shown.
     withheld: str = ""
+    attachments: tuple[AttachmentFile, ...] = ()  # none while withheld
 
 
 @dataclass(frozen=True)
@@ -159,6 +228,7 @@ def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Thr
         .select_related("sender", "provision")
         .prefetch_related(
             "deliveries",
+            "attachments",
             Prefetch("receipts", queryset=MessageReceipt.objects.order_by("created_at")),
         )
         .order_by("sent_at", "pk")
@@ -183,25 +253,52 @@ def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Thr
 def _message_view(
     message: Message, *, mailbox: Mailbox, actor: Actor, keks: KekCache
 ) -> MessageView:
-    provision: Provision | None = getattr(message, "provision", None)
-    mine = message.sender_id == mailbox.pk
-    withheld = ""
-    if provision is not None and not mine:
-        if provision.retrieved_at is None and provision.ended_at is not None:
-            withheld = "ended"
-        elif not level_sufficient(
-            actual=actor.level_of_assurance, required=provision.required_level
-        ):
-            withheld = "level"
+    withheld = _withheld(message, mailbox=mailbox, actor=actor)
     return MessageView(
         message=message,
         body="" if withheld else body_open(message, keks=keks),
-        mine=mine,
+        mine=message.sender_id == mailbox.pk,
         deliveries=list(message.deliveries.all()),
         receipts=list(message.receipts.all()),
-        provision=provision,
+        provision=getattr(message, "provision", None),
         withheld=withheld,
+        attachments=() if withheld else tuple(attachment_files(message, keks=keks)),
     )
+
+
+def _withheld(message: Message, *, mailbox: Mailbox, actor: Actor) -> str:
+    """Why `mailbox`'s reader `actor` may not read `message` (see MessageView.withheld)."""
+    provision: Provision | None = getattr(message, "provision", None)
+    if provision is None or message.sender_id == mailbox.pk:
+        return ""
+    if provision.retrieved_at is None and provision.ended_at is not None:
+        return "ended"
+    if not level_sufficient(actual=actor.level_of_assurance, required=provision.required_level):
+        return "level"
+    return ""
+
+
+def message_attachments(
+    *, actor: Actor, mailbox: Mailbox, thread_id: UUID | str, message_id: UUID | str
+) -> tuple[Message, list[AttachmentFile]]:
+    """The attachments of a message `mailbox` may read (NotFound otherwise: not its thread, a
+    note for the other side, an act it may not read yet)."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    message = (
+        Message.objects.filter(
+            pk=message_id,
+            thread_id=thread_id,
+            thread__participants__mailbox=mailbox,
+            sent_at__isnull=False,
+        )
+        .filter(Q(visible_to__isnull=True) | Q(visible_to=mailbox))
+        .select_related("thread__municipality", "provision")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if message is None or _withheld(message, mailbox=mailbox, actor=actor):
+        raise NotFound(_("No such message."))
+    return message, attachment_files(message)
 
 
 def case_provisions(*, case: Any) -> list[Provision]:

@@ -7,7 +7,9 @@ with its audit event and its domain event, and stores subject and body only encr
 (`rathaus.mailbox.content`)."""
 
 import uuid
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import IO, Any, TypeVar
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import F
@@ -16,21 +18,66 @@ from django.utils.translation import gettext as _
 
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from rathaus.core.events import event_publish
 from rathaus.municipalities.models import Office
 
 from . import provisions
+from .attachments import (
+    PreparedFile,
+    attachment_content,
+    attachments_prepare,
+    attachments_store,
+    attachments_zip,
+    storage_delete,
+)
 from .content import KekCache, body_seal, subject_seal
 from .events import MessageRetrieved, MessageSent
-from .models import Delivery, Mailbox, Message, Participant, Thread
+from .models import Delivery, Mailbox, Message, MessageAttachment, Participant, Thread
 from .permissions import ensure_mailbox_usable
+from .provisions import ConsentMissing
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
 
 # Messages the platform writes for an office about its cases (document requests).
 CASE_ACTOR = Actor.system("case_messages")
+
+__all__ = [
+    "BODY_MAX",
+    "SUBJECT_MAX",
+    "AttachmentNotReady",
+    "ConsentMissing",
+    "act_provide",
+    "act_reply",
+    "attachment_download",
+    "case_message_post",
+    "case_message_start",
+    "mailbox_notify_set",
+    "mailbox_of_office",
+    "mailbox_of_organisation",
+    "mailbox_of_user",
+    "message_send",
+    "office_mailboxes_of",
+    "thread_archive",
+    "thread_assign",
+    "thread_open",
+    "thread_start",
+]
+
+Uploads = Sequence[IO[bytes]]
+T = TypeVar("T")
+
+
+def _with_files(write: Callable[[list[str]], T]) -> T:
+    """Run `write` in a transaction; the files it stored are deleted again when it fails."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return write(stored)
+    except BaseException:
+        storage_delete(stored)
+        raise
 
 
 def mailbox_of_user(*, user: Any) -> Mailbox:
@@ -88,7 +135,6 @@ def _clean(subject: str | None, body: str) -> tuple[str, str]:
     return subject, body
 
 
-@transaction.atomic
 def thread_start(
     *,
     actor: Actor,
@@ -97,17 +143,59 @@ def thread_start(
     subject: str,
     body: str,
     case: Any = None,
+    uploads: Uploads = (),
 ) -> Message:
     """Start a thread between a person's or organisation's mailbox and an office's, with its
-    first message from `sender` to `recipient` (one of the two is the office's)."""
+    first message from `sender` to `recipient` (one of the two is the office's) and the
+    files `uploads` attached (checked and scanned first: `attachments`)."""
     ensure_mailbox_usable(actor=actor, mailbox=sender)
+    subject, body = _clean_with_subject(subject, body)
+    files = attachments_prepare(uploads)
+    return _with_files(
+        lambda stored: _thread_start(
+            actor=actor,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            case=case,
+            files=files,
+            stored=stored,
+        )
+    )
+
+
+def _clean_with_subject(subject: str, body: str) -> tuple[str, str]:
     subject, body = _clean(subject, body)
     if not subject:
         raise DomainError(_("Please enter a subject."), field="subject")
+    return subject, body
+
+
+def _thread_start(
+    *,
+    actor: Actor,
+    sender: Mailbox,
+    recipient: Mailbox,
+    subject: str,
+    body: str,
+    case: Any,
+    files: Sequence[PreparedFile],
+    stored: list[str],
+) -> Message:
     thread, keks, now = _thread_create(
         actor=actor, sender=sender, recipient=recipient, subject=subject, case=case
     )
-    return _send(actor=actor, thread=thread, sender=sender, body=body, keks=keks, now=now)
+    return _send(
+        actor=actor,
+        thread=thread,
+        sender=sender,
+        body=body,
+        keks=keks,
+        now=now,
+        files=files,
+        stored=stored,
+    )
 
 
 def _thread_create(
@@ -141,19 +229,35 @@ def _thread_create(
     return thread, keks, now
 
 
-@transaction.atomic
-def message_send(*, actor: Actor, thread: Thread, sender: Mailbox, body: str) -> Message:
-    """Send `body` from `sender` into `thread` (a reply); delivered to the other participant."""
+def message_send(
+    *, actor: Actor, thread: Thread, sender: Mailbox, body: str, uploads: Uploads = ()
+) -> Message:
+    """Send `body` (and the files `uploads`) from `sender` into `thread` (a reply); delivered
+    to the other participant."""
     ensure_mailbox_usable(actor=actor, mailbox=sender)
-    thread = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
-    if not thread.participants.filter(mailbox=sender).exists():
+    if not Participant.objects.filter(thread_id=thread.pk, mailbox=sender).exists():
         raise NotFound(_("No such thread."))
     _subject, body = _clean(None, body)
-    return _send(actor=actor, thread=thread, sender=sender, body=body, keks=KekCache())
+    files = attachments_prepare(uploads)
+
+    def write(stored: list[str]) -> Message:
+        locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
+        return _send(
+            actor=actor,
+            thread=locked,
+            sender=sender,
+            body=body,
+            keks=KekCache(),
+            files=files,
+            stored=stored,
+        )
+
+    return _with_files(write)
 
 
-@transaction.atomic
-def case_message_start(*, actor: Actor, case: Any, subject: str, body: str) -> Message:
+def case_message_start(
+    *, actor: Actor, case: Any, subject: str, body: str, uploads: Uploads = ()
+) -> Message:
     """A clerk writes to the applicant of `case` from the mailbox of the case's office: a new
     thread about the case."""
     return thread_start(
@@ -163,20 +267,99 @@ def case_message_start(*, actor: Actor, case: Any, subject: str, body: str) -> M
         subject=subject,
         body=body,
         case=case,
+        uploads=uploads,
     )
 
 
-@transaction.atomic
 def act_provide(
-    *, actor: Actor, case: Any, subject: str, body: str, required_level: str
+    *,
+    actor: Actor,
+    case: Any,
+    subject: str,
+    body: str,
+    required_level: str,
+    document: IO[bytes] | None,
 ) -> Message:
-    """Provide an administrative act about `case` for retrieval by its applicant (§41 (2a)
-    VwVfG, `rathaus.mailbox.provisions`): a new thread from the case's office; refused
-    (`ConsentMissing`) when the applicant has not consented to this way of notification."""
+    """Provide an administrative act about `case` (the PDF `document`) for retrieval by its
+    applicant (§41 (2a) VwVfG, `rathaus.mailbox.provisions`): a new thread from the case's
+    office with the act attached; refused (`ConsentMissing`) when the applicant has not
+    consented to this way of notification, and when the act is missing or not a PDF."""
     provisions.consent_check(user=case.applicant)
-    message = case_message_start(actor=actor, case=case, subject=subject, body=body)
-    provisions.provision_create(actor=actor, message=message, required_level=required_level)
-    return message
+    office_box = mailbox_of_office(office=case.office)
+    ensure_mailbox_usable(actor=actor, mailbox=office_box)
+    subject, body = _clean_with_subject(subject, body)
+    if document is None:
+        raise DomainError(_("Please attach the decision as a PDF file."), field="document")
+    files = attachments_prepare([document])
+    if files[0].content_type != "application/pdf":
+        raise DomainError(_("The decision must be a PDF file."), field="document")
+
+    def write(stored: list[str]) -> Message:
+        message = _thread_start(
+            actor=actor,
+            sender=office_box,
+            recipient=mailbox_of_user(user=case.applicant),
+            subject=subject,
+            body=body,
+            case=case,
+            files=files,
+            stored=stored,
+        )
+        provisions.provision_create(actor=actor, message=message, required_level=required_level)
+        return message
+
+    return _with_files(write)
+
+
+def act_reply(
+    *,
+    actor: Actor,
+    thread: Thread,
+    sender: Mailbox,
+    body: str,
+    required_level: str,
+    document: IO[bytes] | None,
+) -> Message:
+    """Provide an administrative act (the PDF `document`) for retrieval in an existing
+    `thread` of the office's mailbox `sender` to the person on its other side (§41 (2a)
+    VwVfG): refused without their consent, without a PDF, or from a citizen's mailbox."""
+    ensure_mailbox_usable(actor=actor, mailbox=sender)
+    if sender.kind != Mailbox.Kind.OFFICE:
+        raise NotPermitted(_("Only an office provides administrative acts."))
+    counterpart = (
+        Mailbox.objects.select_related("user")
+        .filter(participations__thread_id=thread.pk)
+        .exclude(pk=sender.pk)
+        .first()
+    )
+    if (
+        counterpart is None
+        or not Participant.objects.filter(thread_id=thread.pk, mailbox=sender).exists()
+    ):
+        raise NotFound(_("No such thread."))
+    provisions.consent_check(user=counterpart.user)
+    _subject, body = _clean(None, body)
+    if document is None:
+        raise DomainError(_("Please attach the decision as a PDF file."), field="document")
+    files = attachments_prepare([document])
+    if files[0].content_type != "application/pdf":
+        raise DomainError(_("The decision must be a PDF file."), field="document")
+
+    def write(stored: list[str]) -> Message:
+        locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
+        message = _send(
+            actor=actor,
+            thread=locked,
+            sender=sender,
+            body=body,
+            keks=KekCache(),
+            files=files,
+            stored=stored,
+        )
+        provisions.provision_create(actor=actor, message=message, required_level=required_level)
+        return message
+
+    return _with_files(write)
 
 
 @transaction.atomic
@@ -207,6 +390,16 @@ def case_message_post(
     )
 
 
+def _written_form(*, actor: Actor, thread: Thread, sender: Mailbox) -> bool:
+    """§3a (2) VwVfG: a message of a citizen or organisation, sent after login at level
+    "substantial" or higher, to an office that accepts this as replacing the written form."""
+    if sender.kind == Mailbox.Kind.OFFICE or not actor.is_person:
+        return False
+    if not provisions.level_sufficient(actual=actor.level_of_assurance, required="substantial"):
+        return False
+    return Mailbox.objects.filter(office_id=thread.office_id, written_form_accepted=True).exists()
+
+
 def _send(
     *,
     actor: Actor,
@@ -217,6 +410,8 @@ def _send(
     now: Any = None,
     origin: str = "",
     author_label: str = "",
+    files: Sequence[PreparedFile] = (),
+    stored: list[str] | None = None,
 ) -> Message:
     now = now or timezone.now()
     message = Message(
@@ -226,11 +421,15 @@ def _send(
         author=actor.user,
         author_label=author_label or actor.label,
         level_of_assurance=actor.level_of_assurance,
+        written_form=_written_form(actor=actor, thread=thread, sender=sender),
         sent_at=now,
         origin=origin,
     )
-    body_seal(message, body, keks=keks)
+    key = body_seal(message, body, keks=keks)
     message.save()
+    attachments = attachments_store(
+        message=message, key=key, files=files, stored=stored if stored is not None else []
+    )
     recipients = list(
         thread.participants.exclude(mailbox=sender).values_list("mailbox_id", flat=True)
     )
@@ -253,6 +452,10 @@ def _send(
             "sender": str(sender.pk),
             "recipients": [str(r) for r in recipients],
             "body_sha256": message.body_sha256,
+            "attachments": [
+                {"sha256": a.sha256, "size": a.size, "content_type": a.content_type}
+                for a in attachments
+            ],
         },
     )
     event_publish(
@@ -327,6 +530,26 @@ def thread_open(*, actor: Actor, thread: Thread, mailbox: Mailbox) -> list[Deliv
 
 
 @transaction.atomic
+def mailbox_notify_set(*, actor: Actor, mailbox: Mailbox, notify: str) -> Mailbox:
+    """How the owner of `mailbox` is told of new mail (`Mailbox.Notify`); notices of acts
+    provided for retrieval are sent whatever it says."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    if notify not in Mailbox.Notify.values:
+        raise DomainError(_("Please choose how you want to be told."), field="notify")
+    mailbox = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
+    before = mailbox.notify
+    mailbox.notify = notify
+    mailbox.save(update_fields=["notify", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="mailbox.notify_set",
+        obj=mailbox,
+        details={"from": before, "to": notify},
+    )
+    return mailbox
+
+
+@transaction.atomic
 def thread_archive(*, actor: Actor, thread: Thread, mailbox: Mailbox, archived: bool) -> None:
     """Move `thread` to `mailbox`'s archive (or back to its inbox); a new message brings it
     back to the inbox."""
@@ -365,3 +588,46 @@ def thread_assign(*, actor: Actor, thread: Thread, assignee: Any) -> Thread:
         details={"to": str(assignee.pk) if assignee else ""},
     )
     return thread
+
+
+class AttachmentNotReady(Conflict):
+    """The attachment cannot be opened: not scanned yet, or a virus was found."""
+
+
+def attachment_download(
+    *,
+    actor: Actor,
+    mailbox: Mailbox,
+    thread_id: UUID | str,
+    message_id: UUID | str,
+    attachment_id: UUID | str | None = None,
+) -> tuple[str, str, bytes]:
+    """One attachment of a message (or, without `attachment_id`, all its clean ones as a
+    ZIP) as (file name, content type, content). Downloading is reading: messages delivered to
+    `mailbox` in the thread and never opened are retrieved first (`thread_open`), so that a
+    file never leaves the Postfach without its retrieval on record."""
+    from .selectors import message_attachments
+
+    message, files = message_attachments(
+        actor=actor, mailbox=mailbox, thread_id=thread_id, message_id=message_id
+    )
+    thread_open(actor=actor, thread=message.thread, mailbox=mailbox)
+    keks = KekCache()
+    if attachment_id is None:
+        if not any(file.openable for file in files):
+            raise AttachmentNotReady(_("None of the files can be opened yet."))
+        return (
+            f"anhaenge-{str(message.pk)[:8]}.zip",
+            "application/zip",
+            attachments_zip(files, keks=keks),
+        )
+    found = next((f for f in files if str(f.attachment.pk) == str(attachment_id)), None)
+    if found is None:
+        raise NotFound(_("No such file."))
+    if not found.openable:
+        if found.attachment.scan_status == MessageAttachment.ScanStatus.INFECTED:
+            raise AttachmentNotReady(_("A virus was found in this file; it was removed."))
+        raise AttachmentNotReady(
+            _("This file is still being checked for viruses. Please try again in a few minutes.")
+        )
+    return found.download, found.attachment.content_type, attachment_content(found, keks=keks)

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from rathaus.mailbox.notifications import digests_send
 from rathaus.mailbox.provisions import provisions_end_due
 
 
@@ -7,3 +8,9 @@ from rathaus.mailbox.provisions import provisions_end_due
 def provisions_end_due_run() -> int:
     """End the provisions for retrieval whose ten days are over (§41 (2a) VwVfG)."""
     return provisions_end_due()
+
+
+@shared_task(name="rathaus.mailbox.digests_send", ignore_result=True)
+def digests_send_run() -> int:
+    """The daily digest of new mail for the mailboxes that want one."""
+    return digests_send()

@@ -4,18 +4,23 @@ may do what; someone else's thread is a 404."""
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.core.actors import Actor
 from rathaus.core.downloads import bytes_download
 from rathaus.core.error_responses import form_error_add
 from rathaus.core.errors import DomainError
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
-from rathaus.mailbox.forms import ComposeForm, ReplyForm, reply_send
+from rathaus.mailbox.forms import ComposeForm, NotifyForm, ReplyForm, reply_send
+from rathaus.mailbox.models import Mailbox
+from rathaus.organisations.selectors import current_principal
 
 INBOX_SALT = "rathaus.portal.mailbox"
 
@@ -26,8 +31,20 @@ def _login_required(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _mailbox(request: HttpRequest) -> tuple[Actor, Mailbox]:
+    """The mailbox the session uses and who acts from it: the organisation's while the session
+    acts for an organisation the person is a member of ("act on behalf of"), else their own."""
+    principal = current_principal(request)
+    if principal.organisation is not None and principal.proxy is None:
+        return (
+            request_actor(request, organisation_id=principal.organisation.pk),
+            mailbox_services.mailbox_of_organisation(organisation=principal.organisation),
+        )
+    return request_actor(request), mailbox_services.mailbox_of_user(user=request.user)
+
+
 def _list(request: HttpRequest, *, archived: bool) -> HttpResponse:
-    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    _actor, mailbox = _mailbox(request)
     listing = mailbox_selectors.inbox_page(
         mailbox=mailbox, archived=archived, params=request.GET, salt=INBOX_SALT
     )
@@ -38,7 +55,10 @@ def _list(request: HttpRequest, *, archived: bool) -> HttpResponse:
             "archived": archived,
             "rows": listing.rows,
             "page": listing.page,
+            "query": listing.query,
+            "capped": listing.capped,
             "unread": mailbox_selectors.unread_total(mailbox=mailbox),
+            "mailbox": mailbox,
         },
     )
 
@@ -57,10 +77,9 @@ def archive(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     if (login := _login_required(request)) is not None:
         return login
-    actor = request_actor(request)
-    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    actor, mailbox = _mailbox(request)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and reply_send(
         form, actor=actor, thread=view.thread, sender=mailbox
     ):
@@ -80,15 +99,17 @@ def compose(request: HttpRequest) -> HttpResponse:
     if (login := _login_required(request)) is not None:
         return login
     initial = {"office": request.GET.get("amt")} if request.GET.get("amt") else None
-    form = ComposeForm(request.POST or None, initial=initial)
+    form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        actor, mailbox = _mailbox(request)
         try:
             message = mailbox_services.thread_start(
-                actor=request_actor(request),
-                sender=mailbox_services.mailbox_of_user(user=request.user),
+                actor=actor,
+                sender=mailbox,
                 recipient=mailbox_services.mailbox_of_office(office=form.cleaned_data["office"]),
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
+                uploads=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             form_error_add(form, exc)
@@ -99,12 +120,33 @@ def compose(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """How the owner of the mailbox is told of new mail: at once, in a daily digest, or not
+    (notices of acts provided for retrieval always)."""
+    if (login := _login_required(request)) is not None:
+        return login
+    actor, mailbox = _mailbox(request)
+    form = NotifyForm(request.POST or None, initial={"notify": mailbox.notify})
+    if request.method == "POST" and form.is_valid():
+        mailbox_services.mailbox_notify_set(
+            actor=actor, mailbox=mailbox, notify=form.cleaned_data["notify"]
+        )
+        messages.success(request, gettext("Your choice has been saved."))
+        return redirect("mailbox:settings")
+    return render(
+        request,
+        "portal/mailbox/settings.html",
+        {"form": form, "mailbox": mailbox},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 def thread_archive(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     if (login := _login_required(request)) is not None:
         return login
-    actor = request_actor(request)
-    mailbox = mailbox_services.mailbox_of_user(user=request.user)
+    actor, mailbox = _mailbox(request)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
     archived = request.POST.get("archived", "1") == "1"
     mailbox_services.thread_archive(
@@ -114,14 +156,36 @@ def thread_archive(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
 
 
 @require_safe
+def attachment_download(
+    request: HttpRequest,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    attachment_id: uuid.UUID | None = None,
+) -> HttpResponse:
+    """One file of a message, or (without `attachment_id`) all of them as a ZIP."""
+    if (login := _login_required(request)) is not None:
+        return login
+    actor, mailbox = _mailbox(request)
+    name, content_type, data = mailbox_services.attachment_download(
+        actor=actor,
+        mailbox=mailbox,
+        thread_id=thread_id,
+        message_id=message_id,
+        attachment_id=attachment_id,
+    )
+    return bytes_download(data, filename=name, content_type=content_type)
+
+
+@require_safe
 def receipt_download(
     request: HttpRequest, thread_id: uuid.UUID, receipt_id: uuid.UUID
 ) -> HttpResponse:
     if (login := _login_required(request)) is not None:
         return login
+    actor, mailbox = _mailbox(request)
     receipt, bundle = mailbox_selectors.receipt_bundle_get(
-        actor=request_actor(request),
-        mailbox=mailbox_services.mailbox_of_user(user=request.user),
+        actor=actor,
+        mailbox=mailbox,
         thread_id=thread_id,
         receipt_id=receipt_id,
     )

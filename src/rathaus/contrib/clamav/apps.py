@@ -9,5 +9,5 @@ class ClamAVConfig(AppConfig):
     verbose_name = "ClamAV"
 
     def ready(self) -> None:
-        # Registers ClamAVScanner in rathaus.applications.scanning.virus_scanners.
+        # Registers ClamAVScanner in rathaus.uploads.scanners.virus_scanners.
         from rathaus.contrib.clamav import scanner  # noqa: F401

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import clamd
 from django.conf import settings
 
-from rathaus.applications.scanning import (
+from rathaus.uploads.scanners import (
     ScannerUnavailable,
     ScanResult,
     VirusScanner,

@@ -59,13 +59,13 @@ from jwcrypto import jwe, jwk
 from jwcrypto.common import JWException
 
 from rathaus.applications.attachments import attachment_open
-from rathaus.applications.download_names import download_name
 from rathaus.applications.handover import HandoverChannel, HandoverNotReady
 from rathaus.applications.models import Attachment, Submission
 from rathaus.contrib.fim.fitconnect import fitconnect_submission_schema_id
 from rathaus.municipalities.configuration import fitconnect_destinations_for
 from rathaus.municipalities.configuration_validation import fitconnect_destinations_parse
 from rathaus.payments.models import Payment
+from rathaus.uploads.download_names import download_name
 
 ALG = "RSA-OAEP-256"
 ENC = "A256GCM"

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from rathaus.applications.content_types import TYPE_EXTENSIONS, TYPE_MIMES
+from rathaus.uploads.content_types import TYPE_EXTENSIONS, TYPE_MIMES
 
 _EXTENSIONS_BY_MIME = {TYPE_MIMES[key]: extensions for key, extensions in TYPE_EXTENSIONS.items()}
 # Unicode categories never kept: controls, format characters (bidi overrides and isolates,
