@@ -17,13 +17,22 @@ per record like the services do, inserted in batches). Then it measures:
 2. **Messages sent per second** over HTTP: BENCH_CLIENTS clients post replies into their own
    threads (POST + redirect like a browser: each message is encrypted, delivered, audited,
    and its receipts and e-mail are queued in the outbox) for BENCH_SECONDS.
-3. **Receipts**: the outbox's work for those messages done in process, one after the other
-   (a dispatch and a delivery receipt each: canonical JSON, CMS signature, RFC 3161 timestamp
-   of the local TSA, chained under a lock) — receipts per second — and their verification
-   (`receipt_verify`) per second.
+3. **Receipts** issued in process for seeded messages (canonical JSON, CMS signature, RFC 3161
+   timestamp of the local TSA, chained under a lock), three ways: BENCH_RECEIPTS single
+   receipts one per call (`receipt_issue`, one chain lock each); BENCH_RECEIPTS messages one
+   per call (`receipts_for_sent`: a message's dispatch and delivery receipt as one batch);
+   BENCH_RECEIPTS messages in batches of BENCH_RECEIPT_BATCH (`receipts_for_sent_many`, what
+   the outbox drain does with a backlog) — receipts and messages per second — and their
+   verification (`receipt_verify`) per second.
+4. **The whole pipeline**: the clients of step 2 send again for BENCH_SECONDS while an outbox
+   drain (`bench/mailbox.py drain`: a process of its own running `outbox_drain` in batches of
+   BENCH_DRAIN_BATCH, no Celery) issues the receipts and e-mails at the same time; how many
+   messages per second end with all their receipts issued (sent messages / time from the first
+   POST until the last receipt), and the backlog when sending stops.
 
 Knobs: BENCH_THREADS (10000), BENCH_SECONDS (10), BENCH_CONCURRENCY ("1,16"), BENCH_CLIENTS (6),
-BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_THREADS (4), BENCH_PORT (8631), BENCH_RECEIPTS (200).
+BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_THREADS (4), BENCH_PORT (8631), BENCH_RECEIPTS (200),
+BENCH_RECEIPT_BATCH (50), BENCH_DRAIN_BATCH (50).
 """
 
 import concurrent.futures
@@ -47,6 +56,8 @@ WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8631"))
 RECEIPTS = int(os.environ.get("BENCH_RECEIPTS", "200"))
+RECEIPT_BATCH = int(os.environ.get("BENCH_RECEIPT_BATCH", "50"))
+DRAIN_BATCH = int(os.environ.get("BENCH_DRAIN_BATCH", "50"))
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
@@ -210,29 +221,81 @@ def _send_load(thread_ids: list[Any], cookies: list[str]) -> tuple[int, float, l
     return len(latencies), wall, latencies
 
 
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:.1f}/s"
+
+
 def _receipts() -> None:
+    """Step 3: receipts issued in process, three ways, on seeded messages without receipts,
+    then verified."""
     from django.db import connection
 
+    from rathaus.evidence.models import Receipt
+    from rathaus.evidence.services import receipt_issue
     from rathaus.evidence.verification import receipt_verify
-    from rathaus.mailbox.models import Message, MessageReceipt
-    from rathaus.mailbox.receipts import receipts_for_sent
+    from rathaus.mailbox.models import Message
+    from rathaus.mailbox.receipts import receipts_for_sent, receipts_for_sent_many
 
     pending = list(
         Message.objects.filter(receipts__isnull=True)
         .order_by("-sent_at")
-        .values_list("pk", flat=True)[:RECEIPTS]
+        .values_list("pk", "thread_id", "body_sha256")[: 3 * RECEIPTS]
     )
+    singles, per_message, batched = (pending[i * RECEIPTS : (i + 1) * RECEIPTS] for i in range(3))
+    first = Receipt.objects.count()
+
+    # a) One receipt per call (`receipt_issue`: one chain lock, one INSERT each), with facts
+    #    the size of a delivery receipt's.
     started = time.perf_counter()
-    for message_id in pending:
+    for message_id, thread_id, body_sha256 in singles:
+        receipt_issue(
+            kind="mailbox.delivery",
+            facts={
+                "message": str(message_id),
+                "thread": str(thread_id),
+                "body_sha256": body_sha256,
+                "attachments": [],
+                "sender": {"mailbox": str(thread_id), "kind": "person", "name": "Bench"},
+                "recipient": {"mailbox": str(thread_id), "kind": "office", "name": "Steueramt"},
+                "sent_at": "2026-12-04T09:41:00+00:00",
+                "delivered_at": "2026-12-04T09:41:00+00:00",
+            },
+        )
+    single = time.perf_counter() - started
+    print(
+        f"\nreceipts, one per call (receipt_issue): {len(singles)} in {single:.1f} s: "
+        f"{_rate(len(singles), single)}"
+    )
+
+    # b) One message per call (`receipts_for_sent`: its dispatch and delivery receipts as one
+    #    batch), as an outbox worker does message by message.
+    started = time.perf_counter()
+    for message_id, _thread, _body in per_message:
         receipts_for_sent(message_id=message_id)
     seconds = time.perf_counter() - started
-    made = MessageReceipt.objects.filter(message_id__in=pending).select_related("receipt")
-    count = made.count()
+    count = 2 * len(per_message)
     print(
-        f"\nreceipts: {count} issued for {len(pending)} messages in {seconds:.1f} s: "
-        f"{count / seconds:.1f} receipts/s ({len(pending) / seconds:.1f} messages/s)"
+        f"receipts, one message per call (receipts_for_sent): {count} for {len(per_message)} "
+        f"messages in {seconds:.1f} s: {_rate(count, seconds)} receipts "
+        f"= {_rate(len(per_message), seconds)} messages"
     )
-    receipts = [m.receipt for m in made]
+
+    # c) BENCH_RECEIPT_BATCH messages per call (`receipts_for_sent_many`), as the outbox drain
+    #    does for a backlog.
+    started = time.perf_counter()
+    for at in range(0, len(batched), RECEIPT_BATCH):
+        chunk = [m for m, _t, _b in batched[at : at + RECEIPT_BATCH]]
+        results = receipts_for_sent_many(message_ids=chunk)
+        assert not [r for r in results.values() if isinstance(r, Exception)], results
+    seconds = time.perf_counter() - started
+    count = 2 * len(batched)
+    print(
+        f"receipts, {RECEIPT_BATCH} messages per call (receipts_for_sent_many): {count} for "
+        f"{len(batched)} messages in {seconds:.1f} s: {_rate(count, seconds)} receipts "
+        f"= {_rate(len(batched), seconds)} messages"
+    )
+
+    receipts = list(Receipt.objects.filter(sequence__gt=first))
     started = time.perf_counter()
     for receipt in receipts:
         check = receipt_verify(
@@ -243,9 +306,91 @@ def _receipts() -> None:
         assert check.ok, check.failures
     seconds = time.perf_counter() - started
     print(
-        f"verification: {len(receipts)} receipts in {seconds:.1f} s: {len(receipts) / seconds:.1f}/s"
+        f"verification: {len(receipts)} receipts in {seconds:.1f} s: {_rate(len(receipts), seconds)}"
     )
     connection.close()
+
+
+def _backlog(topic: str | None = None) -> int:
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from rathaus.core.models import OutboxMessage
+
+    due = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING, available_at__lte=timezone.now())
+    )
+    return (due.filter(topic=topic) if topic else due).count()
+
+
+def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], log: Path) -> None:
+    """Step 4: messages sent over HTTP while an outbox drain (a process of its own, no
+    Celery: `outbox_drain` in a loop) works off the outbox at the same time; how many
+    messages per second end with all their receipts issued."""
+    import signal
+
+    from django.db import connection
+
+    from rathaus.core.models import OutboxMessage
+    from rathaus.evidence.verification import receipt_chain_verify
+    from rathaus.mailbox.models import Message, MessageReceipt
+
+    topic = "mailbox.message_sent/mailbox.receipts"
+    drain = harness.start(
+        [str(REPO / ".venv/bin/python"), str(REPO / "bench/mailbox.py"), "drain"], env, log
+    )
+    # The drain first works off the backlog of step 2 (receipts and e-mails).
+    harness.wait_for(lambda: _backlog() == 0, "the drain of the earlier backlog", timeout=600)
+    from django.utils import timezone
+
+    since = timezone.now()
+    first_outbox = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    cpu_before = _cpu_seconds(drain.pid)
+    began = time.perf_counter()
+    n, wall, latencies = _send_load(thread_ids, cookies)
+    sent_done = time.perf_counter()
+    issued_while_sending = MessageReceipt.objects.filter(message__sent_at__gte=since).count()
+    backlog_at_end = _backlog(topic)
+    harness.wait_for(lambda: _backlog(topic) == 0, "the receipts of step 4", timeout=900)
+    done = time.perf_counter()
+    drain_cpu = _cpu_seconds(drain.pid) - cpu_before
+    os.killpg(drain.pid, signal.SIGTERM)
+    drain.wait(timeout=60)
+    sent = Message.objects.filter(sent_at__gte=since).count()
+    ours = OutboxMessage.objects.filter(pk__gt=first_outbox, topic=topic)
+    failed = ours.exclude(status=OutboxMessage.Status.DONE).count()
+    receipts = MessageReceipt.objects.filter(message__sent_at__gte=since).count()
+    p50, p95 = _percentiles(latencies)
+    print(
+        f"\npipeline: {sent} messages sent over HTTP in {wall:.1f} s ({n / wall:.1f} messages/s, "
+        f"POST p50 {p50:.0f} ms, p95 {p95:.0f} ms) with the outbox drain running; "
+        f"{issued_while_sending} receipts issued while sending, {backlog_at_end} messages "
+        f"waiting for receipts when sending stopped, all {receipts} receipts issued "
+        f"{done - sent_done:.1f} s later ({failed} outbox messages not done): "
+        f"{sent / (done - began):.1f} messages/s end to end; the drain used {drain_cpu:.1f} "
+        f"CPU s ({1000 * drain_cpu / max(sent, 1):.1f} ms per message: receipts and e-mail)"
+    )
+    chain = receipt_chain_verify()
+    print(f"chain: {'intact' if chain.ok else 'BROKEN'}, {chain.count} receipts")
+    connection.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _drain_main() -> None:
+    """`bench/mailbox.py drain`: the outbox drain of step 4 (until SIGTERM)."""
+    import django
+
+    django.setup()
+    from rathaus.core.outbox_runner import outbox_drain
+
+    while True:
+        if not outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH):
+            time.sleep(0.02)
 
 
 def main() -> None:
@@ -316,6 +461,8 @@ def main() -> None:
             f"messages/s, POST p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
         _receipts()
+        print(f"load average after step 3: {os.getloadavg()[0]:.1f}", flush=True)
+        _pipeline(own_threads, cookies, env, var_dir / "drain.log")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         harness.stop_children()
@@ -323,4 +470,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["drain"]:
+        _drain_main()
+    else:
+        main()

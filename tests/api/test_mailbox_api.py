@@ -1,7 +1,7 @@
-"""The Postfach API: messages and acts of specialist systems to a case's applicant, message
-state, content and receipts, receipt verification, and the citizen's own mailbox; scopes and
-isolation (another municipality's token, another citizen: 404). Every response is validated
-against the served OpenAPI document."""
+"""The Postfach API: messages (with files) and acts of specialist systems to a case's
+applicant, message state, content, files and receipts, receipt verification, and the citizen's
+own mailbox; scopes and isolation (another municipality's token, another citizen: 404). Every
+response is validated against the served OpenAPI document."""
 
 import base64
 import io
@@ -10,13 +10,17 @@ import zipfile
 
 import pytest
 from cryptography.fernet import Fernet
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openapi_schema_validator import OAS31Validator
 
 from rathaus.accounts.selectors import consent_text_current
 from rathaus.accounts.services import consent_give
 from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent
 from rathaus.mailbox import services
-from rathaus.mailbox.models import Message, Provision, Thread
+from rathaus.mailbox.attachments import attachment_rescan
+from rathaus.mailbox.content import sha256_hex
+from rathaus.mailbox.models import Message, MessageAttachment, Provision, Thread
 from rathaus.mailbox.provisions import CONSENT_KEY
 from tests.api.test_submissions_api import bearer_for, post
 from tests.applications import upload_samples as samples
@@ -282,3 +286,231 @@ def test_a_citizen_reads_only_their_own_mailbox(api, client, submission, writer)
     # Opening through the API retrieved it, as the portal page does.
     state = api.get(f"/api/v1/mailbox/messages/{sent['id']}/", **writer).json()
     assert state["retrieved_at"] is not None
+
+
+# --- Files ---
+
+
+def b64_file(name, content):
+    return {"name": name, "content": base64.b64encode(content).decode()}
+
+
+def download(api, url, **headers):
+    """A file download (openapi-core cannot check a binary body; errors are checked)."""
+    response = api.get(url, validate=False, **headers)
+    assert response.status_code == 200, response.content
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    return response
+
+
+@pytest.mark.usefixtures("clamav")
+def test_files_sent_are_listed_with_their_names_and_downloaded_as_sent(
+    api, client, submission, writer
+):
+    pdf, png = samples.pdf(), samples.png()
+    sent = send(
+        api,
+        submission,
+        writer,
+        subject="Ihr Antrag",
+        body="Anbei der Bescheid und ein Foto.",
+        attachments=[b64_file("Bescheid Müller.pdf", pdf), b64_file("foto.png", png)],
+    )
+    assert sent.status_code == 201, sent.content
+    state = sent.json()
+    files = state["attachments"]
+    assert [(f["position"], f["content_type"]) for f in files] == [
+        (1, "application/pdf"),
+        (2, "image/png"),
+    ]
+    assert [f["sha256"] for f in files] == [sha256_hex(pdf), sha256_hex(png)]
+    assert [f["size"] for f in files] == [len(pdf), len(png)]
+    assert {f["scan_status"] for f in files} == {"clean"}
+    # The applicant received them (the service stored what the API decoded).
+    message = Message.objects.get(pk=state["id"])
+    assert message.attachments.count() == 2
+
+    first = download(api, files[0]["url"], **writer)
+    assert first.content == pdf and first["Content-Type"] == "application/pdf"
+    assert "Bescheid" in first["Content-Disposition"]
+    assert download(api, files[1]["url"], **writer).content == png
+    archive = download(api, f"/api/v1/mailbox/messages/{state['id']}/attachments/", **writer)
+    assert archive["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        assert sorted(zipped.read(n) for n in zipped.namelist()) == sorted([pdf, png])
+    # The names are content: the message's detail has them, the states (lists) do not.
+    [thread] = api.get(f"/api/v1/submissions/{submission.pk}/threads/", **writer).json()
+    assert thread["messages"][0]["attachments"] == files
+    detail = api.get(f"/api/v1/mailbox/messages/{state['id']}/", **writer).json()
+    assert detail["attachments"] == [
+        {**files[0], "name": "Bescheid Müller.pdf"},
+        {**files[1], "name": "foto.png"},
+    ]
+
+    # The applicant downloads them through their own mailbox API.
+    client.force_login(submission.applicant)
+    own = api.get(f"/api/v1/my-mailbox/threads/{state['thread']}/").json()
+    [own_message] = own["messages"]
+    assert [f["name"] for f in own_message["attachments"]] == ["Bescheid Müller.pdf", "foto.png"]
+    assert download(api, own_message["attachments"][1]["url"]).content == png
+    own_zip = download(
+        api, f"/api/v1/my-mailbox/threads/{state['thread']}/messages/{state['id']}/attachments/"
+    )
+    with zipfile.ZipFile(io.BytesIO(own_zip.content)) as zipped:
+        assert sorted(zipped.read(n) for n in zipped.namelist()) == sorted([pdf, png])
+    # Someone else gets nothing.
+    client.force_login(UserFactory())
+    api.assert_problem(api.get(own_message["attachments"][1]["url"]), 404)
+
+
+@pytest.mark.usefixtures("clamav")
+def test_downloading_a_citizens_file_retrieves_the_message(api, submission, writer):
+    sent = send(api, submission, writer, subject="Ihr Antrag", body="Bitte Nachweis senden").json()
+    thread = Thread.objects.get(pk=sent["thread"])
+    applicant = submission.applicant
+    reply = services.message_send(
+        actor=Actor.person(applicant, level_of_assurance="substantial"),
+        thread=thread,
+        sender=services.mailbox_of_user(user=applicant),
+        body="Hier der Nachweis.",
+        uploads=[SimpleUploadedFile("nachweis.pdf", samples.pdf())],
+    )
+    queue = "/api/v1/mailbox/messages/"
+    unread = {"direction": "incoming", "retrieved": "false"}
+    [listed] = api.get(queue, unread, **writer).json()["results"]
+    assert [f["content_type"] for f in listed["attachments"]] == ["application/pdf"]
+
+    assert download(api, listed["attachments"][0]["url"], **writer).content == samples.pdf()
+    assert api.get(queue, unread, **writer).json()["results"] == []
+    assert Message.objects.get(pk=reply.pk).deliveries.get().retrieved_at is not None
+
+
+@pytest.mark.usefixtures("clamav")
+def test_refused_files_stop_the_message(api, submission, writer):
+    def refused(*attachments, status=400):
+        response = send(
+            api, submission, writer, subject="Ihr Antrag", body="Anbei", attachments=attachments
+        )
+        problem = api.assert_problem(response, status, "ValidationProblem")
+        assert list(problem["errors"]) == ["attachments"], problem
+        return problem["errors"]["attachments"]
+
+    [virus] = refused(
+        b64_file("ok.png", samples.png()), b64_file("bescheid.pdf", samples.eicar_in_pdf())
+    )
+    assert "bescheid.pdf" in virus
+    [packed] = refused(b64_file("unterlagen.zip", samples.plain_zip()))
+    assert "ZIP" in packed
+    [garbled] = refused(b64_file("a.pdf", b"x"), {"name": "b.pdf", "content": "no base64!"})
+    assert garbled.startswith(("File 2:", "Datei 2:"))
+    assert len(refused({"name": "a.pdf"}, "text")) == 2  # each malformed entry named once
+    assert refused(*[b64_file(f"{n}.png", samples.png()) for n in range(11)])
+    assert not Message.objects.exists() and not Thread.objects.exists()
+    assert not MessageAttachment.objects.exists()
+
+
+def test_a_file_waits_for_the_scan_before_it_can_be_downloaded(
+    api, submission, writer, settings, tmp_path, clamd_url
+):
+    settings.RATHAUS_CLAMAV_URL = f"unix://{tmp_path}/no-clamd.sock"  # no scanner answers
+    settings.RATHAUS_CLAMAV_TIMEOUT_SECONDS = 2
+    sent = send(
+        api,
+        submission,
+        writer,
+        subject="Ihr Antrag",
+        body="Anbei",
+        attachments=[b64_file("bescheid.pdf", samples.pdf())],
+    )
+    assert sent.status_code == 201, sent.content  # sent; the file stays closed until scanned
+    [file] = sent.json()["attachments"]
+    assert file["scan_status"] == "pending"
+    zip_url = f"/api/v1/mailbox/messages/{sent.json()['id']}/attachments/"
+    for url in (file["url"], zip_url):
+        problem = api.assert_problem(api.get(url, **writer), 409, "AttachmentNotReadyProblem")
+        assert problem["type"] == "urn:rathaus:problem:attachment-not-ready"
+        assert problem["scan_status"] == "pending"
+
+    settings.RATHAUS_CLAMAV_URL = clamd_url  # the outbox's next scan gets a verdict
+    attachment_rescan(attachment_id=file["id"])
+    assert download(api, file["url"], **writer).content == samples.pdf()
+    state = api.get(f"/api/v1/mailbox/messages/{sent.json()['id']}/", **writer).json()
+    assert state["attachments"][0]["scan_status"] == "clean"
+
+
+@pytest.mark.usefixtures("clamav")
+def test_another_municipality_cannot_download(api, submission, writer, foreign):
+    sent = send(
+        api,
+        submission,
+        writer,
+        subject="Ihr Antrag",
+        body="Anbei",
+        attachments=[b64_file("bescheid.pdf", samples.pdf())],
+    ).json()
+    [file] = sent["attachments"]
+    api.assert_problem(api.get(file["url"], **foreign), 404)
+    api.assert_problem(
+        api.get(f"/api/v1/mailbox/messages/{sent['id']}/attachments/", **foreign), 404
+    )
+    unknown = f"/api/v1/mailbox/messages/{sent['id']}/attachments/{sent['thread']}/"
+    api.assert_problem(api.get(unknown, **writer), 404)
+    without_files = send(api, submission, writer, body="Ohne Anhang").json()
+    api.assert_problem(
+        api.get(f"/api/v1/mailbox/messages/{without_files['id']}/attachments/", **writer), 404
+    )
+    reader_only = bearer_for(submission.municipality, "applications:read", name="Antrag")
+    api.assert_problem(api.get(file["url"], **reader_only), 403)
+
+
+@pytest.mark.usefixtures("clamav")
+def test_files_can_be_sent_as_multipart_form_data(api, submission, writer):
+    response = api.client.post(
+        f"/api/v1/submissions/{submission.pk}/messages/",
+        {
+            "subject": "Ihr Antrag",
+            "body": "Anbei",
+            "attachments": [
+                SimpleUploadedFile("bescheid.pdf", samples.pdf()),
+                SimpleUploadedFile("foto.png", samples.png()),
+            ],
+        },
+        **writer,
+    )
+    assert response.status_code == 201, response.content
+    # The answer is checked against its schema (openapi-core would read the consumed body).
+    components = api.document["components"]
+    OAS31Validator(
+        {"$ref": "#/components/schemas/MessageState", "components": components}
+    ).validate(response.json())
+    files = response.json()["attachments"]
+    assert [f["content_type"] for f in files] == ["application/pdf", "image/png"]
+    assert download(api, files[1]["url"], **writer).content == samples.png()
+    detail = api.get(f"/api/v1/mailbox/messages/{response.json()['id']}/", **writer).json()
+    assert [f["name"] for f in detail["attachments"]] == ["bescheid.pdf", "foto.png"]
+
+
+@pytest.mark.usefixtures("clamav")
+def test_the_message_list_shows_files_without_a_query_per_message(
+    api, submission, writer, count_queries
+):
+    def add(number):
+        for n in range(number):  # message n carries n + 1 files
+            files = [b64_file(f"anlage-{k}.png", samples.png()) for k in range(n + 1)]
+            send(api, submission, writer, subject="Ihr Antrag", body="Anbei", attachments=files)
+
+    add(1)
+    with count_queries() as ctx:
+        assert len(api.get("/api/v1/mailbox/messages/", **writer).json()["results"]) == 1
+    queries = len(ctx)
+    add(3)
+    with count_queries() as ctx:
+        results = api.get("/api/v1/mailbox/messages/", **writer).json()["results"]
+    assert [[a["position"] for a in r["attachments"]] for r in results] == [
+        [1, 2, 3],
+        [1, 2],
+        [1],
+        [1],
+    ]
+    assert len(ctx) <= queries

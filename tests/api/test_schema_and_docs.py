@@ -37,12 +37,24 @@ OPERATIONS = {
     "mailbox_message_get",
     "mailbox_message_receipts",
     "mailbox_receipt_bundle",
+    "mailbox_attachment_get",
+    "mailbox_attachments_zip",
     "mailbox_receipt_verify",
     "my_mailbox_threads",
     "my_mailbox_thread_get",
+    "my_mailbox_attachment_get",
+    "my_mailbox_attachments_zip",
 }
 # Operations that answer with a file instead of JSON.
-FILE_OPERATIONS = {"submission_attachment_get", "submission_receipt_get", "mailbox_receipt_bundle"}
+FILE_OPERATIONS = {
+    "submission_attachment_get",
+    "submission_receipt_get",
+    "mailbox_receipt_bundle",
+    "mailbox_attachment_get",
+    "mailbox_attachments_zip",
+    "my_mailbox_attachment_get",
+    "my_mailbox_attachments_zip",
+}
 
 
 def test_schema_is_served_as_openapi_31_with_named_operations(served_document):

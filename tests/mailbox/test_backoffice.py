@@ -10,7 +10,7 @@ from rathaus.mailbox.models import Delivery, Thread
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import make_submission
 from tests.factories import OfficeFactory
-from tests.mailbox.conftest import act_pdf
+from tests.mailbox.conftest import act_pdf, person
 from tests.staff.people import login_with_mfa, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,31 @@ def test_a_thread_is_assigned_from_its_page(client, clerk, office, first_message
     assert refused.status_code == 400 and "id_assignee_error" in refused.content.decode()
     assert client.post(url, {"assignee": ""}).status_code == 302
     assert Thread.objects.get(pk=first_message.thread_id).assignee is None
+
+
+def test_the_office_inbox_filters_by_assignee_and_unread(client, clerk, office, citizen):
+    box = services.mailbox_of_office(office=office)
+    mine = services.thread_start(
+        actor=person(citizen),
+        sender=services.mailbox_of_user(user=citizen),
+        recipient=box,
+        subject="Meine Sache",
+        body="Text",
+    )
+    services.thread_start(
+        actor=person(citizen),
+        sender=services.mailbox_of_user(user=citizen),
+        recipient=box,
+        subject="Offene Sache",
+        body="Text",
+    )
+    services.thread_assign(actor=person(clerk), thread=mine.thread, assignee=clerk)
+    services.thread_open(actor=person(clerk), thread=mine.thread, mailbox=box)
+    login_with_mfa(client, clerk)
+    url = reverse("backoffice:mailbox-inbox", args=[box.pk])
+    page = client.get(url, {"zustaendig": "ich"}).content.decode()
+    assert "Meine Sache" in page and "Offene Sache" not in page
+    page = client.get(url, {"zustaendig": "niemand"}).content.decode()
+    assert "Offene Sache" in page and "Meine Sache" not in page
+    page = client.get(url, {"ungelesen": "1"}).content.decode()
+    assert "Offene Sache" in page and "Meine Sache" not in page

@@ -133,3 +133,20 @@ def test_the_command_ends_due_provisions(case_and_clerk):
     call_command("mailbox_provisions_end", stdout=out)
     assert "1 provision(s) ended" in out.getvalue()
     assert Provision.objects.get(message=message).ended_at is not None
+
+
+def test_the_inbox_names_acts_waiting_for_retrieval_with_their_last_day(case_and_clerk, client):
+    from django.urls import reverse
+    from django.utils import formats, translation
+
+    case, clerk = case_and_clerk
+    consent(case.applicant)
+    message = provide(case, clerk, level="low")
+    client.force_login(case.applicant)
+    page = client.get(reverse("mailbox:inbox")).content.decode()
+    provision = Provision.objects.get(message=message)
+    with translation.override("de"):
+        last_day = formats.date_format(provision.last_day, "DATE_FORMAT")
+    assert "Verwaltungsakte zum Abruf für Sie" in page and last_day in page
+    client.get(reverse("mailbox:thread", args=[message.thread_id]))  # retrieved
+    assert "Verwaltungsakte zum Abruf" not in client.get(reverse("mailbox:inbox")).content.decode()

@@ -142,3 +142,27 @@ def test_an_organisations_mailbox_while_acting_for_it(client, citizen, office, c
     client.force_login(member)
     client.post(reverse("organisations:acting-as"), {"choice": "self"})
     assert "Gewerbeanmeldung" not in client.get(reverse("mailbox:inbox")).content.decode()
+
+
+def test_the_office_writes_about_an_organisations_case_to_its_mailbox(clerk):
+    from rathaus.cases.models import Case
+    from rathaus.staff.models import Role
+    from tests.applications.inbox_data import make_submission
+    from tests.staff.people import make_staff
+
+    submission = make_submission()
+    member = submission.applicant
+    firma = organisation_create(
+        actor=Actor.person(member), name="Eifelholz eG", kind=Organisation.Kind.COMPANY
+    )
+    Case.objects.filter(pk=submission.case_id).update(organisation=firma)
+    case = Case.objects.select_related("office", "applicant", "organisation").get(
+        pk=submission.case_id
+    )
+    writer = make_staff("clerk-org-case", (case.office, Role.CASE_WORKER))
+    message = services.case_message_start(
+        actor=person(writer), case=case, subject="Rückfrage", body="Bitte Unterlagen."
+    )
+    org_box = services.mailbox_of_organisation(organisation=firma)
+    assert Delivery.objects.get(message=message).mailbox == org_box
+    assert not Delivery.objects.filter(mailbox__user=member).exists()

@@ -331,3 +331,33 @@ def test_a_document_request_is_announced_by_its_own_e_mail_only(
         )
     assert len(mailoutbox) == 1  # the request's mail with its deadline, no "new message" mail
     assert Delivery.objects.get(mailbox__user=submission.applicant).notified_at is not None
+
+
+def test_rotating_the_kek_rewraps_data_keys_without_touching_content(first_message, citizen):
+    """After `kek_rotate`, `mailbox_rewrap_keys` wraps every data key with the new version;
+    the ciphertexts stay byte for byte, and the thread still reads."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rathaus.mailbox.models import Message, Thread
+    from rathaus.municipalities.configuration_services import kek_create_default, kek_rotate
+
+    thread = Thread.objects.get(pk=first_message.thread_id)
+    before = (bytes(thread.subject_encrypted), bytes(Message.objects.get().body_encrypted))
+    old_key = thread.data_key_wrapped
+    profile = kek_create_default(municipality=thread.municipality)
+    kek_rotate(actor=person(citizen), profile=profile)
+    out = StringIO()
+    call_command("mailbox_rewrap_keys", "--municipality", thread.municipality.slug, stdout=out)
+    assert "2 data key(s) re-wrapped" in out.getvalue()
+    thread.refresh_from_db()
+    message = Message.objects.get()
+    assert thread.data_key_wrapped != old_key
+    assert (bytes(thread.subject_encrypted), bytes(message.body_encrypted)) == before
+    view = selectors.thread_view(
+        actor=person(citizen), mailbox=services.mailbox_of_user(user=citizen), thread_id=thread.pk
+    )
+    assert view.subject == "Frage zur Hundesteuer"
+    call_command("mailbox_rewrap_keys", stdout=out)
+    assert "0 data key(s) re-wrapped" in out.getvalue()

@@ -6,9 +6,12 @@ applicant of a submission's case, provide administrative acts for retrieval (§4
 VwVfG), read the state of every message (delivered, retrieved, notified, ended), its content
 and its receipts, and verify receipts. Another municipality's cases and messages are 404.
 
-A logged-in citizen reads their own mailbox (`/api/v1/my-mailbox/…`, session); anyone
-else's threads are 404. Files (attachments, downloads) are not part of this API yet, except
-the act's PDF, which the service requires.
+Messages carry files: sent as `{name, content (base64)}` in the JSON body (or as parts of
+a multipart/form-data body), checked, scanned and stored by the Postfach's services; they are
+downloaded one by one or as a ZIP once scanned clean.
+
+A logged-in citizen reads their own mailbox (`/api/v1/my-mailbox/…`, session) and downloads
+its files; anyone else's threads are 404.
 """
 
 import base64
@@ -17,17 +20,20 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import path, re_path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, status
@@ -43,14 +49,16 @@ from rathaus.api.authentication import ApiTokenAuthentication, HasScope, api_act
 from rathaus.api.pagination import CursorPagination
 from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSerializer
 from rathaus.api.schema import NamedChoiceField
+from rathaus.api.submissions import AttachmentNotReadyProblemSerializer
 from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
+from rathaus.core.downloads import bytes_download
 from rathaus.core.errors import DomainError, NotFound
 from rathaus.evidence.verification import receipt_verify
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
-from rathaus.mailbox.models import Mailbox, Message, MessageReceipt, Thread
+from rathaus.mailbox.models import Mailbox, Message, MessageAttachment, MessageReceipt, Thread
 
 PROBLEM = "application/problem+json"
 READ = "mailbox:read"
@@ -80,8 +88,42 @@ SUBMISSION_ID = OpenApiParameter(
 MESSAGE_ID = OpenApiParameter(
     "message_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Message id."
 )
+THREAD_ID = OpenApiParameter(
+    "thread_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Thread id."
+)
+ATTACHMENT_ID = OpenApiParameter(
+    "attachment_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="File id."
+)
 NO_SUBMISSION = "No such submission for the token's municipality."
 NO_MESSAGE = "No such message in the mailboxes of the token's municipality."
+NOT_READY = {
+    (409, PROBLEM): OpenApiResponse(
+        AttachmentNotReadyProblemSerializer,
+        description="The file (for the ZIP: every file) has not been scanned clean (yet).",
+    )
+}
+FILE_RESPONSE = {
+    (200, "*/*"): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description="The file, with the type detected from its content; saved under the "
+        "Content-Disposition name.",
+    )
+}
+ZIP_RESPONSE = {
+    (200, "application/zip"): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description="Every file scanned clean (names made unique); files not (yet) scanned "
+        "clean are left out.",
+    )
+}
+
+
+def _b64_bytes(text: str) -> bytes | None:
+    """`text` decoded from strict base64; None when it is not base64."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 # --- Serializers (shapes only) ---
@@ -131,13 +173,17 @@ class ProvisionStateSerializer(serializers.Serializer[Any]):
 
 
 class AttachmentStateSerializer(serializers.Serializer[Any]):
-    position = serializers.IntegerField()
+    id = serializers.UUIDField()
+    position = serializers.IntegerField(help_text="1, 2, … in the order sent.")
     content_type = serializers.CharField()
     size = serializers.IntegerField(help_text="Bytes.")
     sha256 = serializers.CharField()
     scan_status = NamedChoiceField(
-        choices=["pending", "clean", "infected"], enum_name="MailAttachmentScanEnum"
+        choices=["pending", "clean", "infected"],
+        enum_name="MailAttachmentScanEnum",
+        help_text="pending: waiting for the virus scan; only clean files can be downloaded.",
     )
+    url = serializers.URLField(help_text="Where to download it (once clean).")
 
 
 class ReceiptRefSerializer(serializers.Serializer[Any]):
@@ -174,7 +220,16 @@ class MessageStateSerializer(serializers.Serializer[Any]):
     receipts = ReceiptRefSerializer(many=True)
 
 
+class AttachmentDetailSerializer(AttachmentStateSerializer):
+    name = serializers.CharField(
+        allow_blank=True,
+        help_text="The file name as sent (decrypted: content, like the body; empty while the "
+        "message is withheld).",
+    )
+
+
 class MessageDetailSerializer(MessageStateSerializer):
+    attachments = AttachmentDetailSerializer(many=True)
     subject = serializers.CharField(help_text="The thread's subject.")
     body = serializers.CharField(help_text="The text (plain text, decrypted).")
     retrieved_now = serializers.BooleanField(
@@ -188,6 +243,71 @@ class ThreadStateSerializer(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
     last_message_at = serializers.DateTimeField(allow_null=True)
     messages = MessageStateSerializer(many=True)
+
+
+class Base64FileSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200, help_text="File name, e.g. bescheid.pdf.")
+    content = serializers.CharField(help_text="The file's content, base64-encoded.")
+
+
+@extend_schema_field(Base64FileSerializer)
+class Base64FileField(serializers.Field):
+    """A file in a JSON body, `{"name": …, "content": "<base64>"}`, read into an in-memory
+    upload for the Postfach's services (which check type, size and viruses); a file part of a
+    multipart body is taken as it is."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Please send the file as an object with “name” (the file name) and “content” (the "
+            "content, base64-encoded)."
+        ),
+        "name": gettext_lazy("Please give the file’s name (at most 200 characters)."),
+        "base64": gettext_lazy("This is not valid base64."),
+    }
+
+    def to_internal_value(self, data: Any) -> UploadedFile:
+        if isinstance(data, UploadedFile):
+            return data
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("name"), str)
+            and isinstance(data.get("content"), str)
+        ):
+            self.fail("invalid")
+        name = data["name"].strip()
+        if not name or len(name) > 200:
+            self.fail("name")
+        content = _b64_bytes(data["content"])
+        if content is None:
+            self.fail("base64")
+        # The type given here is never trusted: the services detect it from the content.
+        return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+    def to_representation(self, value: Any) -> Any:
+        raise NotImplementedError("a request field only")
+
+
+class Base64FileListField(serializers.ListField):
+    """Files in a JSON body; a refused one is named by its number in one flat list of
+    messages (`errors.attachments`), as the services name theirs."""
+
+    child = Base64FileField()
+
+    def run_child_validation(self, data: list[Any]) -> list[Any]:
+        files: list[Any] = []
+        errors: list[str] = []
+        for number, item in enumerate(data, start=1):
+            try:
+                files.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                details = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+                errors += [
+                    _("File %(number)d: %(message)s") % {"number": number, "message": str(d)}
+                    for d in details
+                ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return files
 
 
 class MessageSendRequestSerializer(serializers.Serializer[Any]):
@@ -206,11 +326,24 @@ class MessageSendRequestSerializer(serializers.Serializer[Any]):
         default=None,
         help_text="A thread of the case to reply in; default: the case's first thread.",
     )
+    attachments = Base64FileListField(
+        required=False,
+        default=list,
+        help_text="Files (at most 10; types and sizes as for every upload), each with its "
+        "name and its content base64-encoded.",
+    )
 
 
-class ActDocumentSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200, help_text="File name, e.g. bescheid.pdf.")
-    content = serializers.CharField(help_text="The PDF, base64-encoded.")
+class MessageSendFormSerializer(MessageSendRequestSerializer):
+    """The message as multipart/form-data: the same fields, each file a part named
+    `attachments`."""
+
+    attachments = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        default=list,
+        help_text="Files (at most 10), each a part named `attachments`.",
+    )
 
 
 class ActProvideRequestSerializer(serializers.Serializer[Any]):
@@ -221,7 +354,7 @@ class ActProvideRequestSerializer(serializers.Serializer[Any]):
         choices=list(LEVELS),
         help_text="Level of assurance retrieving the act needs.",
     )
-    document = ActDocumentSerializer(help_text="The act as a PDF file.")
+    document = Base64FileField(help_text="The act as a PDF file.")
 
 
 class ConsentMissingProblemSerializer(ProblemSerializer):
@@ -277,6 +410,18 @@ class OwnThreadSerializer(serializers.Serializer[Any]):
     last_activity_at = serializers.DateTimeField()
 
 
+class OwnAttachmentSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    scan_status = NamedChoiceField(
+        choices=["pending", "clean", "infected"], enum_name="MailAttachmentScanEnum"
+    )
+    url = serializers.URLField(help_text="Where to download it (once clean).")
+
+
 class OwnMessageSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     mine = serializers.BooleanField(help_text="Sent from your mailbox.")
@@ -289,6 +434,7 @@ class OwnMessageSerializer(serializers.Serializer[Any]):
         help_text="level: log in at the level the act needs; ended: no longer provided.",
     )
     provision = ProvisionStateSerializer(allow_null=True)
+    attachments = OwnAttachmentSerializer(many=True, help_text="None while withheld.")
 
 
 class OwnThreadDetailSerializer(OwnThreadSerializer):
@@ -345,6 +491,8 @@ def _office_box(thread: Thread) -> Mailbox:
 
 
 def _message_state(request: Request, message: Message) -> dict[str, Any]:
+    """The state of `message` (prefetched as by `_client_messages`): no content (subject,
+    body, file names), which `MessageDetailView` adds."""
     thread = message.thread
     deliveries = list(message.deliveries.all())
     first = deliveries[0] if deliveries else None
@@ -385,27 +533,74 @@ def _message_state(request: Request, message: Message) -> dict[str, Any]:
             "notified_on": provision.notified_on,
             "ended_at": provision.ended_at,
         },
-        "attachments": [
-            {
-                "position": a.position,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "scan_status": a.scan_status,
-            }
-            for a in message.attachments.all()
-        ],
+        "attachments": [_attachment_state(request, message, a) for a in message.attachments.all()],
         "receipts": [
             {"id": r.pk, "kind": r.kind, "issued_at": r.created_at} for r in message.receipts.all()
         ],
     }
 
 
-def _b64(data: str, field: str) -> bytes:
+def _attachment_state(request: Request, message: Message, a: MessageAttachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "position": a.position,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "scan_status": a.scan_status,
+        "url": request.build_absolute_uri(
+            reverse("api:v1:mailbox-attachment", args=[message.pk, a.pk])
+        ),
+    }
+
+
+def _not_ready(exc: mailbox_services.AttachmentNotReady, states: list[str]) -> Problem:
+    """The 409 problem for files not scanned clean; `states` are the scan states of the
+    files asked for (a pending one means: try again later)."""
+    return Problem(
+        status_code=status.HTTP_409_CONFLICT,
+        problem_type="attachment-not-ready",
+        title=_("Document not available"),
+        detail=exc.message,
+        scan_status=(
+            MessageAttachment.ScanStatus.PENDING
+            if MessageAttachment.ScanStatus.PENDING in states or not states
+            else MessageAttachment.ScanStatus.INFECTED
+        ),
+    )
+
+
+def _attachment_download(
+    *,
+    actor: Actor,
+    mailbox: Mailbox,
+    message: Message,
+    attachments: list[MessageAttachment],
+    attachment_id: Any,
+) -> HttpResponseBase:
+    """One file of `message` from `mailbox` (or, without `attachment_id`, every clean one as a
+    ZIP) as a download; 409 problem while not scanned clean, 404 for a message without files."""
+    if not attachments:
+        raise NotFound(_("This message has no files."))
     try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise DomainError(_("This is not valid base64."), field=field) from None
+        name, content_type, data = mailbox_services.attachment_download(
+            actor=actor,
+            mailbox=mailbox,
+            thread_id=message.thread_id,
+            message_id=message.pk,
+            attachment_id=attachment_id,
+        )
+    except mailbox_services.AttachmentNotReady as exc:
+        asked = [a for a in attachments if attachment_id is None or str(a.pk) == str(attachment_id)]
+        raise _not_ready(exc, [a.scan_status for a in asked]) from exc
+    return bytes_download(data, filename=name, content_type=content_type)
+
+
+def _b64(data: str, field: str) -> bytes:
+    content = _b64_bytes(data)
+    if content is None:
+        raise DomainError(_("This is not valid base64."), field=field)
+    return content
 
 
 # --- Views of API clients ---
@@ -453,12 +648,17 @@ class CaseMessageSendView(_ClientView):
     @extend_schema(
         operation_id="submission_message_send",
         parameters=[SUBMISSION_ID],
-        request=MessageSendRequestSerializer,
+        request={
+            "application/json": MessageSendRequestSerializer,
+            "multipart/form-data": MessageSendFormSerializer,
+        },
         responses={
             201: MessageStateSerializer,
             **_problems(
                 **{
-                    "400": "Invalid body (e.g. no subject for a case without a thread).",
+                    "400": "Invalid body (e.g. no subject for a case without a thread), or a "
+                    "file refused (`errors.attachments`: type, size, a virus, too many, not "
+                    "base64); nothing was sent.",
                     "404": NO_SUBMISSION + " Or the thread is not one of the case.",
                 }
             ),
@@ -466,8 +666,13 @@ class CaseMessageSendView(_ClientView):
     )
     def post(self, request: Request, id: Any) -> Response:
         """A message of the case's office to its applicant: a reply in the case's thread (or
-        in `thread`), or a new thread with `subject` when the case has none."""
-        body = MessageSendRequestSerializer(data=request.data)
+        in `thread`), or a new thread with `subject` when the case has none; with files in
+        `attachments`. Each file is checked (type by content, size) and scanned for viruses
+        before the message is sent: a refused file stops the whole message (400)."""
+        form = (request.content_type or "").startswith("multipart/")
+        body = (MessageSendFormSerializer if form else MessageSendRequestSerializer)(
+            data=request.data
+        )
         body.is_valid(raise_exception=True)
         data = body.validated_data
         actor = api_actor(request)
@@ -484,10 +689,15 @@ class CaseMessageSendView(_ClientView):
                 thread=thread,
                 sender=mailbox_services.mailbox_of_office(office=thread.office),
                 body=data["body"],
+                uploads=data["attachments"],
             )
         else:
             message = mailbox_services.case_message_start(
-                actor=actor, case=case, subject=data["subject"], body=data["body"]
+                actor=actor,
+                case=case,
+                subject=data["subject"],
+                body=data["body"],
+                uploads=data["attachments"],
             )
         state = _message_state(request, _client_message(actor, message.pk))
         return Response(state, status=status.HTTP_201_CREATED)
@@ -523,10 +733,6 @@ class CaseActProvideView(_ClientView):
         data = body.validated_data
         actor = api_actor(request)
         case = _client_case(actor, id)
-        content = _b64(data["document"]["content"], "document")
-        document = SimpleUploadedFile(
-            data["document"]["name"], content, content_type="application/pdf"
-        )
         try:
             message = mailbox_services.act_provide(
                 actor=actor,
@@ -534,7 +740,7 @@ class CaseActProvideView(_ClientView):
                 subject=data["subject"],
                 body=data["body"],
                 required_level=data["required_level"],
-                document=document,
+                document=data["document"],
             )
         except mailbox_services.ConsentMissing as exc:
             raise Problem(
@@ -605,7 +811,9 @@ class MessageListView(_ClientView, ListAPIView):
             qs = qs.filter(thread__office_id=data["office"])
         if data.get("since"):
             qs = qs.filter(sent_at__gte=data["since"])
-        return qs.distinct()
+        # Only the deliveries join can repeat a message; without it the page is read along
+        # the index on (sent_at, id) (a DISTINCT would sort every message of the municipality).
+        return qs.distinct() if data.get("retrieved") is not None else qs
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -620,9 +828,10 @@ class MessageDetailView(_ClientView):
         responses={200: MessageDetailSerializer, **_problems(**{"404": NO_MESSAGE})},
     )
     def get(self, request: Request, message_id: Any) -> Response:
-        """One message with its state and content. Reading a message delivered to the office
-        is retrieving it (as when a clerk opens the thread): the messages delivered to the
-        office in its thread and not yet opened count as retrieved now (receipts follow)."""
+        """One message with its state and content (subject, body, file names). Reading a
+        message delivered to the office is retrieving it (as when a clerk opens the thread):
+        the messages delivered to the office in its thread and not yet opened count as
+        retrieved now (receipts follow)."""
         actor = api_actor(request)
         message = _client_message(actor, message_id)
         office_box = _office_box(message.thread)
@@ -639,9 +848,14 @@ class MessageDetailView(_ClientView):
             actor=actor, mailbox=office_box, thread_id=message.thread_id
         )
         found = next(m for m in view.messages if m.message.pk == message.pk)
+        state = _message_state(request, message)
+        names = {f.attachment.pk: f.name for f in found.attachments}
         return Response(
             {
-                **_message_state(request, message),
+                **state,
+                "attachments": [
+                    {**a, "name": names.get(a["id"], "")} for a in state["attachments"]
+                ],
                 "subject": view.subject,
                 "body": found.body,
                 "retrieved_now": bool(retrieved),
@@ -716,6 +930,55 @@ class MessageReceiptBundleView(_ClientView):
         filename = mailbox_selectors.receipt_filename(receipt)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+class MessageAttachmentView(_ClientView):
+    @extend_schema(
+        operation_id="mailbox_attachment_get",
+        parameters=[MESSAGE_ID, ATTACHMENT_ID],
+        responses={
+            **FILE_RESPONSE,
+            **_problems(**{"404": NO_MESSAGE + " Or no such file."}),
+            **NOT_READY,
+        },
+    )
+    def get(self, request: Request, message_id: Any, attachment_id: Any) -> HttpResponseBase:
+        """One file of the message, once scanned clean. Downloading is reading: messages
+        delivered to the office in the thread and not yet opened are retrieved first (as
+        `GET /mailbox/messages/{id}/` does)."""
+        actor = api_actor(request)
+        message = _client_message(actor, message_id)
+        return _attachment_download(
+            actor=actor,
+            mailbox=_office_box(message.thread),
+            message=message,
+            attachments=list(message.attachments.all()),
+            attachment_id=attachment_id,
+        )
+
+
+class MessageAttachmentsView(_ClientView):
+    @extend_schema(
+        operation_id="mailbox_attachments_zip",
+        parameters=[MESSAGE_ID],
+        responses={
+            **ZIP_RESPONSE,
+            **_problems(**{"404": NO_MESSAGE + " Or the message has no files."}),
+            **NOT_READY,
+        },
+    )
+    def get(self, request: Request, message_id: Any) -> HttpResponseBase:
+        """All files of the message scanned clean, as one ZIP; 409 when none is (yet).
+        Retrieves like reading the message."""
+        actor = api_actor(request)
+        message = _client_message(actor, message_id)
+        return _attachment_download(
+            actor=actor,
+            mailbox=_office_box(message.thread),
+            message=message,
+            attachments=list(message.attachments.all()),
+            attachment_id=None,
+        )
 
 
 class ReceiptVerifyView(_ClientView):
@@ -821,11 +1084,7 @@ def _own_thread(row: Any, subject: str) -> dict[str, Any]:
 class OwnThreadDetailView(_OwnView):
     @extend_schema(
         operation_id="my_mailbox_thread_get",
-        parameters=[
-            OpenApiParameter(
-                "thread_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Thread id."
-            )
-        ],
+        parameters=[THREAD_ID],
         responses={
             200: OwnThreadDetailSerializer,
             **OWN_PROBLEMS,
@@ -867,6 +1126,23 @@ class OwnThreadDetailView(_OwnView):
                             "notified_on": m.provision.notified_on,
                             "ended_at": m.provision.ended_at,
                         },
+                        "attachments": [
+                            {
+                                "id": f.attachment.pk,
+                                "position": f.attachment.position,
+                                "name": f.name,
+                                "content_type": f.attachment.content_type,
+                                "size": f.attachment.size,
+                                "scan_status": f.attachment.scan_status,
+                                "url": request.build_absolute_uri(
+                                    reverse(
+                                        "api:v1:my-mailbox-attachment",
+                                        args=[view.thread.pk, m.message.pk, f.attachment.pk],
+                                    )
+                                ),
+                            }
+                            for f in m.attachments
+                        ],
                     }
                     for m in view.messages
                 ],
@@ -874,8 +1150,58 @@ class OwnThreadDetailView(_OwnView):
         )
 
 
+OWN_NO_MESSAGE = {
+    (404, PROBLEM): OpenApiResponse(
+        ProblemSerializer, description="No such message in your mailbox, or no such file."
+    )
+}
+
+
+class _OwnAttachmentView(_OwnView):
+    def download(
+        self, request: Request, thread_id: Any, message_id: Any, attachment_id: Any
+    ) -> HttpResponseBase:
+        actor, box = self.actor_and_box(request)
+        message, files = mailbox_selectors.message_attachments(
+            actor=actor, mailbox=box, thread_id=thread_id, message_id=message_id
+        )
+        return _attachment_download(
+            actor=actor,
+            mailbox=box,
+            message=message,
+            attachments=[f.attachment for f in files],
+            attachment_id=attachment_id,
+        )
+
+
+class OwnAttachmentView(_OwnAttachmentView):
+    @extend_schema(
+        operation_id="my_mailbox_attachment_get",
+        parameters=[THREAD_ID, MESSAGE_ID, ATTACHMENT_ID],
+        responses={**FILE_RESPONSE, **OWN_PROBLEMS, **OWN_NO_MESSAGE, **NOT_READY},
+    )
+    def get(
+        self, request: Request, thread_id: Any, message_id: Any, attachment_id: Any
+    ) -> HttpResponseBase:
+        """One file of a message in your mailbox, once scanned clean; as opening the
+        thread, downloading retrieves what was delivered to you and not yet opened."""
+        return self.download(request, thread_id, message_id, attachment_id)
+
+
+class OwnAttachmentsView(_OwnAttachmentView):
+    @extend_schema(
+        operation_id="my_mailbox_attachments_zip",
+        parameters=[THREAD_ID, MESSAGE_ID],
+        responses={**ZIP_RESPONSE, **OWN_PROBLEMS, **OWN_NO_MESSAGE, **NOT_READY},
+    )
+    def get(self, request: Request, thread_id: Any, message_id: Any) -> HttpResponseBase:
+        """All files of a message in your mailbox scanned clean, as one ZIP."""
+        return self.download(request, thread_id, message_id, None)
+
+
 SUBMISSION = rf"^submissions/(?P<id>{UUID_RE})/"
 MESSAGE = rf"^mailbox/messages/(?P<message_id>{UUID_RE})/"
+OWN_MESSAGE = rf"^my-mailbox/threads/(?P<thread_id>{UUID_RE})/messages/(?P<message_id>{UUID_RE})/"
 
 # Included into the v1 patterns of rathaus.api.urls.
 urlpatterns = [
@@ -885,6 +1211,14 @@ urlpatterns = [
     path("mailbox/messages/", MessageListView.as_view(), name="mailbox-message-list"),
     re_path(rf"{MESSAGE}$", MessageDetailView.as_view(), name="mailbox-message"),
     re_path(rf"{MESSAGE}receipts/$", MessageReceiptsView.as_view(), name="mailbox-receipts"),
+    re_path(
+        rf"{MESSAGE}attachments/$", MessageAttachmentsView.as_view(), name="mailbox-attachments"
+    ),
+    re_path(
+        rf"{MESSAGE}attachments/(?P<attachment_id>{UUID_RE})/$",
+        MessageAttachmentView.as_view(),
+        name="mailbox-attachment",
+    ),
     re_path(
         rf"{MESSAGE}receipts/(?P<receipt_id>{UUID_RE})/bundle/$",
         MessageReceiptBundleView.as_view(),
@@ -896,5 +1230,13 @@ urlpatterns = [
         rf"^my-mailbox/threads/(?P<thread_id>{UUID_RE})/$",
         OwnThreadDetailView.as_view(),
         name="my-mailbox-thread",
+    ),
+    re_path(
+        rf"{OWN_MESSAGE}attachments/$", OwnAttachmentsView.as_view(), name="my-mailbox-attachments"
+    ),
+    re_path(
+        rf"{OWN_MESSAGE}attachments/(?P<attachment_id>{UUID_RE})/$",
+        OwnAttachmentView.as_view(),
+        name="my-mailbox-attachment",
     ),
 ]

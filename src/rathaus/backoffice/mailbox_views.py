@@ -26,6 +26,14 @@ from rathaus.mailbox.services import BODY_MAX, SUBJECT_MAX
 SALT = "rathaus.backoffice.mailbox"
 
 
+# The level of assurance retrieving an act needs (§41 (2a) VwVfG).
+LEVEL_CHOICES = [
+    ("low", gettext_lazy("low")),
+    ("substantial", gettext_lazy("substantial")),
+    ("high", gettext_lazy("high")),
+]
+
+
 class CaseMessageForm(ReplyForm):
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=SUBJECT_MAX)
     provide = forms.BooleanField(
@@ -42,11 +50,7 @@ class CaseMessageForm(ReplyForm):
     )
     level = forms.ChoiceField(
         label=gettext_lazy("Level of assurance needed to retrieve it"),
-        choices=[
-            ("low", gettext_lazy("low")),
-            ("substantial", gettext_lazy("substantial")),
-            ("high", gettext_lazy("high")),
-        ],
+        choices=LEVEL_CHOICES,
         initial="substantial",
         required=False,
     )
@@ -73,7 +77,7 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
 def _inbox(request: HttpRequest, mailbox_id: uuid.UUID, *, archived: bool) -> HttpResponse:
     mailbox = mailbox_selectors.mailbox_get(actor=request_actor(request), mailbox_id=mailbox_id)
     listing = mailbox_selectors.inbox_page(
-        mailbox=mailbox, archived=archived, params=request.GET, salt=SALT
+        mailbox=mailbox, archived=archived, params=request.GET, salt=SALT, reader=request.user
     )
     return render(
         request,
@@ -85,6 +89,8 @@ def _inbox(request: HttpRequest, mailbox_id: uuid.UUID, *, archived: bool) -> Ht
             "page": listing.page,
             "query": listing.query,
             "capped": listing.capped,
+            "assigned": request.GET.get("zustaendig", ""),
+            "unread_only": bool(request.GET.get("ungelesen")),
         },
     )
 
@@ -106,7 +112,9 @@ def mailbox_thread(
     actor = request_actor(request)
     mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    form = ReplyForm(request.POST or None, request.FILES or None)
+    draft = mailbox_selectors.draft_get(actor=actor, mailbox=mailbox, thread=view.thread)
+    initial = {"body": draft.body, "draft": draft.message.pk} if draft else {}
+    form = ReplyForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and reply_send(
         form, actor=actor, thread=view.thread, sender=mailbox
     ):
@@ -137,11 +145,7 @@ class ActForm(KernForm):
     )
     level = forms.ChoiceField(
         label=gettext_lazy("Level of assurance needed to retrieve it"),
-        choices=[
-            ("low", gettext_lazy("low")),
-            ("substantial", gettext_lazy("substantial")),
-            ("high", gettext_lazy("high")),
-        ],
+        choices=LEVEL_CHOICES,
         initial="substantial",
     )
     document = forms.FileField(

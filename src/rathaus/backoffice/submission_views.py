@@ -36,6 +36,7 @@ from rathaus.cases.selectors import (
     LIST_ORDERING,
     case_assignee_choices,
     inbox_cases,
+    inbox_rows_complete,
 )
 from rathaus.cases.services import (
     allowed_next_statuses,
@@ -188,6 +189,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     page = KeysetPaginator(ordering=LIST_ORDERING, page_size=PAGE_SIZE, salt=INBOX_SALT).page(
         cases, params=request.GET
     )
+    inbox_rows_complete(page.items)
     return render(
         request,
         "backoffice/submissions/list.html",

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
-from django.db.models import Min, Prefetch, Q, QuerySet, Value
+from django.db.models import Min, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import StrIndex, Upper
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ __all__ = [
     "document_request_get",
     "inbox_case_get",
     "inbox_cases",
+    "inbox_rows_complete",
     "office_handlers",
 ]
 
@@ -82,9 +83,10 @@ LIST_ORDERING = ("-opened_at", "-pk")
 # The columns the inbox shows (template backoffice/submissions/list.html): not the applicant's
 # whole account or the submission's form data. The page joins only what every row has (the
 # service, the submission, the applicant); the people and organisation some rows have are
-# fetched by primary key for the page's rows afterwards (none when no row has one). Joining all
-# seven tables made PostgreSQL spend 6–17 ms planning every request for a 0.3 ms read; four
-# tables plan in about 0.5 ms (issue 9, docs/performance.md).
+# fetched by primary key for the page's rows afterwards (`inbox_rows_complete`: no query and no
+# work when no row has one). Joining all seven tables made PostgreSQL spend 6–17 ms planning
+# every request for a 0.3 ms read; four tables plan in about 0.5 ms (issue 9,
+# docs/performance.md).
 _PERSON_COLUMNS = ("id", "first_name", "last_name", "email", "kind", "username")
 _INBOX_COLUMNS = (
     "id",
@@ -116,6 +118,18 @@ def _inbox_prefetches() -> "tuple[Prefetch[Any], ...]":
     )
 
 
+def inbox_rows_complete(cases: Sequence[Case]) -> Sequence[Case]:
+    """The rows of an inbox page (`inbox_cases`) with the principal, assignee and organisation
+    those that have one show: one query per kind some row has, by primary key. A row without
+    one needs nothing (its relation is None without a query); Django's `prefetch_related` on
+    the list would build a query for each kind on every page even when no row has it."""
+    for prefetch in _inbox_prefetches():
+        having = [case for case in cases if getattr(case, f"{prefetch.prefetch_through}_id")]
+        if having:
+            prefetch_related_objects(having, prefetch)
+    return cases
+
+
 # The columns the API list shows (rathaus.api.submissions.SubmissionSummarySerializer).
 _CLIENT_COLUMNS = (
     "id",
@@ -139,12 +153,12 @@ def inbox_cases(
     *, user: Any, status: str | None = None, query: str | None = None
 ) -> QuerySet[Case]:
     """The staff inbox: cases of the offices of `user`, newest first (`LIST_ORDERING`), with
-    their submission, loading only the columns the inbox shows; `status` filters, `query`
-    searches the reference number (case-insensitive, part of it)."""
+    their submission, service and applicant, loading only the columns the inbox shows;
+    `status` filters, `query` searches the reference number (case-insensitive, part of it).
+    Pass the rows shown to `inbox_rows_complete` for their principal, assignee and
+    organisation (else one query per row that has one)."""
     qs = _inbox_scope(
-        Case.objects.select_related("service", "submission", "applicant")
-        .only(*_INBOX_COLUMNS)
-        .prefetch_related(*_inbox_prefetches()),
+        Case.objects.select_related("service", "submission", "applicant").only(*_INBOX_COLUMNS),
         user=user,
     )
     if status:
@@ -157,11 +171,12 @@ def inbox_cases(
 def _reference_search(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
     """`qs` narrowed to the cases whose reference contains `query` (case-insensitive).
 
-    The trigram index (`cases_case_reference_trgm`) is slow for the parts every reference
-    shares (the municipality's letters, the year): each of their trigrams lists every case. So
-    the index is asked only for the query's last part with a digit ("DURE-2026-000042" →
-    "000042"), a condition every match meets, and the whole query is then checked on those
-    few rows by position (`StrIndex`, which no index serves)."""
+    The trigram index (`cases_case_municipality_reference_trgm`: the municipality, then the
+    trigrams, so that the scope's municipality narrows the index read) is slow for the parts
+    every reference shares (the municipality's letters, the year): each of their trigrams
+    lists every case. So the index is asked only for the query's last part with a digit
+    ("DURE-2026-000042" → "000042"), a condition every match meets, and the whole query is
+    then checked on those few rows by position (`StrIndex`, which no index serves)."""
     needle = query.upper()
     parts = [p for p in needle.split("-") if len(p) >= 3 and any(c.isdigit() for c in p)]
     if not parts or parts[-1] == needle:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # NUL and other characters no text column can hold: 400 before a view sees them.
     "rathaus.core.middleware.InvalidCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The requesting clerk's role assignments, read once per request (staff/role_memo.py).
+    "rathaus.staff.role_memo.RoleMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rathaus.accounts.middleware.SessionTimeoutMiddleware",

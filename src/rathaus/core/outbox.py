@@ -22,6 +22,9 @@ from rathaus.core.registries import Registry
 logger = logging.getLogger(__name__)
 
 OutboxHandler = Callable[[dict[str, Any]], None]
+# Runs many messages of one topic at once: gets their payloads, returns for each (same order)
+# None when it succeeded or the exception it failed with.
+OutboxBatchHandler = Callable[[list[dict[str, Any]]], list[Exception | None]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class OutboxDispatcher:
 
 
 outbox_handlers: Registry[OutboxHandler] = Registry("outbox handlers")
+# Optional, next to a topic's handler: when a worker drains several due messages of the topic
+# (`outbox_runner.outbox_process_many`), they run in one call, e.g. to share a lock or an
+# INSERT. Each message still succeeds, is retried or fails on its own by its result; the
+# batch handler must be idempotent per message like the handler.
+outbox_batch_handlers: Registry[OutboxBatchHandler] = Registry("outbox batch handlers")
 _dispatcher: OutboxDispatcher | None = None
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.models import OutboxMessage
-from rathaus.core.outbox import outbox_dispatch, outbox_handlers
+from rathaus.core.outbox import outbox_batch_handlers, outbox_dispatch, outbox_handlers
 
 logger = logging.getLogger(__name__)
 
@@ -124,32 +124,100 @@ def outbox_process(*, message_id: int) -> bool:
     try:
         handler(message.payload)
     except Exception as exc:
-        now = timezone.now()
-        error = _error_text(exc)
-        if message.attempts >= settings.RATHAUS_OUTBOX_MAX_ATTEMPTS:
-            _fail(claim=claim, error=error)
-        else:
-            OutboxMessage.objects.filter(_held(claim)).update(
-                locked_until=None,
-                available_at=now + outbox_backoff(attempts=message.attempts),
-                last_error=error,
-            )
-            logger.warning(
-                "Outbox message %s (%s), attempt %s failed, will retry: %s",
-                message.pk,
-                message.topic,
-                message.attempts,
-                error,
-            )
+        _record_failure(claim=claim, exc=exc)
         return False
+    return _record_success(claim=claim)
+
+
+def _record_failure(*, claim: Claim, exc: Exception) -> None:
+    """Schedule a retry with backoff, or mark the message failed after the last attempt."""
+    message = claim.message
+    now = timezone.now()
+    error = _error_text(exc)
+    if message.attempts >= settings.RATHAUS_OUTBOX_MAX_ATTEMPTS:
+        _fail(claim=claim, error=error)
+        return
+    OutboxMessage.objects.filter(_held(claim)).update(
+        locked_until=None,
+        available_at=now + outbox_backoff(attempts=message.attempts),
+        last_error=error,
+    )
+    logger.warning(
+        "Outbox message %s (%s), attempt %s failed, will retry: %s",
+        message.pk,
+        message.topic,
+        message.attempts,
+        error,
+    )
+
+
+def _record_success(*, claim: Claim) -> bool:
     done = OutboxMessage.objects.filter(_held(claim)).update(
         status=OutboxMessage.Status.DONE, done_at=timezone.now(), locked_until=None
     )
     if not done:
         # The lease ran out while the handler was busy and another worker took over; its
         # outcome counts (the handler is idempotent, so the side effect is there once).
-        logger.warning("Outbox message %s: lease expired before completion", message.pk)
+        logger.warning("Outbox message %s: lease expired before completion", claim.message.pk)
     return bool(done)
+
+
+def outbox_process_many(*, message_ids: list[int]) -> int:
+    """Claim and run the messages `message_ids`; returns how many ran successfully now.
+
+    Messages of a topic with a batch handler (`outbox_batch_handlers`) that are claimed
+    together run in one call of it; the others run one after the other as in
+    `outbox_process`. Either way each message is claimed, marked done, retried or failed on
+    its own. A batch handler that raises instead of answering per message counts as a failure
+    of each of its messages.
+    """
+    claims = [c for c in (outbox_claim(message_id=i) for i in message_ids) if c is not None]
+    by_topic: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_topic.setdefault(claim.message.topic, []).append(claim)
+    succeeded = 0
+    for topic, group in by_topic.items():
+        if topic not in outbox_handlers:
+            for claim in group:
+                _fail(claim=claim, error=f"No handler registered for topic {topic!r}")
+            continue
+        if len(group) > 1 and topic in outbox_batch_handlers:
+            try:
+                results = outbox_batch_handlers.get(topic)([c.message.payload for c in group])
+                if len(results) != len(group):
+                    raise RuntimeError(f"batch handler of {topic!r}: one result per message")
+            except Exception as exc:
+                results = [exc] * len(group)
+        else:
+            handler = outbox_handlers.get(topic)
+            results = []
+            for claim in group:
+                try:
+                    handler(claim.message.payload)
+                    results.append(None)
+                except Exception as exc:
+                    results.append(exc)
+        for claim, result in zip(group, results, strict=True):
+            if result is None:
+                succeeded += _record_success(claim=claim)
+            else:
+                _record_failure(claim=claim, exc=result)
+    return succeeded
+
+
+def outbox_drain(*, batch_size: int = 50, limit: int = 1000) -> int:
+    """Run due messages in this process, `batch_size` at a time (oldest first), until none
+    is due or `limit` ran; returns how many were run. For a worker (or the one-box install
+    without a broker) that works off a backlog: batch handlers then see many messages of a
+    topic at once. Claims are taken per batch, so leases stay short."""
+    ran = 0
+    while ran < limit:
+        ids = outbox_due_ids(limit=min(batch_size, limit - ran))
+        if not ids:
+            break
+        outbox_process_many(message_ids=ids)
+        ran += len(ids)
+    return ran
 
 
 def outbox_due_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:

@@ -8,7 +8,12 @@ dependency runs tasks → outbox_runner → outbox only, the outbox never import
 from celery import shared_task
 
 from rathaus.core.outbox import OutboxDispatcher
-from rathaus.core.outbox_runner import outbox_process, outbox_purge, outbox_sweep
+from rathaus.core.outbox_runner import (
+    outbox_process,
+    outbox_process_many,
+    outbox_purge,
+    outbox_sweep,
+)
 
 
 @shared_task(name="rathaus.core.outbox_run", ignore_result=True)
@@ -19,10 +24,10 @@ def outbox_run(message_id: int) -> None:
 
 @shared_task(name="rathaus.core.outbox_run_many", ignore_result=True)
 def outbox_run_many(message_ids: list[int]) -> None:
-    """Run the outbox messages of one transaction, one after the other (one broker message
-    instead of several; each is still claimed, retried and marked on its own)."""
-    for message_id in message_ids:
-        outbox_process(message_id=message_id)
+    """Run the outbox messages of one transaction (one broker message instead of several):
+    messages of a topic with a batch handler together, the others one after the other; each
+    is still claimed, retried and marked on its own (`outbox_process_many`)."""
+    outbox_process_many(message_ids=message_ids)
 
 
 @shared_task(name="rathaus.core.outbox_sweep", ignore_result=True)

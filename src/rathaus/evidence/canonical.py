@@ -8,8 +8,8 @@ control characters). Floats are refused rather than canonicalised: amounts are i
 cents, and a float's shortest form is where JCS implementations disagree most.
 """
 
-import json
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,9 +34,14 @@ def canonical_json(value: Any) -> bytes:
         raise NotCanonicalisable(_("A text contains an invalid character.")) from None
 
 
+# json.dumps(s, ensure_ascii=False) for a str, without building an encoder per call (C).
+_string = encode_basestring
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
 def _write(value: Any, parts: list[str], *, path: str) -> None:
     if value is None or isinstance(value, bool):
-        parts.append(json.dumps(value))
+        parts.append(_LITERALS[value])
     elif isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
             raise NotCanonicalisable(
@@ -45,7 +50,7 @@ def _write(value: Any, parts: list[str], *, path: str) -> None:
         parts.append(str(value))
     elif isinstance(value, str):
         # json.dumps escapes exactly as JCS does once non-ASCII stays literal.
-        parts.append(json.dumps(value, ensure_ascii=False))
+        parts.append(_string(value))
     elif isinstance(value, Mapping):
         keys = list(value)
         if not all(isinstance(k, str) for k in keys):
@@ -56,9 +61,9 @@ def _write(value: Any, parts: list[str], *, path: str) -> None:
         for index, key in enumerate(sorted(keys, key=lambda k: k.encode("utf-16-be"))):
             if index:
                 parts.append(",")
-            parts.append(json.dumps(key, ensure_ascii=False))
+            parts.append(_string(key))
             parts.append(":")
-            _write(value[key], parts, path=f"{path}.{key}")
+            _write(value[key], parts, path=path + "." + key)
         parts.append("}")
     elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         parts.append("[")

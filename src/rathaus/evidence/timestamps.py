@@ -21,17 +21,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import algos, cms, tsp
+from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from rathaus.core.errors import DomainError
-from rathaus.evidence.certificate_paths import certificates_load_pem
-from rathaus.evidence.cms import SignatureInvalid, timestamp_token_check
+from rathaus.evidence import der
+from rathaus.evidence.certificate_paths import PathError, certificates_load_pem, path_to_anchor
+from rathaus.evidence.cms import (
+    MESSAGE_DIGEST_TYPE,
+    SHA256_ALGORITHM,
+    CmsSigner,
+    SignatureInvalid,
+    timestamp_token_check,
+)
 from rathaus.evidence.trust_anchors import trust_anchors_pem
 from rathaus.seals.demo_ca import demo_ca_create, demo_ca_files
 from rathaus.seals.services import seal_material
@@ -42,6 +49,11 @@ logger = logging.getLogger(__name__)
 # from a UUID, ITU-T X.667), so rathaus needs no registered arc of its own.
 LOCAL_POLICY_OID = "2.25.232347806853410496213412357442096187291"
 
+TST_INFO_TYPE = cms.ContentType("tst_info").dump()
+CONTENT_TYPE_TST_INFO = cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}).dump()
+# TimeStampResp's start: PKIStatusInfo { status granted }
+GRANTED = tsp.PKIStatusInfo({"status": "granted"}).dump()
+
 
 class TimestampUnavailable(DomainError):
     """No time-stamp could be obtained: no TSA configured, or none answered correctly."""
@@ -50,7 +62,34 @@ class TimestampUnavailable(DomainError):
 def timestamp_obtain(*, data: bytes) -> bytes:
     """A DER TimeStampResp whose message imprint is the SHA-256 of `data`, checked against
     the trust anchors before it is returned (a receipt nobody can verify is no evidence)."""
-    digest = hashlib.sha256(data).digest()
+    return timestamps_obtain(documents=[data])[0]
+
+
+def timestamps_obtain(*, documents: Sequence[bytes]) -> list[bytes]:
+    """A DER TimeStampResp for each of `documents` (message imprint: its SHA-256), in order.
+
+    External TSAs: each answer is checked against the trust anchors before it is accepted.
+    The local TSA: its certificate, key and encoding are checked once per process against the
+    current trust anchors (a probe token through the same full check; again when the anchors,
+    the TSA's files or its certificate's validity change), then its tokens are made without
+    checking each again — they are signed right here, with that key."""
+    digests = [hashlib.sha256(data).digest() for data in documents]
+    if settings.RATHAUS_TSA_URLS:
+        return [_external_obtain_digest(digest) for digest in digests]
+    authority = local_authority()
+    _local_authority_trust(authority, anchors=tuple(trust_anchors_pem()))
+    return [
+        authority.stamp(imprint=_sha256_imprint(digest), nonce=secrets.randbits(63))
+        for digest in digests
+    ]
+
+
+def _sha256_imprint(digest: bytes) -> bytes:
+    # MessageImprint ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, hashedMessage OCTET STRING }
+    return der.sequence(SHA256_ALGORITHM, der.octet_string(digest))
+
+
+def _external_obtain_digest(digest: bytes) -> bytes:
     nonce = secrets.randbits(63)
     request = tsp.TimeStampReq(
         {
@@ -63,15 +102,9 @@ def timestamp_obtain(*, data: bytes) -> bytes:
             "cert_req": True,
         }
     )
-    if settings.RATHAUS_TSA_URLS:
-        response = _external_obtain(request, urls=settings.RATHAUS_TSA_URLS)
-    else:
-        response = local_authority().respond(request)
-    problem = _response_problem(response, digest=digest, nonce=nonce)
-    if problem:
-        raise TimestampUnavailable(_("The time-stamp could not be checked: %s") % problem)
-    der: bytes = response.dump()
-    return der
+    response = _external_obtain(request, urls=settings.RATHAUS_TSA_URLS)
+    der_response: bytes = response.dump()
+    return der_response
 
 
 def _external_obtain(request: tsp.TimeStampReq, *, urls: Sequence[str]) -> tsp.TimeStampResp:
@@ -108,15 +141,18 @@ def _external_obtain(request: tsp.TimeStampReq, *, urls: Sequence[str]) -> tsp.T
     )
 
 
-def _response_problem(response: tsp.TimeStampResp, *, digest: bytes, nonce: int) -> str:
-    """Why `response` is no valid answer to our request ("" when it is)."""
+def _response_problem(
+    response: tsp.TimeStampResp, *, digest: bytes, nonce: int, anchors: Sequence[bytes] = ()
+) -> str:
+    """Why `response` is no valid answer to our request ("" when it is); `anchors` (PEM)
+    default to the installation's trust anchors."""
     try:
         status = response["status"]["status"].native
         if status not in ("granted", "granted_with_mods"):
             return f"status {status}"
         token = response["time_stamp_token"]
         tst_info, _signer = timestamp_token_check(
-            token=token, anchors=certificates_load_pem(trust_anchors_pem())
+            token=token, anchors=certificates_load_pem(list(anchors) or trust_anchors_pem())
         )
         imprint = tst_info["message_imprint"]
         if imprint["hash_algorithm"]["algorithm"].native != "sha256":
@@ -132,7 +168,7 @@ def _response_problem(response: tsp.TimeStampResp, *, digest: bytes, nonce: int)
     return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: the loaded authority is a cache key
 class LocalTimeStampAuthority:
     """A TSA inside rathaus: answers a TimeStampReq with a token signed by its own key."""
 
@@ -140,95 +176,80 @@ class LocalTimeStampAuthority:
     chain: tuple[asn1_x509.Certificate, ...]
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     policy: str
+    signer: CmsSigner
+    # Encoded once: version and policy (the TSTInfo's start), accuracy, the TSA's name.
+    head: bytes
+    accuracy: bytes
+    name: bytes
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        certificate: x509.Certificate,
+        chain: Sequence[x509.Certificate],
+        key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+        policy: str,
+    ) -> "LocalTimeStampAuthority":
+        signer = CmsSigner.create(key=key, certificate=certificate, chain=chain)
+        leaf = signer.certificate
+        return cls(
+            certificate=leaf,
+            chain=tuple(_asn1(c) for c in chain),
+            key=key,
+            policy=policy,
+            signer=signer,
+            head=der.integer(1) + core.ObjectIdentifier(policy).dump(),
+            accuracy=tsp.Accuracy({"seconds": 1}).dump(),
+            # tsa [0] GeneralName: explicit, since GeneralName is a CHOICE.
+            name=der.tlv(
+                0xA0, asn1_x509.GeneralName(name="directory_name", value=leaf.subject).dump()
+            ),
+        )
+
+    def stamp(self, *, imprint: bytes, nonce: int | None, certificates: bool = True) -> bytes:
+        """The DER TimeStampResp (granted) for the encoded MessageImprint `imprint` (RFC 3161
+        2.4.2): TSTInfo version, policy, imprint, a random serial, the time to the
+        microsecond, accuracy one second, the nonce, the TSA's name; signed attributes
+        content-type, message-digest, signing-certificate-v2."""
+        content = der.sequence(
+            self.head,
+            imprint,
+            der.integer(uuid.uuid4().int),
+            der.generalized_time(dt.datetime.now(dt.UTC)),
+            self.accuracy,
+            der.integer(nonce) if nonce is not None else b"",
+            self.name,
+        )
+        token = self.signer.signed_data(
+            version=3,
+            # eContent [0] EXPLICIT OCTET STRING
+            encapsulated=der.sequence(TST_INFO_TYPE, der.tlv(0xA0, der.octet_string(content))),
+            attributes=[
+                CONTENT_TYPE_TST_INFO,
+                der.sequence(
+                    MESSAGE_DIGEST_TYPE,
+                    der.set_of([der.octet_string(hashlib.sha256(content).digest())]),
+                ),
+            ],
+            with_certificates=certificates,
+        )
+        return der.sequence(GRANTED, token)
 
     def respond(self, request: tsp.TimeStampReq) -> tsp.TimeStampResp:
         """The granted TimeStampResp for `request` (RFC 3161 2.4.2)."""
-        tst_fields: dict[str, object] = {
-            "version": "v1",
-            "policy": self.policy,
-            "message_imprint": request["message_imprint"],
-            "serial_number": uuid.uuid4().int,
-            "gen_time": dt.datetime.now(dt.UTC),
-            "accuracy": {"seconds": 1},
-            "tsa": asn1_x509.GeneralName(name="directory_name", value=self.certificate.subject),
-        }
-        if request["nonce"].native is not None:
-            tst_fields["nonce"] = request["nonce"]
-        content = tsp.TSTInfo(tst_fields).dump()
-        signed_attrs = cms.CMSAttributes(
-            [
-                {"type": "content_type", "values": ["tst_info"]},
-                {"type": "message_digest", "values": [hashlib.sha256(content).digest()]},
-                {
-                    "type": "signing_certificate_v2",
-                    "values": [_signing_certificate_v2(self.certificate)],
-                },
-            ]
+        answer = self.stamp(
+            imprint=request["message_imprint"].dump(),
+            nonce=request["nonce"].native,
+            certificates=bool(request["cert_req"].native),
         )
-        if isinstance(self.key, ec.EllipticCurvePrivateKey):
-            signature = self.key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
-            algorithm = "sha256_ecdsa"
-        else:
-            signature = self.key.sign(signed_attrs.dump(), padding.PKCS1v15(), hashes.SHA256())
-            algorithm = "sha256_rsa"
-        certificates = [self.certificate, *self.chain] if request["cert_req"].native else []
-        signed_data = cms.SignedData(
-            {
-                "version": "v3",
-                "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
-                "encap_content_info": {
-                    "content_type": "tst_info",
-                    "content": cms.ParsableOctetString(content),
-                },
-                "certificates": certificates or None,
-                "signer_infos": [
-                    {
-                        "version": "v1",
-                        "sid": {
-                            "issuer_and_serial_number": {
-                                "issuer": self.certificate.issuer,
-                                "serial_number": self.certificate.serial_number,
-                            }
-                        },
-                        "digest_algorithm": {"algorithm": "sha256"},
-                        "signed_attrs": signed_attrs,
-                        "signature_algorithm": {"algorithm": algorithm},
-                        "signature": signature,
-                    }
-                ],
-            }
-        )
-        return tsp.TimeStampResp(
-            {
-                "status": {"status": "granted"},
-                "time_stamp_token": {"content_type": "signed_data", "content": signed_data},
-            }
-        )
-
-
-def _signing_certificate_v2(certificate: asn1_x509.Certificate) -> tsp.SigningCertificateV2:
-    # RFC 5035: the certificate's SHA-256 and its issuer and serial; openssl checks both.
-    return tsp.SigningCertificateV2(
-        {
-            "certs": [
-                {
-                    "hash_algorithm": {"algorithm": "sha256"},
-                    "cert_hash": hashlib.sha256(certificate.dump()).digest(),
-                    "issuer_serial": {
-                        "issuer": [
-                            asn1_x509.GeneralName(name="directory_name", value=certificate.issuer)
-                        ],
-                        "serial_number": certificate.serial_number,
-                    },
-                }
-            ]
-        }
-    )
+        return tsp.TimeStampResp.load(answer)
 
 
 def local_authority() -> LocalTimeStampAuthority:
     """The installation's own TSA: RATHAUS_TSA_CERT_FILE / _KEY_FILE, else the demo CA's TSA
-    (created when an older demo CA lacks it) while the seal is the demo seal."""
+    (created when an older demo CA lacks it) while the seal is the demo seal. Cached per
+    process until the settings or the files change."""
     if settings.RATHAUS_TSA_CERT_FILE or settings.RATHAUS_TSA_KEY_FILE:
         if not (settings.RATHAUS_TSA_CERT_FILE and settings.RATHAUS_TSA_KEY_FILE):
             raise TimestampUnavailable(
@@ -257,8 +278,16 @@ def local_authority() -> LocalTimeStampAuthority:
         chain,
         passphrase,
         settings.RATHAUS_TSA_POLICY_OID or LOCAL_POLICY_OID,
-        key_file.stat().st_mtime_ns if key_file.exists() else 0,
+        tuple(_file_state(p) for p in (key_file, cert_file, *chain)),
     )
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @functools.lru_cache(maxsize=4)
@@ -268,9 +297,10 @@ def _authority_load(
     chain: tuple[Path, ...],
     passphrase: str,
     policy: str,
-    key_mtime: int,
+    files_state: tuple[tuple[int, int, int], ...],
 ) -> LocalTimeStampAuthority:
-    # Cached per process; the key's mtime is part of the cache key so a renewed key is used.
+    # Cached per process; the files' state is part of the cache key so a renewed key or
+    # certificate is used.
     try:
         key = serialization.load_pem_private_key(
             key_file.read_bytes(), password=passphrase.encode() if passphrase else None
@@ -286,11 +316,50 @@ def _authority_load(
         ) from None
     if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         raise TimestampUnavailable(_("The local time-stamp authority needs an EC or RSA key."))
-    return LocalTimeStampAuthority(
-        certificate=_asn1(certificate),
-        chain=tuple(_asn1(c) for c in chain_certificates),
-        key=key,
-        policy=policy,
+    return LocalTimeStampAuthority.create(
+        certificate=certificate, chain=chain_certificates, key=key, policy=policy
+    )
+
+
+def _local_authority_trust(
+    authority: LocalTimeStampAuthority, *, anchors: tuple[bytes, ...]
+) -> None:
+    """Raise TimestampUnavailable unless `authority`'s tokens verify against `anchors` now.
+
+    A probe token goes through the full check of an external TSA's answer once per authority
+    and anchors (cached); after that only the time is compared with the validity of the
+    certificate path the probe found, so an expiring certificate is noticed."""
+    now = dt.datetime.now(dt.UTC)
+    valid_from, valid_until = _local_authority_checked(authority, anchors)
+    if not valid_from <= now <= valid_until:
+        _local_authority_checked.cache_clear()
+        _local_authority_checked(authority, anchors)
+
+
+@functools.lru_cache(maxsize=8)
+def _local_authority_checked(
+    authority: LocalTimeStampAuthority, anchors: tuple[bytes, ...]
+) -> tuple[dt.datetime, dt.datetime]:
+    digest = hashlib.sha256(b"rathaus local TSA probe").digest()
+    nonce = secrets.randbits(63)
+    response = tsp.TimeStampResp.load(authority.stamp(imprint=_sha256_imprint(digest), nonce=nonce))
+    problem = _response_problem(response, digest=digest, nonce=nonce, anchors=anchors)
+    if problem:
+        raise TimestampUnavailable(_("The time-stamp could not be checked: %s") % problem)
+    try:
+        path = path_to_anchor(
+            certificate=x509.load_der_x509_certificate(authority.certificate.dump()),
+            intermediates=[x509.load_der_x509_certificate(c.dump()) for c in authority.chain],
+            anchors=certificates_load_pem(anchors),
+            at=dt.datetime.now(dt.UTC),
+        )
+    except PathError as error:
+        raise TimestampUnavailable(
+            _("The time-stamp could not be checked: %s") % f"certificate not trusted: {error}"
+        ) from None
+    return (
+        max(c.not_valid_before_utc for c in path),
+        min(c.not_valid_after_utc for c in path),
     )
 
 

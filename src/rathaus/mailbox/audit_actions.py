@@ -12,6 +12,11 @@ register_actions(
         "mailbox.attachment_scan": (
             "A file sent with a message was scanned again (clean, infected or no verdict)."
         ),
+        "mailbox.draft_save": "A message was kept as a draft (not sent, delivered to nobody).",
+        "mailbox.draft_discard": "A draft was deleted (or replaced, or sent).",
+        "mailbox.keys_rewrap": (
+            "The data keys of a municipality's Postfach were wrapped with its current KEK."
+        ),
         "mailbox.thread_assign": "A thread of an office was assigned to a clerk (or no one).",
         "mailbox.notify_set": "The owner of a mailbox chose how to be told of new mail.",
         "mailbox.digest_sent": "The owner of a mailbox was sent the daily digest of new mail.",

@@ -97,3 +97,30 @@ def attachment_name_open(attachment: MessageAttachment, key: DataKey) -> str:
 
 def attachment_content_open(attachment: MessageAttachment, key: DataKey, encrypted: bytes) -> bytes:
     return key.decrypt(encrypted, aad=aad_for("message_attachment", attachment.pk, "content"))
+
+
+def data_keys_rewrap(*, municipality: Any, batch: int = 500) -> int:
+    """Wrap the data keys of `municipality`'s threads and messages with its current KEK (after
+    `kek_rotate`, or once it has its own KEK instead of its IT service provider's): only the
+    wrapped keys change, never the encrypted content. Returns how many keys were re-wrapped."""
+    kek = kek_for(municipality=municipality)
+    threads = Thread.objects.filter(municipality=municipality)
+    messages = Message.objects.filter(thread__municipality=municipality)
+    return _rewrap_rows(threads, kek, batch) + _rewrap_rows(messages, kek, batch)
+
+
+def _rewrap_rows(rows: Any, kek: KeyEncryptionKey, batch: int) -> int:
+    """Re-wrap the stale data keys of `rows` (threads or messages), a batch at a time."""
+    rows = rows.only("pk", "data_key_wrapped").order_by("pk")
+    changed = 0
+    last = None
+    while True:
+        page = list((rows.filter(pk__gt=last) if last else rows)[:batch])
+        if not page:
+            return changed
+        last = page[-1].pk
+        stale = [row for row in page if kek.needs_rewrap(row.data_key_wrapped)]
+        for row in stale:
+            row.data_key_wrapped = kek.rewrap(row.data_key_wrapped)
+        rows.model.objects.bulk_update(stale, ["data_key_wrapped"])
+        changed += len(stale)

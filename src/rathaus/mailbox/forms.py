@@ -15,6 +15,7 @@ from rathaus.uploads.checks import upload_rules
 
 from . import services
 from .attachments import MAX_FILES
+from .models import Message
 from .services import BODY_MAX, SUBJECT_MAX
 
 
@@ -64,10 +65,17 @@ class ReplyForm(KernForm):
         ),
     )
     attachments = FilesField(label=gettext_lazy("Attach files"), required=False)
+    # The draft this text was continued from (it goes once the message is sent).
+    draft = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         files_field_prepare(self.fields["attachments"])
+
+    @property
+    def saving_draft(self) -> bool:
+        """The "save as draft" button was used (files are attached when sending)."""
+        return self.is_bound and "save_draft" in self.data
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -119,19 +127,39 @@ class NotifyForm(KernForm):
 
 
 def reply_send(form: ReplyForm, *, actor: Actor, thread: Any, sender: Any) -> bool:
-    """Send the answer in a bound `form` from `sender` into `thread`; False (with the errors
-    on the form) when the form or the service refuses it."""
+    """Send the answer in a bound `form` from `sender` into `thread` (or keep it as a draft
+    when that button was used); False (with the errors on the form) when the form or the
+    service refuses it."""
+    if form.saving_draft:
+        form.fields["body"].required = False
     if not form.is_valid():
         return False
     try:
+        if form.saving_draft:
+            services.draft_save(
+                actor=actor,
+                sender=sender,
+                thread=thread,
+                body=form.cleaned_data["body"],
+                draft=_own_draft(sender, form.cleaned_data["draft"]),
+            )
+            return True
         services.message_send(
             actor=actor,
             thread=thread,
             sender=sender,
             body=form.cleaned_data["body"],
             uploads=form.cleaned_data["attachments"],
+            draft_id=form.cleaned_data["draft"],
         )
     except DomainError as exc:
         form_error_add(form, exc)
         return False
     return True
+
+
+def _own_draft(sender: Any, draft_id: Any) -> Any:
+    """The draft `draft_id` of `sender` to replace (None: none, or not theirs)."""
+    if not draft_id:
+        return None
+    return Message.objects.filter(pk=draft_id, sender=sender, sent_at__isnull=True).first()

@@ -227,7 +227,11 @@ class Message(BaseModel):
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["thread", "sent_at"], name="mailbox_message_thread")]
+        indexes = [
+            models.Index(fields=["thread", "sent_at"], name="mailbox_message_thread"),
+            # The API's message list: newest first by (sent_at, id), read backwards.
+            models.Index(fields=["sent_at", "id"], name="mailbox_message_sent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["origin"], condition=~Q(origin=""), name="mailbox_message_one_origin"

@@ -32,16 +32,20 @@ from .provisions import level_sufficient
 __all__ = [
     "THREAD_ORDERING",
     "AttachmentFile",
+    "DraftView",
     "InboxPage",
     "ThreadView",
     "case_provisions",
     "case_threads",
+    "draft_get",
+    "drafts_of",
     "inbox_page",
     "inbox_search",
     "mailbox_get",
     "mailbox_threads",
     "mailboxes_usable_by",
     "message_attachments",
+    "provisions_waiting",
     "receipt_bundle_get",
     "receipt_filename",
     "subjects_open",
@@ -72,7 +76,9 @@ def mailbox_threads(*, mailbox: Mailbox, archived: bool = False) -> QuerySet[Par
     """`mailbox`'s view of its threads (inbox, or archive), newest activity first, with the
     thread, its office and case (subjects: `subjects_open` on the page's threads)."""
     return (
-        Participant.objects.filter(mailbox=mailbox, archived=archived)
+        Participant.objects.filter(
+            mailbox=mailbox, archived=archived, thread__last_message_at__isnull=False
+        )
         .select_related("thread__municipality", "thread__office", "thread__case")
         .order_by(*THREAD_ORDERING)
     )
@@ -95,17 +101,37 @@ SEARCH_CHUNK = 200
 QUERY_MAX = 100
 
 
+# Filters of an office's inbox (`params`): who handles the thread, unread only.
+ASSIGNED_TO_ME = "ich"
+ASSIGNED_TO_NOBODY = "niemand"
+
+
 def inbox_page(
-    *, mailbox: Mailbox, archived: bool, params: Mapping[str, Any], salt: str, page_size: int = 25
+    *,
+    mailbox: Mailbox,
+    archived: bool,
+    params: Mapping[str, Any],
+    salt: str,
+    page_size: int = 25,
+    reader: Any = None,
 ) -> InboxPage:
     """One keyset page of `mailbox`'s inbox (or archive) with the subjects decrypted; with a
     search `q` in `params`, the threads whose subject, office, case reference or messages
-    contain every word of it (`inbox_search`)."""
+    contain every word of it (`inbox_search`). Filters: `zustaendig` "ich" (assigned to
+    `reader`) or "niemand" (to nobody), `ungelesen` (with unread messages)."""
     query = " ".join(str(params.get("q", "") or "").split())[:QUERY_MAX]
     if query:
         return inbox_search(mailbox=mailbox, archived=archived, query=query)
+    threads = mailbox_threads(mailbox=mailbox, archived=archived)
+    assigned = params.get("zustaendig")
+    if assigned == ASSIGNED_TO_ME and reader is not None:
+        threads = threads.filter(thread__assignee=reader)
+    elif assigned == ASSIGNED_TO_NOBODY:
+        threads = threads.filter(thread__assignee__isnull=True)
+    if params.get("ungelesen"):
+        threads = threads.filter(unread__gt=0)
     page = KeysetPaginator(ordering=THREAD_ORDERING, page_size=page_size, salt=salt).page(
-        mailbox_threads(mailbox=mailbox, archived=archived), params=params
+        threads, params=params
     )
     subjects = subjects_open([row.thread for row in page.items])
     return InboxPage(page=page, rows=[(row, subjects[row.thread_id]) for row in page.items])
@@ -299,6 +325,72 @@ def message_attachments(
     if message is None or _withheld(message, mailbox=mailbox, actor=actor):
         raise NotFound(_("No such message."))
     return message, attachment_files(message)
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A message not sent yet: its text, the thread's subject and office, and whether sending
+    it starts the thread (the office's mailbox does not know it before)."""
+
+    message: Message
+    subject: str
+    body: str
+    new_thread: bool
+
+
+def drafts_of(*, actor: Actor, mailbox: Mailbox) -> list[DraftView]:
+    """The drafts of `mailbox`, last saved first."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    drafts = (
+        Message.objects.filter(sender=mailbox, sent_at__isnull=True)
+        .select_related("thread__municipality", "thread__office", "thread__case")
+        .order_by("-updated_at")
+    )
+    keks = KekCache()
+    return [_draft_view(draft, keks=keks) for draft in drafts]
+
+
+def draft_get(
+    *, actor: Actor, mailbox: Mailbox, draft_id: UUID | str | None = None, thread: Any = None
+) -> DraftView | None:
+    """A draft of `mailbox` by id (NotFound when it is not one of its drafts), or the last
+    answer drafted in `thread` (None when there is none)."""
+    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    drafts = Message.objects.filter(sender=mailbox, sent_at__isnull=True).select_related(
+        "thread__municipality", "thread__office", "thread__case"
+    )
+    if draft_id is not None:
+        draft = drafts.filter(pk=draft_id).first()
+        if draft is None:
+            raise NotFound(_("No such draft."))
+    else:
+        draft = drafts.filter(thread=thread).order_by("-updated_at").first()
+        if draft is None:
+            return None
+    return _draft_view(draft, keks=KekCache())
+
+
+def _draft_view(draft: Message, *, keks: KekCache) -> DraftView:
+    return DraftView(
+        message=draft,
+        subject=subject_open(draft.thread, keks=keks),
+        body=body_open(draft, keks=keks),
+        new_thread=draft.thread.last_message_at is None,
+    )
+
+
+def provisions_waiting(*, mailbox: Mailbox) -> list[tuple[Provision, str]]:
+    """The acts provided for retrieval in `mailbox` and not retrieved yet, with their subjects,
+    the soonest last day first (the portal names them above the inbox)."""
+    waiting = list(
+        Provision.objects.filter(
+            delivery__mailbox=mailbox, retrieved_at__isnull=True, ended_at__isnull=True
+        )
+        .select_related("message__thread__municipality")
+        .order_by("last_day", "pk")
+    )
+    subjects = subjects_open([p.message.thread for p in waiting])
+    return [(p, subjects[p.message.thread_id]) for p in waiting]
 
 
 def case_provisions(*, case: Any) -> list[Provision]:

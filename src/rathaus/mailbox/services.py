@@ -53,7 +53,11 @@ __all__ = [
     "attachment_download",
     "case_message_post",
     "case_message_start",
+    "draft_discard",
+    "draft_recipient_id",
+    "draft_save",
     "mailbox_notify_set",
+    "mailbox_of_applicant",
     "mailbox_of_office",
     "mailbox_of_organisation",
     "mailbox_of_user",
@@ -66,6 +70,8 @@ __all__ = [
 ]
 
 Uploads = Sequence[IO[bytes]]
+# A draft of a new thread keeps in its `origin` the mailbox it goes to.
+DRAFT_ORIGIN = "draft-to:"
 T = TypeVar("T")
 
 
@@ -100,6 +106,15 @@ def mailbox_of_office(*, office: Office) -> Mailbox:
         office=office, defaults={"kind": Mailbox.Kind.OFFICE}
     )
     return mailbox
+
+
+def mailbox_of_applicant(*, case: Any) -> Mailbox:
+    """Where the office writes about `case`: the organisation's mailbox when it was applied
+    for on behalf of an organisation, else the applicant's own. (An act provided for
+    retrieval goes to the applicant person, whose consent it needs.)"""
+    if getattr(case, "organisation_id", None):
+        return mailbox_of_organisation(organisation=case.organisation)
+    return mailbox_of_user(user=case.applicant)
 
 
 def office_mailboxes_of(*, user: Any) -> list[Mailbox]:
@@ -144,15 +159,20 @@ def thread_start(
     body: str,
     case: Any = None,
     uploads: Uploads = (),
+    draft_id: UUID | str | None = None,
 ) -> Message:
     """Start a thread between a person's or organisation's mailbox and an office's, with its
     first message from `sender` to `recipient` (one of the two is the office's) and the
-    files `uploads` attached (checked and scanned first: `attachments`)."""
+    files `uploads` attached (checked and scanned first: `attachments`); the draft
+    `draft_id` it was written from goes in the same transaction."""
     ensure_mailbox_usable(actor=actor, mailbox=sender)
     subject, body = _clean_with_subject(subject, body)
     files = attachments_prepare(uploads)
-    return _with_files(
-        lambda stored: _thread_start(
+
+    def write(stored: list[str]) -> Message:
+        if draft_id:
+            draft_discard(actor=actor, sender=sender, draft_id=draft_id)
+        return _thread_start(
             actor=actor,
             sender=sender,
             recipient=recipient,
@@ -162,7 +182,8 @@ def thread_start(
             files=files,
             stored=stored,
         )
-    )
+
+    return _with_files(write)
 
 
 def _clean_with_subject(subject: str, body: str) -> tuple[str, str]:
@@ -230,10 +251,17 @@ def _thread_create(
 
 
 def message_send(
-    *, actor: Actor, thread: Thread, sender: Mailbox, body: str, uploads: Uploads = ()
+    *,
+    actor: Actor,
+    thread: Thread,
+    sender: Mailbox,
+    body: str,
+    uploads: Uploads = (),
+    draft_id: UUID | str | None = None,
 ) -> Message:
     """Send `body` (and the files `uploads`) from `sender` into `thread` (a reply); delivered
-    to the other participant."""
+    to the other participant. The draft `draft_id` it was written from goes in the same
+    transaction."""
     ensure_mailbox_usable(actor=actor, mailbox=sender)
     if not Participant.objects.filter(thread_id=thread.pk, mailbox=sender).exists():
         raise NotFound(_("No such thread."))
@@ -242,6 +270,8 @@ def message_send(
 
     def write(stored: list[str]) -> Message:
         locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
+        if draft_id:
+            draft_discard(actor=actor, sender=sender, draft_id=draft_id)
         return _send(
             actor=actor,
             thread=locked,
@@ -263,12 +293,23 @@ def case_message_start(
     return thread_start(
         actor=actor,
         sender=mailbox_of_office(office=case.office),
-        recipient=mailbox_of_user(user=case.applicant),
+        recipient=mailbox_of_applicant(case=case),
         subject=subject,
         body=body,
         case=case,
         uploads=uploads,
     )
+
+
+def _act_document_prepare(document: IO[bytes] | None) -> list[PreparedFile]:
+    """The act's PDF, checked and scanned like every attachment; refused when missing or of
+    another type."""
+    if document is None:
+        raise DomainError(_("Please attach the decision as a PDF file."), field="document")
+    files = attachments_prepare([document])
+    if files[0].content_type != "application/pdf":
+        raise DomainError(_("The decision must be a PDF file."), field="document")
+    return files
 
 
 def act_provide(
@@ -288,11 +329,7 @@ def act_provide(
     office_box = mailbox_of_office(office=case.office)
     ensure_mailbox_usable(actor=actor, mailbox=office_box)
     subject, body = _clean_with_subject(subject, body)
-    if document is None:
-        raise DomainError(_("Please attach the decision as a PDF file."), field="document")
-    files = attachments_prepare([document])
-    if files[0].content_type != "application/pdf":
-        raise DomainError(_("The decision must be a PDF file."), field="document")
+    files = _act_document_prepare(document)
 
     def write(stored: list[str]) -> Message:
         message = _thread_start(
@@ -339,11 +376,7 @@ def act_reply(
         raise NotFound(_("No such thread."))
     provisions.consent_check(user=counterpart.user)
     _subject, body = _clean(None, body)
-    if document is None:
-        raise DomainError(_("Please attach the decision as a PDF file."), field="document")
-    files = attachments_prepare([document])
-    if files[0].content_type != "application/pdf":
-        raise DomainError(_("The decision must be a PDF file."), field="document")
+    files = _act_document_prepare(document)
 
     def write(stored: list[str]) -> Message:
         locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
@@ -372,7 +405,7 @@ def case_message_post(
     if Message.objects.filter(origin=origin).exists():
         return None
     office_box = mailbox_of_office(office=case.office)
-    applicant_box = mailbox_of_user(user=case.applicant)
+    applicant_box = mailbox_of_applicant(case=case)
     thread = Thread.objects.filter(case=case).order_by("created_at").first()
     keks = KekCache()
     if thread is None:
@@ -527,6 +560,105 @@ def thread_open(*, actor: Actor, thread: Thread, mailbox: Mailbox) -> list[Deliv
         )
     participant.update(unread=0)
     return retrieved
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    actor: Actor,
+    sender: Mailbox,
+    body: str,
+    thread: Thread | None = None,
+    recipient: Mailbox | None = None,
+    subject: str = "",
+    draft: Message | None = None,
+) -> Message:
+    """Keep an unsent message of `sender` (a draft: `sent_at` empty, delivered to nobody):
+    an answer in `thread`, or the first message of a new thread to `recipient` about
+    `subject` (the thread exists only in `sender`'s mailbox until it is sent). `draft` is
+    replaced by the new text when given. Files are attached when sending."""
+    ensure_mailbox_usable(actor=actor, mailbox=sender)
+    body = body.replace("\r\n", "\n").strip()
+    if len(body) > BODY_MAX:
+        raise DomainError(
+            _("The message is too long (at most %(max)d characters).") % {"max": BODY_MAX},
+            field="body",
+        )
+    if draft is not None:
+        draft_discard(actor=actor, sender=sender, draft_id=draft.pk)
+    keks = KekCache()
+    if thread is None:
+        if recipient is None:
+            raise DomainError(_("Please choose the office you are writing to."), field="office")
+        subject = " ".join(subject.split())[:SUBJECT_MAX]
+        office_box = recipient if recipient.kind == Mailbox.Kind.OFFICE else sender
+        if office_box.office_id is None or office_box.pk == sender.pk:
+            raise DomainError(_("A thread is between an office and a citizen or organisation."))
+        office = Office.objects.select_related("municipality").get(pk=office_box.office_id)
+        thread = Thread(id=uuid.uuid4(), municipality=office.municipality, office=office)
+        subject_seal(thread, subject, keks=keks)
+        thread.save()
+        Participant.objects.create(thread=thread, mailbox=sender, last_activity_at=timezone.now())
+        # Where the draft goes once sent.
+        thread_recipient = recipient
+    else:
+        thread = Thread.objects.select_related("municipality").get(pk=thread.pk)
+        if not Participant.objects.filter(thread=thread, mailbox=sender).exists():
+            raise NotFound(_("No such thread."))
+        thread_recipient = None
+    message = Message(
+        id=uuid.uuid4(),
+        thread=thread,
+        sender=sender,
+        author=actor.user,
+        author_label=actor.label,
+        level_of_assurance=actor.level_of_assurance,
+        # A new thread's draft keeps where it goes (unique: one origin per message).
+        origin=f"{DRAFT_ORIGIN}{thread_recipient.pk}:{uuid.uuid4()}" if thread_recipient else "",
+    )
+    body_seal(message, body, keks=keks)
+    message.save()
+    audit_record(
+        actor=actor,
+        action="mailbox.draft_save",
+        obj=message,
+        municipality=thread.municipality_id,
+        details={"thread": str(thread.pk), "sender": str(sender.pk)},
+    )
+    return message
+
+
+@transaction.atomic
+def draft_discard(*, actor: Actor, sender: Mailbox, draft_id: UUID | str) -> None:
+    """Delete a draft of `sender` (and the thread it would have started, if any)."""
+    ensure_mailbox_usable(actor=actor, mailbox=sender)
+    draft = (
+        Message.objects.select_for_update()
+        .select_related("thread")
+        .filter(pk=draft_id, sender=sender, sent_at__isnull=True)
+        .first()
+    )
+    if draft is None:
+        raise NotFound(_("No such draft."))
+    thread = draft.thread
+    draft.delete()
+    if thread.last_message_at is None and not thread.messages.exists():
+        thread.participants.all().delete()
+        thread.delete()
+    audit_record(
+        actor=actor,
+        action="mailbox.draft_discard",
+        obj=thread,
+        municipality=thread.municipality_id,
+        details={"draft": str(draft_id), "sender": str(sender.pk)},
+    )
+
+
+def draft_recipient_id(draft: Message) -> str | None:
+    """The mailbox a draft of a new thread goes to (kept in its `origin`)."""
+    if not draft.origin.startswith(DRAFT_ORIGIN):
+        return None
+    return draft.origin.removeprefix(DRAFT_ORIGIN).split(":")[0]
 
 
 @transaction.atomic

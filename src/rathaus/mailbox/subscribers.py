@@ -4,8 +4,12 @@ outbox after the change's commit; each at most once per event):
 - a case's document request (Nachforderung) becomes a message of the office to the applicant
   in the case's thread (started with the case's reference as subject when there is none);
 - a message sent gets its dispatch and delivery receipts, a message retrieved its retrieval
-  receipt (`receipts`);
+  receipt (`receipts`); a worker draining a backlog issues those of many sent messages in
+  one batch (`receipts_on_sent_batch`);
 - the recipients of a message are told by e-mail, without its content (`notifications`)."""
+
+from typing import Any
+from uuid import UUID
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -13,10 +17,11 @@ from django.utils.translation import gettext as _
 from rathaus.cases.events import CaseDocumentRequested
 from rathaus.cases.selectors import document_request_get
 from rathaus.core.events import event_subscriber
+from rathaus.core.outbox import outbox_batch_handlers
 
 from .events import MessageRetrieved, MessageSent
 from .notifications import new_mail_notify
-from .receipts import receipt_for_retrieval, receipts_for_sent
+from .receipts import receipt_for_retrieval, receipts_for_sent, receipts_for_sent_many
 from .services import case_message_post
 
 
@@ -24,6 +29,25 @@ from .services import case_message_post
 def receipts_on_sent(event: MessageSent) -> None:
     """Subscriber of `mailbox.message_sent`: dispatch and delivery receipts (once each)."""
     receipts_for_sent(message_id=event.message_id)
+
+
+@outbox_batch_handlers.register(f"{MessageSent.name}/mailbox.receipts")
+def receipts_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    """Batch form of `receipts_on_sent` for an outbox worker draining a backlog: the receipts
+    of many sent messages in one batch of the chain (`receipts_for_sent_many`); each message
+    succeeds or fails on its own."""
+    message_ids: list[UUID | Exception] = []
+    for payload in payloads:
+        try:
+            message_ids.append(MessageSent.from_payload(payload).message_id)
+        except Exception as error:  # a payload that does not parse fails alone
+            message_ids.append(error)
+    done = receipts_for_sent_many(message_ids=[m for m in message_ids if isinstance(m, UUID)])
+    results: list[Exception | None] = []
+    for message_id in message_ids:
+        outcome = message_id if isinstance(message_id, Exception) else done[message_id]
+        results.append(outcome if isinstance(outcome, Exception) else None)
+    return results
 
 
 @event_subscriber(MessageSent, name="mailbox.new_mail_notification")

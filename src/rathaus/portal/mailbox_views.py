@@ -3,10 +3,11 @@ its new messages), writing to an office, answering, archiving. Thin: the service
 may do what; someone else's thread is a 404."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -59,6 +60,7 @@ def _list(request: HttpRequest, *, archived: bool) -> HttpResponse:
             "capped": listing.capped,
             "unread": mailbox_selectors.unread_total(mailbox=mailbox),
             "mailbox": mailbox,
+            "waiting": mailbox_selectors.provisions_waiting(mailbox=mailbox),
         },
     )
 
@@ -79,10 +81,14 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
         return login
     actor, mailbox = _mailbox(request)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    form = ReplyForm(request.POST or None, request.FILES or None)
+    form = ReplyForm(
+        request.POST or None, request.FILES or None, initial=_reply_initial(actor, mailbox, view)
+    )
     if request.method == "POST" and reply_send(
         form, actor=actor, thread=view.thread, sender=mailbox
     ):
+        if form.saving_draft:
+            messages.success(request, gettext("Your draft has been saved."))
         return redirect("mailbox:thread", view.thread.pk)
     # Reading is retrieving: the messages delivered here that were never opened are now.
     mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
@@ -94,22 +100,60 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _reply_initial(actor: Actor, mailbox: Mailbox, view: Any) -> dict[str, Any]:
+    """The answer drafted in the thread, to continue it."""
+    draft = mailbox_selectors.draft_get(actor=actor, mailbox=mailbox, thread=view.thread)
+    return {"body": draft.body, "draft": draft.message.pk} if draft else {}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def compose(request: HttpRequest) -> HttpResponse:
+    """Write to an office (or continue the draft `?entwurf=`): send, or keep as a draft."""
     if (login := _login_required(request)) is not None:
         return login
-    initial = {"office": request.GET.get("amt")} if request.GET.get("amt") else None
+    actor, mailbox = _mailbox(request)
+    initial: dict[str, Any] = {"office": request.GET.get("amt")} if request.GET.get("amt") else {}
+    if request.method != "POST" and request.GET.get("entwurf"):
+        draft = mailbox_selectors.draft_get(
+            actor=actor, mailbox=mailbox, draft_id=_uuid_or_404(request.GET["entwurf"])
+        )
+        assert draft is not None
+        initial = {
+            "office": draft.message.thread.office_id,
+            "subject": draft.subject,
+            "body": draft.body,
+            "draft": draft.message.pk,
+        }
     form = ComposeForm(request.POST or None, request.FILES or None, initial=initial)
+    if form.saving_draft:
+        for name in ("office", "subject", "body"):
+            form.fields[name].required = False
     if request.method == "POST" and form.is_valid():
-        actor, mailbox = _mailbox(request)
+        data = form.cleaned_data
         try:
+            if form.saving_draft:
+                mailbox_services.draft_save(
+                    actor=actor,
+                    sender=mailbox,
+                    recipient=(
+                        mailbox_services.mailbox_of_office(office=data["office"])
+                        if data["office"]
+                        else None
+                    ),
+                    subject=data["subject"],
+                    body=data["body"],
+                    draft=_draft_message(actor, mailbox, data["draft"]),
+                )
+                messages.success(request, gettext("Your draft has been saved."))
+                return redirect("mailbox:drafts")
             message = mailbox_services.thread_start(
                 actor=actor,
                 sender=mailbox,
-                recipient=mailbox_services.mailbox_of_office(office=form.cleaned_data["office"]),
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                uploads=form.cleaned_data["attachments"],
+                recipient=mailbox_services.mailbox_of_office(office=data["office"]),
+                subject=data["subject"],
+                body=data["body"],
+                uploads=data["attachments"],
+                draft_id=data["draft"],
             )
         except DomainError as exc:
             form_error_add(form, exc)
@@ -118,6 +162,44 @@ def compose(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/mailbox/compose.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _draft_message(actor: Actor, mailbox: Mailbox, draft_id: uuid.UUID | None) -> Any:
+    """The draft being continued (NotFound when it is not one of the mailbox's)."""
+    if draft_id is None:
+        return None
+    draft = mailbox_selectors.draft_get(actor=actor, mailbox=mailbox, draft_id=draft_id)
+    return draft.message if draft is not None else None
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@require_safe
+def drafts(request: HttpRequest) -> HttpResponse:
+    """The messages kept as drafts, last saved first."""
+    if (login := _login_required(request)) is not None:
+        return login
+    actor, mailbox = _mailbox(request)
+    return render(
+        request,
+        "portal/mailbox/drafts.html",
+        {"drafts": mailbox_selectors.drafts_of(actor=actor, mailbox=mailbox), "mailbox": mailbox},
+    )
+
+
+@require_POST
+def draft_discard(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+    if (login := _login_required(request)) is not None:
+        return login
+    actor, mailbox = _mailbox(request)
+    mailbox_services.draft_discard(actor=actor, sender=mailbox, draft_id=draft_id)
+    messages.success(request, gettext("The draft has been deleted."))
+    return redirect("mailbox:drafts")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

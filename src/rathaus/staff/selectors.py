@@ -13,6 +13,7 @@ from rathaus.catalog.models import LocalService
 from rathaus.core.errors import NotFound
 from rathaus.municipalities.models import Municipality, Office
 from rathaus.staff.models import Role, RoleAssignment
+from rathaus.staff.role_memo import HeldRole, role_memo_active, role_memo_get
 
 
 def _is_staff_member(user: Any) -> bool:
@@ -36,9 +37,37 @@ def role_assignments_active(*, user: Any) -> QuerySet[RoleAssignment]:
     )
 
 
+def _load_held_roles(user_id: Any) -> tuple[HeldRole, ...]:
+    rows = (
+        RoleAssignment.objects.filter(user_id=user_id)
+        .order_by()  # no join for the default order
+        .values_list("office_id", "role", "valid_from", "valid_until")
+    )
+    return tuple(HeldRole(*row) for row in rows)
+
+
+def _held_roles(*, user: Any, roles: Iterable[str] | None = None) -> list[HeldRole]:
+    """The assignments of `user` valid now (of `roles` if given): one query per request
+    (`rathaus.staff.role_memo`), one per call outside a request."""
+    if not _is_staff_member(user):
+        return []
+    now = timezone.now()
+    wanted = None if roles is None else {str(role) for role in roles}  # Role members hash apart
+    return [
+        held
+        for held in role_memo_get(user.pk, lambda: _load_held_roles(user.pk))
+        if held.valid_at(now) and (wanted is None or held.role in wanted)
+    ]
+
+
 def _office_id_query(
     *, user: Any, roles: Iterable[str] | None
-) -> QuerySet[RoleAssignment, uuid.UUID]:
+) -> QuerySet[RoleAssignment, uuid.UUID] | list[uuid.UUID]:
+    """The offices in which `user` holds one of `roles` (any role when None), for a filter
+    `…__in=`: inside a request the ids from the request's memo (no query of its own), else a
+    subquery."""
+    if role_memo_active():
+        return sorted({held.office_id for held in _held_roles(user=user, roles=roles)})
     qs = role_assignments_active(user=user)
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
@@ -58,13 +87,14 @@ def office_ids_visible_to(
     wanted = [role] if role is not None else (list(roles) if roles is not None else None)
     if sees_all_offices(user=user):
         return set(Office.objects.values_list("pk", flat=True))
-    return set(_office_id_query(user=user, roles=wanted))
+    return {held.office_id for held in _held_roles(user=user, roles=wanted)}
 
 
 def office_filter_visible_to(
     qs: QuerySet[Any], *, user: Any, office_field: str, roles: Iterable[str] | None = None
 ) -> QuerySet[Any]:
-    """`qs` narrowed to rows whose `office_field` is an office `user` may see (one subquery)."""
+    """`qs` narrowed to rows whose `office_field` is an office `user` may see (the ids of the
+    request's memo, or one subquery)."""
     if sees_all_offices(user=user):
         return qs
     return qs.filter(**{f"{office_field}__in": _office_id_query(user=user, roles=roles)})
@@ -79,9 +109,7 @@ def staff_offices(*, user: Any) -> QuerySet[Office]:
 
 def staff_roles(*, user: Any, office: Office) -> set[str]:
     """The roles `user` currently holds in `office` (role values, e.g. "case_worker")."""
-    return set(
-        role_assignments_active(user=user).filter(office=office).values_list("role", flat=True)
-    )
+    return {held.role for held in _held_roles(user=user) if held.office_id == office.pk}
 
 
 def staff_roles_by_office(*, user: Any) -> list[tuple[Office, list[str]]]:
@@ -131,11 +159,12 @@ def municipality_ids_with_role(*, user: Any, role: str) -> set[uuid.UUID]:
 
 
 def administers_roles(*, user: Any) -> bool:
-    """Whether `user` administers any roles (`role_admin_offices` is not empty), in one
-    query on the role assignments alone: the staff area's navigation asks on every page."""
+    """Whether `user` administers any roles (`role_admin_offices` is not empty), from the
+    role assignments alone (the request's memo): the staff area's navigation asks on every
+    page."""
     if sees_all_offices(user=user):
         return True
-    return role_assignments_active(user=user).filter(role=Role.SYSTEM_ADMIN).exists()
+    return bool(_held_roles(user=user, roles=[Role.SYSTEM_ADMIN]))
 
 
 def role_admin_offices(*, user: Any) -> QuerySet[Office]:
