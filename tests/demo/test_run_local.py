@@ -25,6 +25,11 @@ START_TIMEOUT = 90.0
 STOP_LIMIT = 10.0
 
 
+def _default_signals() -> None:
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -97,6 +102,10 @@ def run_local(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, like a terminal's foreground job
+        # As from a terminal: Ctrl-C and TERM at their defaults. A signal ignored by the
+        # process that starts a shell stays ignored in it, and bash cannot trap it; some test
+        # run earlier in the same pytest process may leave SIGINT ignored.
+        preexec_fn=_default_signals,
     )
     try:
         yield process, port, eid_port, tmp_path / "run-local.log"
