@@ -3,9 +3,11 @@ and stop at the end, waiting for a server to come up, and the server's environme
 (production settings, DEBUG off, plain HTTP on loopback). Not part of the test suite."""
 
 import os
+import random
 import signal
 import subprocess
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +194,33 @@ def demo_database_create(env: dict[str, str]) -> None:
 
     demo_load()
     demo_ca_create()
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A valid one-page PDF of about `size` bytes (an embedded incompressible stream)."""
+    noise = random.Random(4711).randbytes(size - 1200)
+    page_text = b"BT /F1 18 Tf 72 720 Td (Nachweis der Haftpflichtversicherung - Bench) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> /PieceInfo << /Bench << /Private 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(page_text) + page_text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(zlib.compress(noise, 0))
+        + zlib.compress(noise, 0)
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -4,7 +4,8 @@ Usage (from the repository root, PostgreSQL required):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rathaus_mailbox .venv/bin/python bench/mailbox.py
 
-The database named in DATABASE_URL is dropped and created anew. The script loads the demo data,
+The database named in DATABASE_URL is dropped and created anew. The script starts a local
+clamd (bin/clamd-local) and gunicorn, loads the demo data,
 creates the demo CA (seal and timestamp authority), a citizen and a clerk of Düren's
 Steueramt, and seeds BENCH_THREADS threads between them (each with its first message, encrypted
 per record like the services do, inserted in batches). Then it measures:
@@ -15,8 +16,11 @@ per record like the services do, inserted in batches). Then it measures:
    in the same run, at each concurrency of BENCH_CONCURRENCY, BENCH_SECONDS each: requests/s,
    p50/p95 ms.
 2. **Messages sent per second** over HTTP: BENCH_CLIENTS clients post replies into their own
-   threads (POST + redirect like a browser: each message is encrypted, delivered, audited,
-   and its receipts and e-mail are queued in the outbox) for BENCH_SECONDS.
+   threads, each with one PDF of BENCH_ATTACHMENT_KB (200; 0: none), as a browser's form
+   (multipart POST, the redirect not fetched): each file is checked and scanned by a local
+   clamd (bin/clamd-local: the EICAR signature only, there is no signature download here),
+   each message and file encrypted, delivered, audited, and its receipts and e-mail queued
+   in the outbox; for BENCH_SECONDS.
 3. **Receipts** issued in process for seeded messages (canonical JSON, CMS signature, RFC 3161
    timestamp of the local TSA, chained under a lock), three ways: BENCH_RECEIPTS single
    receipts one per call (`receipt_issue`, one chain lock each); BENCH_RECEIPTS messages one
@@ -32,10 +36,12 @@ per record like the services do, inserted in batches). Then it measures:
 
 Knobs: BENCH_THREADS (10000), BENCH_SECONDS (10), BENCH_CONCURRENCY ("1,16"), BENCH_CLIENTS (6),
 BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_THREADS (4), BENCH_PORT (8631), BENCH_RECEIPTS (200),
-BENCH_RECEIPT_BATCH (50), BENCH_DRAIN_BATCH (50).
+BENCH_RECEIPT_BATCH (50), BENCH_DRAIN_BATCH (50), BENCH_ATTACHMENT_KB (200), BENCH_PROFILE=1
+(instead of the run: cProfile of the send request and of the drain, in process).
 """
 
 import concurrent.futures
+import contextlib
 import os
 import re
 import statistics
@@ -58,11 +64,14 @@ PORT = int(os.environ.get("BENCH_PORT", "8631"))
 RECEIPTS = int(os.environ.get("BENCH_RECEIPTS", "200"))
 RECEIPT_BATCH = int(os.environ.get("BENCH_RECEIPT_BATCH", "50"))
 DRAIN_BATCH = int(os.environ.get("BENCH_DRAIN_BATCH", "50"))
+ATTACHMENT_KB = int(os.environ.get("BENCH_ATTACHMENT_KB", "200"))
+PROFILE = os.environ.get("BENCH_PROFILE", "0") == "1"
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
     return harness.server_environment(var_dir) | {
         "RATHAUS_SESSION_IDLE_TIMEOUT": str(24 * 3600),
+        "RATHAUS_CLAMAV_URL": f"unix://{var_dir}/clamav/clamd.sock",
     }
 
 
@@ -183,8 +192,12 @@ def _measure_lists(cases: list[tuple[str, str, dict[str, str]]]) -> None:
 
 
 def _send_load(thread_ids: list[Any], cookies: list[str]) -> tuple[int, float, list[float]]:
-    """Each client posts replies into its own thread for SECONDS (POST, then the redirect)."""
+    """Each client posts replies into its own thread for SECONDS, each with one PDF of
+    ATTACHMENT_KB (none with 0), as a browser's form (multipart POST; the redirect that
+    follows is not fetched: the thread page is what the reader does next, not the sending)."""
     import requests
+
+    pdf = harness.pdf_of_size(ATTACHMENT_KB * 1024) if ATTACHMENT_KB else None
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -204,7 +217,10 @@ def _send_load(thread_ids: list[Any], cookies: list[str]) -> tuple[int, float, l
         mine = []
         while True:
             start = time.perf_counter()
-            response = session.post(url, data=data, headers=headers, allow_redirects=False)
+            files = {"attachments": ("nachweis.pdf", pdf, "application/pdf")} if pdf else None
+            response = session.post(
+                url, data=data, files=files, headers=headers, allow_redirects=False
+            )
             if response.status_code != 302:
                 raise RuntimeError(f"send: {response.status_code} {response.text[:300]}")
             end = time.perf_counter()
@@ -375,6 +391,71 @@ def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], lo
     connection.close()
 
 
+def _profile(thread_id: Any, citizen: Any) -> None:
+    """BENCH_PROFILE=1: cProfile, in process, of 50 replies with the attachment through the
+    Django test client (the request as gunicorn runs it, without HTTP), then of the outbox
+    drain that issues their receipts and e-mails: where a message's CPU time goes."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    from rathaus.core.outbox_runner import outbox_drain
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.cookies["sessionid"] = harness.session_cookie(citizen, mfa=False)
+    url = f"/postfach/{thread_id}/"
+    pdf = harness.pdf_of_size(ATTACHMENT_KB * 1024) if ATTACHMENT_KB else None
+
+    def send() -> None:
+        data: dict[str, Any] = {"body": "Hier die Antwort.\n\n" + "x" * 500}
+        if pdf:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data["attachments"] = SimpleUploadedFile("nachweis.pdf", pdf, "application/pdf")
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content[:300]
+
+    for _ in range(5):
+        send()
+    while outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH):
+        pass
+    for label, work in (
+        ("send (50 replies)", lambda: [send() for _ in range(50)]),
+        ("drain (their receipts and e-mails)", lambda: outbox_drain(batch_size=100, limit=100)),
+    ):
+        profile = cProfile.Profile()
+        began = time.perf_counter()
+        profile.runcall(work)
+        print(f"\n=== {label}: {time.perf_counter() - began:.2f} s under cProfile")
+        stats = pstats.Stats(profile)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds of the processes `pids` and their children (alive ones) so far."""
+    import subprocess
+
+    total = 0.0
+    for pid in pids:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        for each in [pid, *(int(c) for c in children.stdout.split())]:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                total += _cpu_seconds(each)
+    return total
+
+
+def _postgres_pids() -> list[int]:
+    """The PostgreSQL server's postmaster (its children are the backends)."""
+    import subprocess
+
+    found = subprocess.run(
+        ["pgrep", "-o", "-u", "postgres", "-x", "postgres"], capture_output=True, text=True
+    )
+    return [int(p) for p in found.stdout.split()]
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of process `pid` so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -428,7 +509,15 @@ def main() -> None:
     cookies = [harness.session_cookie(c, mfa=False) for c in citizens[1:]]
     lang = {"Accept-Language": "de"}
     try:
-        harness.start(
+        (var_dir / "clamav").mkdir(exist_ok=True)
+        clamd = harness.start(
+            [str(REPO / "bin/clamd-local"), str(var_dir / "clamav")], env, var_dir / "clamd.log"
+        )
+        harness.wait_for(lambda: (var_dir / "clamav/clamd.sock").exists(), "clamd")
+        if PROFILE:
+            _profile(own_threads[0], citizens[1])
+            return
+        gunicorn = harness.start(
             [str(REPO / ".venv/bin/gunicorn"), "rathaus.wsgi", "-w", str(WORKERS), "--threads",
              str(GUNICORN_THREADS), "-b", f"127.0.0.1:{PORT}", "--max-requests", "0",
              "--timeout", "600", "--keep-alive", "120"],
@@ -454,11 +543,20 @@ def main() -> None:
                 (f"citizen inbox ({THREADS} threads)", "/postfach/", citizen_cookie | lang),
             ]
         )  # fmt: skip
+        groups = {"gunicorn": [gunicorn.pid], "clamd": [clamd.pid], "postgres": _postgres_pids()}
+        cpu_before = {name: _cpu_of(pids) for name, pids in groups.items()}
+        bench_before = time.process_time()
         n, wall, latencies = _send_load(own_threads, cookies)
+        cpu = {name: _cpu_of(pids) - cpu_before[name] for name, pids in groups.items()}
+        cpu["this script (the clients)"] = time.process_time() - bench_before
         p50, p95 = _percentiles(latencies)
         print(
-            f"\nsend: {n} messages in {wall:.1f} s by {CLIENTS} clients: {n / wall:.1f} "
-            f"messages/s, POST p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+            f"\nsend: {n} messages with a {ATTACHMENT_KB} KB PDF each in {wall:.1f} s by "
+            f"{CLIENTS} clients: {n / wall:.1f} messages/s, POST p50 {p50:.0f} ms, "
+            f"p95 {p95:.0f} ms; CPU per message: "
+            + ", ".join(
+                f"{name} {1000 * seconds / max(n, 1):.1f} ms" for name, seconds in cpu.items()
+            )
         )
         _receipts()
         print(f"load average after step 3: {os.getloadavg()[0]:.1f}", flush=True)

@@ -38,12 +38,10 @@ through the Django test client, in process).
 
 import concurrent.futures
 import os
-import random
 import statistics
 import tempfile
 import threading
 import time
-import zlib
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -113,36 +111,6 @@ def _create_users() -> None:
     EmailAddress.objects.bulk_create(
         EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
     )
-
-
-def _pdf(size: int) -> bytes:
-    """A valid one-page PDF of about `size` bytes (an embedded incompressible stream)."""
-    noise = random.Random(4711).randbytes(size - 1200)
-    page_text = b"BT /F1 18 Tf 72 720 Td (Nachweis der Haftpflichtversicherung - Bench) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> /PieceInfo << /Bench << /Private 6 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(page_text) + page_text + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(zlib.compress(noise, 0))
-        + zlib.compress(noise, 0)
-        + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 # --- The citizen's flow over HTTP ----------------------------------------------------------
@@ -385,7 +353,7 @@ def _profile_submit(steps: Any) -> None:
         for step, values in steps.items():
             draft_save_step(draft=draft, step=step, values=values, actor=user)
         attachment_add(
-            upload=SimpleUploadedFile("v.pdf", _pdf(PDF_BYTES), "application/pdf"),
+            upload=SimpleUploadedFile("v.pdf", harness.pdf_of_size(PDF_BYTES), "application/pdf"),
             actor=user,
             draft=draft,
             required_document=document,
@@ -459,7 +427,7 @@ def main() -> None:
 
     offer = LocalService.objects.get(municipality__slug="dueren", service__slug="hund-anmelden")
     document = str(offer.service.required_documents.get(electronic_accepted=True).pk)
-    pdf = _pdf(PDF_BYTES)
+    pdf = harness.pdf_of_size(PDF_BYTES)
     steps = hund_anmelden.EXAMPLE
     try:
         (var_dir / "clamav").mkdir(exist_ok=True)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rathaus.backoffice import submission_views
+from rathaus.cases import selectors as case_selectors
 from rathaus.cases.models import Case
 from rathaus.staff.models import Role
 from tests.applications.inbox_data import make_submission
@@ -107,26 +108,57 @@ def test_pages_cover_every_case_once_newest_first_without_offset(
     assert len(want) >= 5  # more than one page
     assert references == want
     searching = query.startswith("?q=")
-    for number, page in enumerate(sql):
+    for page in sql:
         assert all("OFFSET" not in q for q in page)
-        # The only count is capped (a LIMIT inside it), never one over the whole inbox; a
-        # search does not count again while its page is full ("more than 4").
         counts = [q for q in page if "COUNT(" in q]
-        if searching and number < len(sql) - 1:
+        if searching:
+            # The search's matches as keys, one query by the search index (at most
+            # SEARCH_MATCHES_CAP + 1 of them, unsorted), the page cut from them and its rows
+            # loaded by primary key; the keys are the count (issue 9).
+            matches, rows = page
+            assert "LIMIT 2001" in matches and "ORDER BY" not in matches, matches
+            assert '"CASES_CASE"."ID" IN (' in rows and "ORDER BY" not in rows, rows
             assert counts == []
         else:
-            assert len(counts) == 1 and ("LIMIT 5" if searching else "LIMIT 1001") in counts[0]
-        rows = [q for q in page if "COUNT(" not in q and "ORDER BY" in q]
-        assert len(rows) == 1 and "LIMIT 5" in rows[0]
+            # The only count is capped (a LIMIT inside it), never one over the whole inbox.
+            assert len(counts) == 1 and "LIMIT 1001" in counts[0]
+            rows = next(q for q in page if "COUNT(" not in q and "ORDER BY" in q)
+            assert "LIMIT 5" in rows
         # Only the shown columns: not the form data, nor the applicant's password hash.
-        assert '"APPLICATIONS_SUBMISSION"."DATA"' not in rows[0]
-        assert "PASSWORD" not in rows[0]
-    # Page n costs what page 1 costs (a search's last page: plus its count).
-    assert all(len(page) == len(sql[0]) for page in (sql[:-1] if searching else sql))
-    if searching:  # "mehr als 4 Anträge"
-        assert " 4 " in caption and str(len(want)) not in caption
-    else:
-        assert str(len(want)) in caption
+        assert '"APPLICATIONS_SUBMISSION"."DATA"' not in rows
+        assert "PASSWORD" not in rows
+    # Page n costs what page 1 costs.
+    assert all(len(page) == len(sql[0]) for page in sql)
+    assert f" {len(want)} " in f" {caption} "
+
+
+def test_a_search_with_more_matches_than_it_holds_walks_the_list(
+    client, clerk, office, cases, monkeypatch
+):
+    """A search with more matches than `SEARCH_MATCHES_CAP` (e.g. the year) is read like the
+    list, page by page from its index, and says "more than 4" instead of counting."""
+    monkeypatch.setattr(case_selectors, "SEARCH_MATCHES_CAP", 3)
+    references, sql, caption = walk(client, "?q=-001")
+    assert references == expected(office, reference__icontains="-001")
+    assert all("OFFSET" not in q for page in sql for q in page)
+    assert " 4 " in caption and str(len(references)) not in caption
+
+
+def test_a_search_shows_the_readers_offices_and_the_status_asked_for_only(
+    client, clerk, office, cases
+):
+    """The search's matches are read for the whole municipality; the reader's offices and the
+    status are checked on them (issue 9): a match at another office of the municipality
+    stays out, and so do matches in another status."""
+    other = OfficeFactory(municipality=office.municipality)
+    moved = Case.objects.filter(office=office).order_by("-opened_at")[0]
+    Case.objects.filter(pk=moved.pk).update(office=other)
+    references, _, _ = walk(client, "?q=-001")
+    assert moved.reference not in references
+    assert references == expected(office, reference__icontains="-001")
+    closed, _, _ = walk(client, "?q=-001&status=closed")
+    assert closed == expected(office, reference__icontains="-001", status=Case.Status.CLOSED)
+    assert 0 < len(closed) < len(references)
 
 
 def test_a_large_inbox_shows_more_than_the_cap(client, clerk, office, cases, monkeypatch):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rathaus.catalog.models import Service
-from rathaus.core.keyset import NEXT, Cursor, KeysetPaginator, count_capped
+from rathaus.core.keyset import NEXT, Cursor, KeyList, KeysetPaginator, count_capped
 from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,39 @@ def test_count_capped_of_a_single_page_needs_no_query(services):
         ).value
         == 25
     )
+
+
+def _key_list(queryset):
+    """The rows of `queryset` as a KeyList, in no particular order (as a search finds them)."""
+    keys = list(queryset.order_by("?").values_list("created_at", "pk"))
+    return KeyList(keys=keys, rows=Service.objects.all())
+
+
+def test_a_key_list_pages_like_its_queryset_both_ways(services):
+    """A list held as keys (a search's matches): the same pages forward and back as the
+    queryset, ties broken by the key; each page is one query for its rows, by key."""
+    paginator = KeysetPaginator(ordering=ORDERING, page_size=4)
+    business = Service.objects.filter(target_group=Service.TargetGroup.BUSINESSES)
+    for queryset in (Service.objects.all(), business):
+        held = _key_list(queryset)
+        want = [[s.pk for s in p] for p in _walk_forward(paginator, queryset)]
+        with CaptureQueriesContext(connection) as queries:
+            forward = _walk_forward(paginator, held)
+        assert [[s.pk for s in p] for p in forward] == want
+        assert len(queries) == len(forward)
+        assert all("ORDER BY" not in q["sql"] and "OFFSET" not in q["sql"] for q in queries)
+        page, backward = forward[-1], []
+        while page.has_previous:
+            page = paginator.page(held, params=QueryDict(page.previous_query[1:]))
+            backward.append([s.pk for s in page])
+        assert list(reversed(backward)) == want[:-1]
+        assert count_capped(held, cap=100).value == len(held.keys)
+        assert count_capped(held, cap=3).more
+
+
+def test_a_key_list_leaves_out_rows_gone_since(services):
+    paginator = KeysetPaginator(ordering=ORDERING, page_size=4)
+    held = _key_list(Service.objects.all())
+    Service.objects.filter(pk=services[1].pk).delete()
+    page = paginator.page(held, params={})
+    assert [s.pk for s in page] == [services[n].pk for n in (0, 2, 3, 4)] and page.has_next

@@ -339,3 +339,27 @@ def test_messages_of_one_transaction_run_as_one_task_each_on_its_own(
     monkeypatch.undo()
     assert outbox_sweep() == 1
     assert calls[-1] == {"n": 12}
+
+
+def test_claims_of_a_batch_are_taken_and_recorded_together():
+    """`outbox_process_many` takes the lease on all due messages of a batch at once (one
+    UPDATE), leaves one another worker holds or that is not due, runs each, marks the
+    successes done together and a failure for retry on its own."""
+    from rathaus.core.outbox_runner import outbox_claim_many, outbox_process_many
+
+    due = [message(payload={"n": n}) for n in range(4)]
+    held = message(payload={"n": 9})
+    later = message(payload={"n": 8}, available_at=timezone.now() + timedelta(minutes=5))
+    assert outbox_claim(message_id=held.pk) is not None
+    ids = [m.pk for m in (*due, held, later)]
+    assert outbox_claim_many(message_ids=[later.pk, held.pk]) == []
+    failures_left["count"] = 1  # the first handled message fails once
+    assert outbox_process_many(message_ids=ids) == 3
+    assert sorted(c["n"] for c in calls) == [1, 2, 3]
+    states = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=ids)}
+    assert [states[m.pk].status for m in due[1:]] == [OutboxMessage.Status.DONE] * 3
+    failed = states[due[0].pk]
+    assert failed.status == OutboxMessage.Status.PENDING and failed.locked_until is None
+    assert failed.available_at > timezone.now() and "mail server down" in failed.last_error
+    assert states[held.pk].attempts == 1 and states[held.pk].locked_until is not None
+    assert states[later.pk].attempts == 0

@@ -147,3 +147,51 @@ def test_a_seal_without_a_tsa_is_refused_clearly(demo_seal, settings):
     settings.RATHAUS_SEAL_CHAIN_FILES = [str(demo_seal.ca_cert)]
     with pytest.raises(TimestampUnavailable, match="RATHAUS_TSA_URLS"):
         receipt_issue(kind="dispatch", facts={})
+
+
+def test_a_batch_asks_an_external_tsa_in_parallel(demo_seal, settings):
+    """A batch of receipts waits about one round trip of the TSA, not one per receipt (it
+    holds the chain head meanwhile): the requests go out together, every answer is checked
+    and the receipts verify."""
+    import time
+
+    from rathaus.evidence.services import receipts_issue
+    from rathaus.evidence.verification import receipt_chain_verify
+
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    class Slow(_TsaHandler):
+        calls: list[str] = []
+
+        def do_POST(self) -> None:
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            time.sleep(0.2)
+            with lock:
+                state["now"] -= 1
+            super().do_POST()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.RATHAUS_TSA_URLS = [f"http://127.0.0.1:{server.server_port}/tsa"]
+        began = time.monotonic()
+        batch = receipts_issue(items=[("dispatch", {"n": n}) for n in range(6)])
+        took = time.monotonic() - began
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(Slow.calls) == 6 and state["most"] > 1
+    assert took < 6 * 0.2
+    assert [r.sequence for r in batch] == [1, 2, 3, 4, 5, 6]
+    settings.RATHAUS_TSA_URLS = []
+    assert receipt_chain_verify(signatures=True).ok
+    for receipt in batch:
+        verdict = receipt_verify(
+            receipt_json=receipt.document.encode(),
+            signature=bytes(receipt.signature),
+            timestamp=bytes(receipt.timestamp),
+        )
+        assert verdict.ok, verdict

@@ -79,3 +79,26 @@ def test_someone_elses_thread_is_not_found_and_login_is_required(client, first_m
         == 404
     )
     assert Delivery.objects.filter(retrieved_at__isnull=False).count() == 0
+
+
+def test_a_reply_does_not_read_the_threads_messages(client, citizen, clerk, office):
+    """Sending a reply reads the thread, not its messages with their receipts and files
+    (decrypting all of them cost more than the sending in a long thread; issue 10 §7, the
+    send rate): they are read only to show the form again with its errors."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(citizen)
+    client.post(
+        reverse("mailbox:compose"),
+        {"office": str(office.pk), "subject": "Lange Unterhaltung", "body": "Erste Nachricht"},
+    )
+    thread = Thread.objects.get()
+    url = reverse("mailbox:thread", args=[thread.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, {"body": "Noch eine Frage."}).status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not [q for q in reads if 'FROM "mailbox_messagereceipt"' in q], reads
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(url, {"body": " "}).status_code == 400
+    assert [q for q in queries if 'FROM "mailbox_messagereceipt"' in q["sql"]]

@@ -335,3 +335,60 @@ def test_the_admin_creates_a_subscription_and_shows_its_secret_once(
     assert set(bad.context_data["adminform"].form.errors) == {"url", "offices"}
     subscription.refresh_from_db()
     assert subscription.name == "Fachverfahren Hundesteuer"
+
+
+def test_no_webhooks_into_private_networks_unless_listed(
+    receiver, submission, specialist_system, settings, django_capture_on_commit_callbacks
+):
+    """Server-side request forgery: a subscription to a loopback, private or link-local
+    address is refused, a name is resolved before each delivery and refused when it points
+    there (the delivery fails and is retried); a network the operator lists is allowed."""
+    settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE = False
+    for bad in (
+        "https://127.0.0.1/hooks",
+        "https://10.1.2.3/hooks",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hooks",
+        "https://[fd00::1]/hooks",
+        "https://224.0.0.1/hooks",
+    ):
+        with pytest.raises(DomainError) as refused:
+            url_check(bad)
+        assert refused.value.field == "url" and "private Netze" in refused.value.message
+    assert url_check("https://fv.example/hooks")  # a name: resolved when delivering
+    with pytest.raises(DomainError):
+        url_check("https://localhost/hooks", resolve=True)
+
+    # Subscribed while allowed (the test's receiver listens on 127.0.0.1), delivered after the
+    # operator closed the door: refused before any request, kept for a retry.
+    settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE = True
+    subscribe(receiver, submission.municipality)
+    settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE = False
+    write(specialist_system, submission.case, django_capture_on_commit_callbacks)
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and "private Netze" in delivery.last_error
+
+    settings.RATHAUS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    assert url_check("https://127.0.0.1/hooks")
+    assert delivery_send(delivery_id=delivery.pk) is True
+    assert len(receiver.requests) == 1
+
+
+def test_an_endpoint_that_is_gone_switches_its_subscription_off(
+    receiver, submission, specialist_system, django_capture_on_commit_callbacks
+):
+    """410 Gone (Standard Webhooks): no retry, the subscription is switched off and audited,
+    and later events make no deliveries for it."""
+    subscription, _secret = subscribe(receiver, submission.municipality)
+    receiver.statuses = [410]
+    write(specialist_system, submission.case, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.last_status_code == 410
+    assert OutboxMessage.objects.get(topic=DELIVER_TOPIC).status == "done"  # no retry
+    subscription.refresh_from_db()
+    assert subscription.active is False
+    gone = AuditEvent.objects.get(action="webhook.subscription_gone")
+    assert gone.object_id == str(subscription.pk)
+    write(specialist_system, submission.case, django_capture_on_commit_callbacks)
+    assert WebhookDelivery.objects.count() == 1 and len(receiver.requests) == 1

@@ -111,14 +111,16 @@ def mailbox_thread(
 ) -> HttpResponse:
     actor = request_actor(request)
     mailbox = mailbox_selectors.mailbox_get(actor=actor, mailbox_id=mailbox_id)
+    if request.method == "POST":  # the messages only to show the form again with its errors
+        form = ReplyForm(request.POST, request.FILES)
+        found = mailbox_selectors.thread_get(actor=actor, mailbox=mailbox, thread_id=thread_id)
+        if reply_send(form, actor=actor, thread=found, sender=mailbox):
+            return redirect("backoffice:mailbox-thread", mailbox.pk, found.pk)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    draft = mailbox_selectors.draft_get(actor=actor, mailbox=mailbox, thread=view.thread)
-    initial = {"body": draft.body, "draft": draft.message.pk} if draft else {}
-    form = ReplyForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and reply_send(
-        form, actor=actor, thread=view.thread, sender=mailbox
-    ):
-        return redirect("backoffice:mailbox-thread", mailbox.pk, view.thread.pk)
+    if request.method != "POST":
+        draft = mailbox_selectors.draft_get(actor=actor, mailbox=mailbox, thread=view.thread)
+        initial = {"body": draft.body, "draft": draft.message.pk} if draft else {}
+        form = ReplyForm(initial=initial)
     mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
     return render(
         request,

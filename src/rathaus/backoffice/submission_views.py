@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
@@ -30,12 +31,13 @@ from rathaus.applications.selectors import (
     receipt_computed_rows,
     receipt_data_sections,
 )
+from rathaus.backoffice.inbox_table import inbox_rows
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.selectors import (
     HANDLING_ROLES,
     LIST_ORDERING,
     case_assignee_choices,
-    inbox_cases,
+    inbox_list,
     inbox_rows_complete,
 )
 from rathaus.cases.services import (
@@ -50,7 +52,7 @@ from rathaus.cases.services import (
 from rathaus.core.error_responses import form_error_add, message_error_add
 from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
-from rathaus.core.keyset import KeysetPaginator, count_capped
+from rathaus.core.keyset import KeyList, KeysetPaginator, count_capped
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
@@ -180,20 +182,26 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     status = query = ""
     if form.is_valid():
         status, query = form.cleaned_data["status"], form.cleaned_data["q"]
-    cases = inbox_cases(user=request.user, status=status or None, query=query or None)
+    cases = inbox_list(user=request.user, status=status or None, query=query or None)
     # Keyset pages (no OFFSET) and a count that stops at a cap (no COUNT over the whole
     # inbox): page 5,000 and a large office cost what the first page of a small one costs.
-    # A search that fills more than a page says "more than 25" (refine it) instead of counting
-    # its matches again: the count would repeat the search.
-    cap = PAGE_SIZE if query else INBOX_COUNT_CAP
+    # A search held as the keys of its matches knows their number; one with more matches says
+    # "more than 25" (refine it) instead of counting them: the count would repeat the search.
+    cap = PAGE_SIZE if query and not isinstance(cases, KeyList) else INBOX_COUNT_CAP
     page = KeysetPaginator(ordering=LIST_ORDERING, page_size=PAGE_SIZE, salt=INBOX_SALT).page(
         cases, params=request.GET
     )
-    inbox_rows_complete(page.items)
+    list_url = reverse("backoffice:submission-list")
+    rows = inbox_rows(inbox_rows_complete(page.items), list_url=list_url)
     return render(
         request,
         "backoffice/submissions/list.html",
-        {"form": form, "page": page, "total": count_capped(cases, cap=cap, page=page)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "total": count_capped(cases, cap=cap, page=page),
+        },
     )
 
 

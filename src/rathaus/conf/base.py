@@ -413,6 +413,11 @@ RATHAUS_PUBLIC_URL = env_str("RATHAUS_PUBLIC_URL", "").rstrip("/") or (
 # with DEBUG, for a receiver on the developer's machine), redirects never followed, each
 # attempt bounded by this timeout; retries are the outbox's (RATHAUS_OUTBOX_MAX_ATTEMPTS).
 RATHAUS_WEBHOOK_ALLOW_HTTP = DEBUG
+# Webhooks go to public addresses only (no way into the installation's network: SSRF), except
+# into the networks listed here (CIDR, e.g. the specialist systems' 10.20.0.0/16 in the
+# municipal data centre). Any address at all: development and tests only.
+RATHAUS_WEBHOOK_ALLOWED_NETWORKS = env_list("RATHAUS_WEBHOOK_ALLOWED_NETWORKS", [])
+RATHAUS_WEBHOOK_ALLOW_PRIVATE = DEBUG
 RATHAUS_WEBHOOK_TIMEOUT_SECONDS = 10
 
 # --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA

@@ -21,3 +21,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 # The tests' webhook receivers listen on plain HTTP on the loopback interface.
 RATHAUS_WEBHOOK_ALLOW_HTTP = True
+RATHAUS_WEBHOOK_ALLOW_PRIVATE = True

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
@@ -36,9 +36,22 @@ NEXT = "n"
 PREVIOUS = "p"
 
 
-# What a list pages over: one queryset, or the branches whose union is the list (each read in
-# order from its own index, merged by `KeysetPaginator`; a row in several branches counts once).
-Source = QuerySet[M] | Sequence[QuerySet[M]]
+@dataclass(frozen=True)
+class KeyList(Generic[M]):
+    """A list held as its rows' keys: for each row the values of the ordering's fields (in the
+    ordering's order, the primary key last), found before the list is sorted (e.g. the
+    matches of a search, a few thousand at most). A page is cut from the keys in memory and
+    only its rows are loaded, by primary key, from `rows` (the queryset with everything the
+    list shows); the database neither sorts nor joins the other matches."""
+
+    keys: Sequence[tuple[Any, ...]]
+    rows: QuerySet[M]
+
+
+# What a list pages over: one queryset, the branches whose union is the list (each read in
+# order from its own index, merged by `KeysetPaginator`; a row in several branches counts
+# once), or the keys of its rows (`KeyList`).
+Source = QuerySet[M] | Sequence[QuerySet[M]] | KeyList[M]
 
 
 class InvalidCursor(ValueError):
@@ -96,12 +109,15 @@ class CappedCount:
 
 
 def count_capped(
-    queryset: QuerySet[Any], *, cap: int, page: "KeysetPage[Any] | None" = None
+    queryset: "QuerySet[Any] | KeyList[Any]", *, cap: int, page: "KeysetPage[Any] | None" = None
 ) -> CappedCount:
     """How many rows `queryset` has, counting at most `cap` + 1 of them (a LIMIT inside the
     count, so the database stops early on a large set). Given the list's `page`, no query
     where the page tells: the only page's rows are the count; a page with others beside it
-    and at least `cap` rows shows that there are more than `cap`."""
+    and at least `cap` rows shows that there are more than `cap`. A `KeyList` knows its
+    length."""
+    if isinstance(queryset, KeyList):
+        return CappedCount(value=min(len(queryset.keys), cap + 1), cap=cap)
     if page is not None and not page.has_other_pages:
         return CappedCount(value=len(page.items), cap=cap)
     if page is not None and len(page.items) >= cap:
@@ -211,12 +227,17 @@ class KeysetPaginator:
         return [name[1:] if name.startswith("-") else f"-{name}" for name in self.ordering]
 
     def _rows(
-        self, source: "Source[M]", condition: Q | None, ordering: Sequence[str], limit: int
+        self, source: "Source[M]", anchor: tuple[Any, ...] | None, forward: bool, limit: int
     ) -> list[M]:
-        """The first `limit` rows of `source` in `ordering` that meet `condition`. A list of
-        branches (querysets whose union is the list, e.g. "as applicant" and "as principal")
-        is read branch by branch, each from its own index, and merged here: an OR of the two
-        in one query cannot be read in order from any index."""
+        """The first `limit` rows of `source` beyond `anchor` (all without one), in the
+        ordering (`forward`) or against it. A list of branches (querysets whose union is the
+        list, e.g. "as applicant" and "as principal") is read branch by branch, each from its
+        own index, and merged here: an OR of the two in one query cannot be read in order from
+        any index."""
+        ordering = self.ordering if forward else self._reversed_ordering()
+        if isinstance(source, KeyList):
+            return self._rows_of_keys(source, anchor, ordering, limit)
+        condition = None if anchor is None else self._beyond(anchor, forward=forward)
         branches = [source] if isinstance(source, QuerySet) else list(source)
         rows: list[M] = []
         for branch in branches:
@@ -230,6 +251,37 @@ class KeysetPaginator:
             rows.sort(key=attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
         return rows[:limit]
 
+    def _rows_of_keys(
+        self,
+        source: KeyList[M],
+        anchor: tuple[Any, ...] | None,
+        ordering: Sequence[str],
+        limit: int,
+    ) -> list[M]:
+        """The first `limit` rows of a `KeyList` beyond `anchor` in `ordering`: the keys
+        sorted and cut here, the rows loaded by primary key (a row gone since its key was
+        read, or no longer in `rows`, is left out and the next key's row read instead)."""
+        descending = [name.startswith("-") for name in ordering]
+
+        def beyond(key: tuple[Any, ...]) -> bool:
+            assert anchor is not None
+            for value, mark, down in zip(key, anchor, descending, strict=True):
+                if value != mark:
+                    return bool(value < mark) if down else bool(value > mark)
+            return False
+
+        keys = [key for key in source.keys if anchor is None or beyond(key)]
+        for index in reversed(range(len(ordering))):  # stable sorts, last key first
+            keys.sort(key=itemgetter(index), reverse=descending[index])
+        rows: list[M] = []
+        start = 0
+        while len(rows) < limit and start < len(keys):  # again for rows gone since
+            pks = [key[-1] for key in keys[start : start + limit - len(rows)]]
+            start += len(pks)
+            found = {row.pk: row for row in source.rows.filter(pk__in=pks).order_by()}
+            rows += [found[pk] for pk in pks if pk in found]
+        return rows
+
     def page(self, queryset: "Source[M]", *, params: Mapping[str, Any]) -> KeysetPage[M]:
         """The page of `queryset` (or of the union of its branches) that
         `params[cursor_param]` points at; the first page without a cursor or with one this
@@ -237,7 +289,12 @@ class KeysetPaginator:
         text = params.get(self.cursor_param)
         if not text:
             return self._first(queryset, params=params)
-        model = queryset.model if isinstance(queryset, QuerySet) else queryset[0].model
+        if isinstance(queryset, QuerySet):
+            model = queryset.model
+        elif isinstance(queryset, KeyList):
+            model = queryset.rows.model
+        else:
+            model = queryset[0].model
         try:
             cursor = self.decode(str(text), model=model)
         except InvalidCursor:
@@ -250,9 +307,7 @@ class KeysetPaginator:
         """The page `cursor` points at (see `page`)."""
         size = self.page_size
         if cursor.direction == NEXT:
-            rows = self._rows(
-                queryset, self._beyond(cursor.values, forward=True), self.ordering, size + 1
-            )
+            rows = self._rows(queryset, cursor.values, True, size + 1)
             return self._make(
                 rows[:size],
                 has_next=len(rows) > size,
@@ -260,12 +315,7 @@ class KeysetPaginator:
                 params=params,
                 anchor=cursor.values,
             )
-        rows = self._rows(
-            queryset,
-            self._beyond(cursor.values, forward=False),
-            self._reversed_ordering(),
-            size + 1,
-        )
+        rows = self._rows(queryset, cursor.values, False, size + 1)
         if len(rows) <= size:
             # Back at the start: show the full first page rather than a short one.
             return self._first(queryset, params=params)
@@ -275,7 +325,7 @@ class KeysetPaginator:
     def _first(
         self, queryset: "Source[M]", *, params: Mapping[str, Any], cursor_invalid: bool = False
     ) -> KeysetPage[M]:
-        rows = self._rows(queryset, None, self.ordering, self.page_size + 1)
+        rows = self._rows(queryset, None, True, self.page_size + 1)
         return self._make(
             rows[: self.page_size],
             has_next=len(rows) > self.page_size,

@@ -69,6 +69,23 @@ def outbox_claim(*, message_id: int, now: datetime | None = None) -> Claim | Non
     return Claim(message=OutboxMessage.objects.get(pk=message_id), locked_until=locked_until)
 
 
+def outbox_claim_many(*, message_ids: list[int], now: datetime | None = None) -> list[Claim]:
+    """`outbox_claim` for several messages at once: one UPDATE takes the lease on those of
+    `message_ids` that are pending, due and not leased, one SELECT reads them back (by the
+    lease's end, which is this call's own); in the order of `message_ids`."""
+    now = now or timezone.now()
+    locked_until = now + timedelta(seconds=settings.RATHAUS_OUTBOX_LEASE_SECONDS)
+    claimed = OutboxMessage.objects.filter(_due(now), pk__in=message_ids).update(
+        locked_until=locked_until, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return []
+    held = OutboxMessage.objects.filter(
+        pk__in=message_ids, status=OutboxMessage.Status.PENDING, locked_until=locked_until
+    ).in_bulk()
+    return [Claim(message=held[i], locked_until=locked_until) for i in message_ids if i in held]
+
+
 def _held(claim: Claim) -> Q:
     return Q(
         pk=claim.message.pk,
@@ -171,7 +188,7 @@ def outbox_process_many(*, message_ids: list[int]) -> int:
     its own. A batch handler that raises instead of answering per message counts as a failure
     of each of its messages.
     """
-    claims = [c for c in (outbox_claim(message_id=i) for i in message_ids) if c is not None]
+    claims = outbox_claim_many(message_ids=message_ids)
     by_topic: dict[str, list[Claim]] = {}
     for claim in claims:
         by_topic.setdefault(claim.message.topic, []).append(claim)
@@ -197,12 +214,32 @@ def outbox_process_many(*, message_ids: list[int]) -> int:
                     results.append(None)
                 except Exception as exc:
                     results.append(exc)
+        done = []
         for claim, result in zip(group, results, strict=True):
             if result is None:
-                succeeded += _record_success(claim=claim)
+                done.append(claim)
             else:
                 _record_failure(claim=claim, exc=result)
+        succeeded += _record_success_many(done)
     return succeeded
+
+
+def _record_success_many(claims: list[Claim]) -> int:
+    """`_record_success` for claims of one lease (`outbox_claim_many`) in one UPDATE."""
+    if not claims:
+        return 0
+    done = OutboxMessage.objects.filter(
+        pk__in=[c.message.pk for c in claims],
+        status=OutboxMessage.Status.PENDING,
+        locked_until=claims[0].locked_until,
+    ).update(status=OutboxMessage.Status.DONE, done_at=timezone.now(), locked_until=None)
+    if done < len(claims):
+        logger.warning(
+            "Outbox: %s of %s messages' leases expired before completion",
+            len(claims) - done,
+            len(claims),
+        )
+    return done
 
 
 def outbox_drain(*, batch_size: int = 50, limit: int = 1000) -> int:

@@ -49,6 +49,7 @@ __all__ = [
     "receipt_bundle_get",
     "receipt_filename",
     "subjects_open",
+    "thread_get",
     "thread_view",
     "unread_total",
     "unread_totals",
@@ -235,9 +236,13 @@ class ThreadView:
     counterpart: Mailbox
 
 
-def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> ThreadView:
-    """`thread_id` as `mailbox` sees it, messages oldest first with their bodies decrypted;
+def thread_get(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Thread:
+    """The thread `thread_id` of `mailbox`, without its messages (what a reply needs);
     NotFound when `actor` may not use `mailbox` or the thread is not in it."""
+    return _participation(actor=actor, mailbox=mailbox, thread_id=thread_id).thread
+
+
+def _participation(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Participant:
     ensure_mailbox_usable(actor=actor, mailbox=mailbox)
     participant = (
         Participant.objects.select_related("thread__municipality", "thread__office", "thread__case")
@@ -246,6 +251,13 @@ def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Thr
     )
     if participant is None:
         raise NotFound(_("No such thread."))
+    return participant
+
+
+def thread_view(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> ThreadView:
+    """`thread_id` as `mailbox` sees it, messages oldest first with their bodies decrypted;
+    NotFound when `actor` may not use `mailbox` or the thread is not in it."""
+    participant = _participation(actor=actor, mailbox=mailbox, thread_id=thread_id)
     thread = participant.thread
     keks = KekCache()
     messages = list(

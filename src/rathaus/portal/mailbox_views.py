@@ -80,16 +80,18 @@ def thread(request: HttpRequest, thread_id: uuid.UUID) -> HttpResponse:
     if (login := _login_required(request)) is not None:
         return login
     actor, mailbox = _mailbox(request)
+    if request.method == "POST":
+        # Sending needs the thread, not its messages: they are read only to show the form
+        # again with its errors.
+        form = ReplyForm(request.POST, request.FILES)
+        found = mailbox_selectors.thread_get(actor=actor, mailbox=mailbox, thread_id=thread_id)
+        if reply_send(form, actor=actor, thread=found, sender=mailbox):
+            if form.saving_draft:
+                messages.success(request, gettext("Your draft has been saved."))
+            return redirect("mailbox:thread", found.pk)
     view = mailbox_selectors.thread_view(actor=actor, mailbox=mailbox, thread_id=thread_id)
-    form = ReplyForm(
-        request.POST or None, request.FILES or None, initial=_reply_initial(actor, mailbox, view)
-    )
-    if request.method == "POST" and reply_send(
-        form, actor=actor, thread=view.thread, sender=mailbox
-    ):
-        if form.saving_draft:
-            messages.success(request, gettext("Your draft has been saved."))
-        return redirect("mailbox:thread", view.thread.pk)
+    if request.method != "POST":
+        form = ReplyForm(initial=_reply_initial(actor, mailbox, view))
     # Reading is retrieving: the messages delivered here that were never opened are now.
     mailbox_services.thread_open(actor=actor, thread=view.thread, mailbox=mailbox)
     return render(

@@ -12,6 +12,9 @@ register_actions(
         "webhook.subscription_delete": "A webhook subscription was removed.",
         "webhook.secret_rotate": "A webhook subscription got a new signing secret.",
         "webhook.secret_show": "An administrator displayed a webhook's signing secret.",
+        "webhook.subscription_gone": (
+            "A webhook endpoint answered 410 Gone; its subscription was switched off."
+        ),
         "webhook.delivery_failed": (
             "A webhook delivery failed for good (the outbox gave up after its retries)."
         ),

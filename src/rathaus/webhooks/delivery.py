@@ -7,10 +7,11 @@ and event, whatever happens twice — and one outbox message per delivery (topic
 receiver never holds up another.
 
 `delivery_send(delivery_id)` posts the delivery's fixed body with fresh Standard Webhooks
-headers (`signing`): any 2xx is success; anything else (including a redirect, which is never
-followed, and a timeout) raises, and the outbox tries again later. The `webhook-id` is the
-event's id on every attempt, so a receiver that got it once can ignore the repeat. No remote
-call runs inside a transaction."""
+headers (`signing`): any 2xx is success; 410 Gone switches the subscription off (no retry);
+anything else (including a redirect, which is never followed, a timeout, and an address
+that resolves into a private network) raises, and the outbox tries again later. The
+`webhook-id` is the event's id on every attempt, so a receiver that got it once can ignore
+the repeat. No remote call runs inside a transaction."""
 
 import json
 import logging
@@ -47,7 +48,10 @@ class WebhookDeliveryError(Exception):
 def fan_out(event: DomainEvent) -> list[WebhookDelivery]:
     """The deliveries of `event` to the active subscriptions that want it (its type, its
     municipality, and its office where a subscription names offices); made once each.
-    Returns those made now."""
+    Returns those made now. Without any active subscription (most installations) the event's
+    facts are not even read."""
+    if not WebhookSubscription.objects.filter(active=True).exists():
+        return []
     facts = event_facts(event)
     subscriptions = [
         subscription
@@ -101,7 +105,7 @@ def delivery_send(*, delivery_id: UUID | str) -> bool:
     now = timezone.now()
     body = delivery.body.encode("utf-8")
     try:
-        url = url_check(subscription.url)
+        url = url_check(subscription.url, resolve=True)
         secret = signing.SECRET_BOX.decrypt(subscription.secret_encrypted)
         headers = signing.headers(
             secret=secret, webhook_id=str(delivery.event_id), timestamp=int(time.time()), body=body
@@ -121,6 +125,9 @@ def delivery_send(*, delivery_id: UUID | str) -> bool:
     except (requests.RequestException, DomainError) as exc:
         status_code = None
         error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+    if status_code == 410:
+        _gone(delivery, subscription, attempts=attempts, now=now)
+        return False
     if not error:
         _record(
             delivery.pk,
@@ -155,6 +162,35 @@ def delivery_send(*, delivery_id: UUID | str) -> bool:
                 },
             )
     raise WebhookDeliveryError(f"webhook delivery {delivery.pk} to {subscription.pk}: {error}")
+
+
+def _gone(
+    delivery: WebhookDelivery, subscription: WebhookSubscription, *, attempts: int, now: object
+) -> None:
+    """The endpoint answered 410 Gone: it wants no more deliveries (Standard Webhooks). The
+    subscription is switched off (an administrator can switch it on again), this delivery
+    ends without retries, and later ones are not made."""
+    with transaction.atomic():
+        _record(
+            delivery.pk,
+            status=WebhookDelivery.Status.FAILED,
+            attempts=attempts,
+            last_status_code=410,
+            last_error="HTTP 410: the endpoint is gone; the subscription was switched off",
+            last_attempt_at=now,
+        )
+        switched = WebhookSubscription.objects.filter(pk=subscription.pk, active=True).update(
+            active=False, updated_at=timezone.now()
+        )
+        if switched:
+            audit_record(
+                actor=DELIVERY_ACTOR,
+                action="webhook.subscription_gone",
+                obj=subscription,
+                municipality=subscription.municipality_id,
+                details={"delivery": str(delivery.pk), "url": subscription.url},
+            )
+    logger.warning("Webhook subscription %s answered 410 Gone: switched off", subscription.pk)
 
 
 @outbox_handlers.register(DELIVER_TOPIC)

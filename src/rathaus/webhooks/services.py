@@ -2,6 +2,8 @@
 signing secret, showing the secret; every change audited. The secret exists in clear only in
 memory and on the admin page that shows it (no-store)."""
 
+import ipaddress
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +23,11 @@ from .signing import SECRET_BOX, secret_new
 FIELDS = ("name", "url", "event_types", "active")
 
 
-def url_check(url: str) -> str:
+def url_check(url: str, *, resolve: bool = False) -> str:
     """`url` if webhooks may be posted there: HTTPS (plain HTTP only where
     `RATHAUS_WEBHOOK_ALLOW_HTTP` is on: development and tests), with a host, without
-    credentials; DomainError (field "url") otherwise."""
+    credentials, and not into a private network (`address_check`; the host's name is
+    resolved with `resolve`, as before each delivery); DomainError (field "url") otherwise."""
     parts = urlsplit(url.strip())
     allowed = {"https", "http"} if settings.RATHAUS_WEBHOOK_ALLOW_HTTP else {"https"}
     if parts.scheme not in allowed or not parts.hostname:
@@ -36,7 +39,50 @@ def url_check(url: str) -> str:
         )
     if parts.username or parts.password:
         raise DomainError(_("The address must not contain a user name or password."), field="url")
+    if not settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE:
+        address_check(parts.hostname, port=parts.port or 443, resolve=resolve)
     return url.strip()
+
+
+def address_check(host: str, *, port: int, resolve: bool) -> None:
+    """DomainError (field "url") when `host` is, or with `resolve` resolves to, an address
+    that is not on the public internet: loopback, private networks, link-local (the cloud
+    metadata service at 169.254.169.254), multicast, reserved, unless it lies in one of the
+    networks of `RATHAUS_WEBHOOK_ALLOWED_NETWORKS` (the specialist systems' own). A webhook
+    must not become a way into the installation's network (server-side request forgery). A
+    name that
+    resolves differently between this check and the connection (DNS rebinding) is not
+    caught here: installations that need that guarantee send webhooks through an egress
+    proxy (docs/operations.md)."""
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        if not resolve:
+            return
+        try:
+            found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        except OSError as exc:
+            raise DomainError(
+                _("The address's host name could not be resolved (%(error)s).")
+                % {"error": exc.strerror or exc},
+                field="url",
+            ) from exc
+        addresses = [ipaddress.ip_address(info[4][0]) for info in found]
+    allowed = [
+        ipaddress.ip_network(n, strict=False) for n in settings.RATHAUS_WEBHOOK_ALLOWED_NETWORKS
+    ]
+    for address in addresses:
+        if any(address in network for network in allowed):
+            continue
+        if not address.is_global or address.is_multicast:
+            raise DomainError(
+                _(
+                    "Webhooks are not sent into private networks: %(host)s is %(address)s, "
+                    "an address that is not on the public internet."
+                )
+                % {"host": host, "address": address},
+                field="url",
+            )
 
 
 def _event_types_check(event_types: list[str]) -> list[str]:
