@@ -339,7 +339,13 @@ def _backlog(topic: str | None = None) -> int:
     return (due.filter(topic=topic) if topic else due).count()
 
 
-def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], log: Path) -> None:
+def _pipeline(
+    thread_ids: list[Any],
+    cookies: list[str],
+    env: dict[str, str],
+    log: Path,
+    groups: dict[str, list[int]],
+) -> None:
     """Step 4: messages sent over HTTP while an outbox drain (a process of its own, no
     Celery: `outbox_drain` in a loop) works off the outbox at the same time; how many
     messages per second end with all their receipts issued."""
@@ -362,6 +368,8 @@ def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], lo
     since = timezone.now()
     first_outbox = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     cpu_before = _cpu_seconds(drain.pid)
+    groups_before = {name: _cpu_of(pids) for name, pids in groups.items()}
+    script_before = time.process_time()
     began = time.perf_counter()
     n, wall, latencies = _send_load(thread_ids, cookies)
     sent_done = time.perf_counter()
@@ -370,6 +378,9 @@ def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], lo
     harness.wait_for(lambda: _backlog(topic) == 0, "the receipts of step 4", timeout=900)
     done = time.perf_counter()
     drain_cpu = _cpu_seconds(drain.pid) - cpu_before
+    cpu = {name: _cpu_of(pids) - groups_before[name] for name, pids in groups.items()}
+    cpu["the drain"] = drain_cpu
+    cpu["this script (the clients)"] = time.process_time() - script_before
     os.killpg(drain.pid, signal.SIGTERM)
     drain.wait(timeout=60)
     sent = Message.objects.filter(sent_at__gte=since).count()
@@ -385,6 +396,11 @@ def _pipeline(thread_ids: list[Any], cookies: list[str], env: dict[str, str], lo
         f"{done - sent_done:.1f} s later ({failed} outbox messages not done): "
         f"{sent / (done - began):.1f} messages/s end to end; the drain used {drain_cpu:.1f} "
         f"CPU s ({1000 * drain_cpu / max(sent, 1):.1f} ms per message: receipts and e-mail)"
+    )
+    print(
+        "CPU per message end to end: "
+        + ", ".join(f"{name} {1000 * sec / max(sent, 1):.1f} ms" for name, sec in cpu.items())
+        + f"; total {1000 * sum(cpu.values()) / max(sent, 1):.1f} ms"
     )
     chain = receipt_chain_verify()
     print(f"chain: {'intact' if chain.ok else 'BROKEN'}, {chain.count} receipts")
@@ -434,15 +450,19 @@ def _profile(thread_id: Any, citizen: Any) -> None:
 
 
 def _cpu_of(pids: list[int]) -> float:
-    """CPU seconds of the processes `pids` and their children (alive ones) so far."""
+    """CPU seconds so far of the processes `pids`, of their live children, and of the
+    children they have reaped (a PostgreSQL backend that exited counts in its postmaster's
+    cutime/cstime)."""
     import subprocess
 
     total = 0.0
     for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            total += _cpu_seconds(pid, reaped=True)
         children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-        for each in [pid, *(int(c) for c in children.stdout.split())]:
+        for child in (int(c) for c in children.stdout.split()):
             with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-                total += _cpu_seconds(each)
+                total += _cpu_seconds(child)
     return total
 
 
@@ -456,10 +476,14 @@ def _postgres_pids() -> list[int]:
     return [int(p) for p in found.stdout.split()]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process `pid` so far (Linux /proc)."""
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc), with `reaped` also that
+    of its children that have exited."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _drain_main() -> None:
@@ -557,10 +581,11 @@ def main() -> None:
             + ", ".join(
                 f"{name} {1000 * seconds / max(n, 1):.1f} ms" for name, seconds in cpu.items()
             )
+            + f"; total {1000 * sum(cpu.values()) / max(n, 1):.1f} ms"
         )
         _receipts()
         print(f"load average after step 3: {os.getloadavg()[0]:.1f}", flush=True)
-        _pipeline(own_threads, cookies, env, var_dir / "drain.log")
+        _pipeline(own_threads, cookies, env, var_dir / "drain.log", groups)
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         harness.stop_children()

@@ -363,3 +363,22 @@ def test_claims_of_a_batch_are_taken_and_recorded_together():
     assert failed.available_at > timezone.now() and "mail server down" in failed.last_error
     assert states[held.pk].attempts == 1 and states[held.pk].locked_until is not None
     assert states[later.pk].attempts == 0
+
+
+def test_the_sweep_hands_a_backlog_to_the_workers_in_batches():
+    """A backlog (a broker outage, a restart) goes out 50 messages per broker message, so a
+    Celery worker runs them through `outbox_process_many` (batch handlers together)."""
+    from rathaus.core import outbox
+    from rathaus.core.outbox_runner import SWEEP_BATCH
+
+    one: list[int] = []
+    many: list[list[int]] = []
+    before = outbox._dispatcher
+    outbox.outbox_dispatcher_set(outbox.OutboxDispatcher(one=one.append, many=many.append))
+    try:
+        backlog = [message(payload={"n": n}).pk for n in range(2 * SWEEP_BATCH + 1)]
+        assert outbox_sweep() == len(backlog)
+    finally:
+        outbox.outbox_dispatcher_set(before)
+    assert [len(chunk) for chunk in many] == [SWEEP_BATCH, SWEEP_BATCH] and one == backlog[-1:]
+    assert [pk for chunk in many for pk in chunk] + one == backlog

@@ -22,7 +22,12 @@ from django.utils import timezone
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.models import OutboxMessage
-from rathaus.core.outbox import outbox_batch_handlers, outbox_dispatch, outbox_handlers
+from rathaus.core.outbox import (
+    outbox_batch_handlers,
+    outbox_dispatch,
+    outbox_dispatch_many,
+    outbox_handlers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -273,12 +278,22 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     Covers messages whose broker message was lost (the web process died between commit and
     publish, a broker outage), retries whose backoff has passed, and messages of a worker that
     died (its lease expired). A message already queued is dispatched twice at worst: the
-    second run finds it claimed or done and does nothing.
+    second run finds it claimed or done and does nothing. A backlog goes out in broker
+    messages of `SWEEP_BATCH`, each run by `outbox_process_many`: the messages of a topic with
+    a batch handler (receipts) are then handled together by the Celery worker too.
     """
     ids = outbox_due_ids(now=now)
-    for message_id in ids:
-        outbox_dispatch(message_id=message_id)
+    for start in range(0, len(ids), SWEEP_BATCH):
+        chunk = ids[start : start + SWEEP_BATCH]
+        if len(chunk) == 1:
+            outbox_dispatch(message_id=chunk[0])
+        else:
+            outbox_dispatch_many(message_ids=chunk)
     return len(ids)
+
+
+# Due messages per broker message of the sweep.
+SWEEP_BATCH = 50
 
 
 def outbox_purge(

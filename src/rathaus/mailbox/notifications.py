@@ -12,7 +12,7 @@ not announced twice."""
 from typing import Any
 from uuid import UUID
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,7 +49,9 @@ def _addresses(mailbox: Mailbox) -> tuple[list[str], str, str]:
     return [], "de", ""
 
 
-def _send(*, municipality_id: Any, to: list[str], subject: str, body: str) -> None:
+def _send(
+    *, municipality_id: Any, to: list[str], subject: str, body: str, connection: Any = None
+) -> None:
     sender = mail_sender_for(municipality=municipality_id)
     EmailMessage(
         subject=subject,
@@ -57,6 +59,7 @@ def _send(*, municipality_id: Any, to: list[str], subject: str, body: str) -> No
         from_email=sender.from_email,
         to=to,
         reply_to=list(sender.reply_to) or None,
+        connection=connection,
     ).send()
 
 
@@ -64,65 +67,101 @@ def new_mail_notify(*, message_id: UUID) -> int:
     """Tell the owners of the mailboxes `message_id` was delivered to (once each) who want to
     be told at once; a daily-digest mailbox's delivery waits for `digests_send`. Returns how
     many deliveries were announced now."""
-    told = 0
-    deliveries = Delivery.objects.filter(message_id=message_id, notified_at__isnull=True)
-    for delivery_id in deliveries.values_list("pk", flat=True):
-        with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(of=("self",))
-                .select_related(
-                    "mailbox__user", "mailbox__office", "mailbox__organisation", "message__thread"
-                )
-                .get(pk=delivery_id)
+    outcome = new_mail_notify_many(message_ids=[message_id])[message_id]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def new_mail_notify_many(*, message_ids: list[UUID]) -> dict[UUID, int | Exception]:
+    """`new_mail_notify` for several messages (an outbox worker draining a backlog): their
+    deliveries read in one query, the mail server's connection opened once for all e-mails.
+    Each delivery is announced in a transaction of its own (locked, marked, mailed, audited),
+    so a refused e-mail leaves only its message to be retried: per message how many
+    deliveries were announced now, or the error."""
+    told: dict[UUID, int] = dict.fromkeys(message_ids, 0)
+    failed: dict[UUID, Exception] = {}
+    position = {message_id: n for n, message_id in enumerate(message_ids)}
+    delivery_ids = sorted(  # in the order of the messages (the outbox's: oldest first)
+        Delivery.objects.filter(message_id__in=message_ids, notified_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "message_id"),
+        key=lambda row: position[row[1]],
+    )
+    connection = get_connection()  # opened by the first e-mail, kept open for the others
+    try:
+        for delivery_id, message_id in delivery_ids:
+            if message_id in failed:
+                continue  # an earlier delivery of the message failed: retried as a whole
+            try:
+                told[message_id] += _delivery_notify(delivery_id, connection=connection)
+            except Exception as error:
+                failed[message_id] = error
+                connection.close()  # a broken session: the next e-mail opens a new one
+    finally:
+        connection.close()
+    return {m: failed.get(m, told[m]) for m in message_ids}
+
+
+def _delivery_notify(delivery_id: UUID, *, connection: Any) -> int:
+    """Announce one delivery if it is due now (1), else 0; in its own transaction."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related(
+                "mailbox__user", "mailbox__office", "mailbox__organisation", "message__thread"
             )
-            if delivery.notified_at is not None:
-                continue
-            provision = Provision.objects.filter(delivery=delivery).first()
-            notify = delivery.mailbox.notify
-            if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
-                continue  # the morning's digest tells of it
-            delivery.notified_at = timezone.now()
-            delivery.save(update_fields=["notified_at", "updated_at"])
-            # Written by the platform about an event that mails its own notice (a document
-            # request names its deadline): one e-mail, not two.
-            if delivery.message.origin or (provision is None and notify == Mailbox.Notify.OFF):
-                continue
-            addresses, language, link = _addresses(delivery.mailbox)
-            if not addresses:
-                continue
-            with translation.override(language):
-                if provision is not None:
-                    subject = _("An administrative act is provided for you to retrieve")
-                    body = _(
-                        "An authority has provided an administrative act for you in your "
-                        "mailbox on the service portal (section 41 (2a) VwVfG).\n\n"
-                        "You can retrieve it until the end of %(last_day)s:\n%(link)s\n\n"
-                        "It counts as notified on the day after you retrieve it. If you do "
-                        "not retrieve it by then, the authority will notify it another way.\n\n"
-                        "For your protection this e-mail does not contain the act itself."
-                    ) % {"link": link, "last_day": provision.last_day.strftime("%d.%m.%Y")}
-                else:
-                    subject = _("New message in your mailbox")
-                    body = _(
-                        "A new message has arrived in your mailbox on the service portal.\n\n"
-                        "Please log in to read it:\n%(link)s\n\n"
-                        "For your protection this e-mail does not contain the message itself."
-                    ) % {"link": link}
-            _send(
-                municipality_id=delivery.message.thread.municipality_id,
-                to=addresses,
-                subject=subject,
-                body=body,
-            )
-            audit_record(
-                actor=NOTIFY_ACTOR,
-                action="mailbox.notification_sent",
-                obj=delivery.message,
-                municipality=delivery.message.thread.municipality_id,
-                details={"delivery": str(delivery.pk), "mailbox": str(delivery.mailbox_id)},
-            )
-            told += 1
-    return told
+            .get(pk=delivery_id)
+        )
+        if delivery.notified_at is not None:
+            return 0
+        provision = Provision.objects.filter(delivery=delivery).first()
+        notify = delivery.mailbox.notify
+        if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
+            return 0  # the morning's digest tells of it
+        delivery.notified_at = timezone.now()
+        delivery.save(update_fields=["notified_at", "updated_at"])
+        # Written by the platform about an event that mails its own notice (a document
+        # request names its deadline): one e-mail, not two.
+        if delivery.message.origin or (provision is None and notify == Mailbox.Notify.OFF):
+            return 0
+        addresses, language, link = _addresses(delivery.mailbox)
+        if not addresses:
+            return 0
+        with translation.override(language):
+            if provision is not None:
+                subject = _("An administrative act is provided for you to retrieve")
+                body = _(
+                    "An authority has provided an administrative act for you in your "
+                    "mailbox on the service portal (section 41 (2a) VwVfG).\n\n"
+                    "You can retrieve it until the end of %(last_day)s:\n%(link)s\n\n"
+                    "It counts as notified on the day after you retrieve it. If you do "
+                    "not retrieve it by then, the authority will notify it another way.\n\n"
+                    "For your protection this e-mail does not contain the act itself."
+                ) % {"link": link, "last_day": provision.last_day.strftime("%d.%m.%Y")}
+            else:
+                subject = _("New message in your mailbox")
+                body = _(
+                    "A new message has arrived in your mailbox on the service portal.\n\n"
+                    "Please log in to read it:\n%(link)s\n\n"
+                    "For your protection this e-mail does not contain the message itself."
+                ) % {"link": link}
+        connection.open()  # no-op when open (and for back-ends without connections)
+        _send(
+            municipality_id=delivery.message.thread.municipality_id,
+            to=addresses,
+            subject=subject,
+            body=body,
+            connection=connection,
+        )
+        audit_record(
+            actor=NOTIFY_ACTOR,
+            action="mailbox.notification_sent",
+            obj=delivery.message,
+            municipality=delivery.message.thread.municipality_id,
+            details={"delivery": str(delivery.pk), "mailbox": str(delivery.mailbox_id)},
+        )
+    return 1
 
 
 def digests_send() -> int:

@@ -6,8 +6,10 @@ outbox after the change's commit; each at most once per event):
 - a message sent gets its dispatch and delivery receipts, a message retrieved its retrieval
   receipt (`receipts`); a worker draining a backlog issues those of many sent messages in
   one batch (`receipts_on_sent_batch`);
-- the recipients of a message are told by e-mail, without its content (`notifications`)."""
+- the recipients of a message are told by e-mail, without its content (`notifications`); a
+  backlog's e-mails go out in one session with the mail server (`notify_on_sent_batch`)."""
 
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +22,7 @@ from rathaus.core.events import event_subscriber
 from rathaus.core.outbox import outbox_batch_handlers
 
 from .events import MessageRetrieved, MessageSent
-from .notifications import new_mail_notify
+from .notifications import new_mail_notify, new_mail_notify_many
 from .receipts import receipt_for_retrieval, receipts_for_sent, receipts_for_sent_many
 from .services import case_message_post
 
@@ -36,13 +38,21 @@ def receipts_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | N
     """Batch form of `receipts_on_sent` for an outbox worker draining a backlog: the receipts
     of many sent messages in one batch of the chain (`receipts_for_sent_many`); each message
     succeeds or fails on its own."""
+    return _per_message(payloads, lambda ids: receipts_for_sent_many(message_ids=ids))
+
+
+def _per_message(
+    payloads: list[dict[str, Any]], run: Callable[[list[UUID]], Mapping[UUID, Any]]
+) -> list[Exception | None]:
+    """The outcome per payload of `run` on the messages of `message_sent` payloads: None for
+    success, the error for a payload that does not parse or a message `run` failed."""
     message_ids: list[UUID | Exception] = []
     for payload in payloads:
         try:
             message_ids.append(MessageSent.from_payload(payload).message_id)
         except Exception as error:  # a payload that does not parse fails alone
             message_ids.append(error)
-    done = receipts_for_sent_many(message_ids=[m for m in message_ids if isinstance(m, UUID)])
+    done = run([m for m in message_ids if isinstance(m, UUID)])
     results: list[Exception | None] = []
     for message_id in message_ids:
         outcome = message_id if isinstance(message_id, Exception) else done[message_id]
@@ -54,6 +64,14 @@ def receipts_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | N
 def notify_on_sent(event: MessageSent) -> None:
     """Subscriber of `mailbox.message_sent`: the e-mail telling the recipients (a link only)."""
     new_mail_notify(message_id=event.message_id)
+
+
+@outbox_batch_handlers.register(f"{MessageSent.name}/mailbox.new_mail_notification")
+def notify_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    """Batch form of `notify_on_sent` for a worker draining a backlog: one query for the
+    deliveries, one session with the mail server for all e-mails (`new_mail_notify_many`);
+    each message succeeds or fails on its own."""
+    return _per_message(payloads, lambda ids: new_mail_notify_many(message_ids=ids))
 
 
 @event_subscriber(MessageRetrieved, name="mailbox.receipts")
