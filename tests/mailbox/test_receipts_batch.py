@@ -182,3 +182,47 @@ def test_a_batch_handler_that_raises_fails_each_of_its_messages(
     assert others.exists()
     outbox_process_many(message_ids=list(others.values_list("pk", flat=True)))
     assert set(others.values_list("status", flat=True)) == {"done"}
+
+
+def test_the_retrieval_receipts_of_a_thread_opened_later_are_one_batch(
+    citizen, office, clerk, demo_seal, batches
+):
+    """A reader opens a thread with several new messages: their retrieval receipts are one
+    batch of the chain when a worker drains them, each issued once, and a delivery that is
+    gone or not retrieved fails or waits alone."""
+    from rathaus.mailbox.receipts import receipt_for_retrieval, receipts_for_retrieval_many
+
+    (first,) = send(citizen, office, 1)
+    box = services.mailbox_of_office(office=office)
+    for n in range(3):
+        services.message_send(
+            actor=person(clerk), thread=first.thread, sender=box, body=f"Antwort {n}"
+        )
+    outbox_drain(batch_size=50)  # the dispatch and delivery receipts
+    batches.clear()
+    services.thread_open(
+        actor=person(citizen),
+        thread=first.thread,
+        mailbox=services.mailbox_of_user(user=citizen),
+    )
+    retrieval = OutboxMessage.objects.filter(
+        topic="mailbox.message_retrieved/mailbox.receipts", status="pending"
+    )
+    assert retrieval.count() == 3
+
+    assert outbox_drain(batch_size=50) >= 3
+
+    assert batches == [3]
+    assert set(retrieval.values_list("status", flat=True)) == set()  # all done now
+    made = MessageReceipt.objects.filter(kind="retrieval")
+    assert made.count() == 3
+    assert {r.delivery.mailbox.user_id for r in made} == {citizen.pk}
+    assert receipt_chain_verify(signatures=True).ok
+
+    deliveries = list(made.values_list("delivery_id", flat=True))
+    missing = uuid.uuid4()
+    again = receipts_for_retrieval_many(delivery_ids=[*deliveries, missing])
+    assert [again[d] for d in deliveries] == [[], [], []]
+    assert isinstance(again[missing], Exception)
+    assert receipt_for_retrieval(delivery_id=deliveries[0]) is None
+    assert MessageReceipt.objects.filter(kind="retrieval").count() == 3 and batches == [3]

@@ -7,6 +7,7 @@ A receipt states the message and thread, the SHA-256 of the body (and of each at
 sender and recipient, the sender's and (for retrieval) the recipient's level of assurance and
 the time of the event — never the subject or the body."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,6 @@ from django.db.models import Prefetch
 
 from rathaus.evidence.services import (
     ISSUER_FAILURES,
-    receipt_issue,
     receipt_item_check,
     receipts_issue,
 )
@@ -55,15 +55,6 @@ def _facts(message: Message, **more: Any) -> dict[str, Any]:
         "sent_at": message.sent_at.isoformat() if message.sent_at else "",
         **more,
     }
-
-
-def _issue(
-    *, message: Message, kind: str, delivery: Delivery | None, facts: dict[str, Any]
-) -> MessageReceipt:
-    receipt = receipt_issue(kind=FORMAT_KINDS[MessageReceipt.Kind(kind)], facts=facts)
-    return MessageReceipt.objects.create(
-        message=message, delivery=delivery, kind=kind, receipt=receipt
-    )
 
 
 # One receipt still to issue: the message, its delivery (None for dispatch), kind and facts.
@@ -158,74 +149,141 @@ def receipts_for_sent_many(
 ) -> dict[UUID, list[MessageReceipt] | Exception]:
     """`receipts_for_sent` for many messages with one batch of the chain: what the outbox
     drain calls for a backlog of sent messages (issue 10 §7). Returns per message id its new
-    receipts or the exception that kept it from getting them.
+    receipts or the exception that kept it from getting them (see `_issue_batch`)."""
 
-    Each message still succeeds or fails on its own: a message whose facts cannot make a
-    receipt, or that no longer exists, is left out of the batch with its error. When the
-    batch fails as a whole nothing of it is kept: a failure of the issuer (no time-stamp
-    authority answering, no seal) is every message's error, since each alone would only wait
-    for the same timeouts again; any other (e.g. another worker issuing the same receipts at
-    the same time, which the unique constraints of MessageReceipt refuse) has each message
-    tried again alone in its own transaction."""
-    message_ids = list(dict.fromkeys(message_ids))  # a message twice gets its receipts once
+    def prepare(ids: list[UUID]) -> dict[UUID, list[_Pending] | Exception]:
+        messages = {m.pk: m for m in _messages_sent(ids)}
+        have = _have(list(messages))
+        return {
+            message_id: (
+                _checked(_pending_for_sent, messages[message_id], have.get(message_id, set()))
+                if message_id in messages
+                else Message.DoesNotExist(f"message {message_id}")
+            )
+            for message_id in ids
+        }
+
+    return _issue_batch(message_ids, prepare, lambda i: receipts_for_sent(message_id=i))
+
+
+def receipts_for_retrieval_many(
+    *, delivery_ids: list[UUID]
+) -> dict[UUID, list[MessageReceipt] | Exception]:
+    """`receipt_for_retrieval` for many deliveries with one batch of the chain (a reader who
+    opens a thread with many new messages, an organisation's members reading at once): per
+    delivery its new receipt (none when it has one or was not retrieved) or the error."""
+
+    def prepare(ids: list[UUID]) -> dict[UUID, list[_Pending] | Exception]:
+        deliveries = {d.pk: d for d in _deliveries_retrieved(ids)}
+        done = set(
+            MessageReceipt.objects.filter(
+                delivery_id__in=ids, kind=MessageReceipt.Kind.RETRIEVAL
+            ).values_list("delivery_id", flat=True)
+        )
+        return {
+            delivery_id: (
+                _checked(_pending_for_retrieval, deliveries[delivery_id], done)
+                if delivery_id in deliveries
+                else Delivery.DoesNotExist(f"delivery {delivery_id}")
+            )
+            for delivery_id in ids
+        }
+
+    def alone(delivery_id: UUID) -> list[MessageReceipt]:
+        made = receipt_for_retrieval(delivery_id=delivery_id)
+        return [made] if made is not None else []
+
+    return _issue_batch(delivery_ids, prepare, alone)
+
+
+def _checked(pending: Callable[..., list[_Pending]], *args: Any) -> list[_Pending] | Exception:
+    """The receipts `pending(*args)` names, each checked that it can be issued; else the
+    error (that item fails alone, the batch goes on)."""
+    try:
+        items = pending(*args)
+        for _message, _delivery, kind, facts in items:
+            receipt_item_check(kind=FORMAT_KINDS[MessageReceipt.Kind(kind)], facts=facts)
+    except Exception as error:
+        return error
+    return items
+
+
+def _issue_batch(
+    keys: list[UUID],
+    prepare: Callable[[list[UUID]], dict[UUID, list[_Pending] | Exception]],
+    alone: Callable[[UUID], list[MessageReceipt]],
+) -> dict[UUID, list[MessageReceipt] | Exception]:
+    """Issue the receipts `prepare` names for `keys` (messages, deliveries) as one batch of
+    the chain; per key its new receipts or its error.
+
+    Each key still succeeds or fails on its own: one whose receipts cannot be made, or that no
+    longer exists, is left out of the batch with its error. When the batch fails as a whole
+    nothing of it is kept: a failure of the issuer (no time-stamp authority answering, no
+    seal) is every key's error, since each alone would only wait for the same timeouts again;
+    any other (e.g. another worker issuing the same receipts at the same time, which the
+    unique constraints of MessageReceipt refuse) has each key tried again `alone` in its own
+    transaction."""
+    keys = list(dict.fromkeys(keys))  # a key twice gets its receipts once
     results: dict[UUID, list[MessageReceipt] | Exception] = {}
     try:
         with transaction.atomic():
-            messages = {m.pk: m for m in _messages_sent(message_ids)}
-            have = _have(list(messages))
             batch: list[_Pending] = []
-            for message_id in message_ids:
-                message = messages.get(message_id)
-                if message is None:
-                    results[message_id] = Message.DoesNotExist(f"message {message_id}")
+            owners: list[UUID] = []
+            for key, pending in prepare(keys).items():
+                if isinstance(pending, Exception):
+                    results[key] = pending
                     continue
-                try:
-                    pending = _pending_for_sent(message, have.get(message_id, set()))
-                    for _message, _delivery, kind, facts in pending:
-                        receipt_item_check(
-                            kind=FORMAT_KINDS[MessageReceipt.Kind(kind)], facts=facts
-                        )
-                except Exception as error:  # this message fails alone, the batch goes on
-                    results[message_id] = error
-                    continue
-                results[message_id] = []
+                results[key] = []
                 batch.extend(pending)
-            for made in _issue_pending(batch) if batch else []:
-                done = results[made.message_id]
+                owners.extend([key] * len(pending))
+            for key, made in zip(owners, _issue_pending(batch) if batch else [], strict=True):
+                done = results[key]
                 assert isinstance(done, list)
                 done.append(made)
     except ISSUER_FAILURES as error:
-        results = dict.fromkeys(message_ids, error)
+        results = dict.fromkeys(keys, error)
     except Exception:
         results = {}
-        for message_id in message_ids:
+        for key in keys:
             try:
-                results[message_id] = receipts_for_sent(message_id=message_id)
-            except Exception as error:  # reported to the caller, message by message
-                results[message_id] = error
+                results[key] = alone(key)
+            except Exception as error:  # reported to the caller, key by key
+                results[key] = error
     return results
+
+
+def _deliveries_retrieved(delivery_ids: list[UUID]) -> list[Delivery]:
+    return list(
+        Delivery.objects.filter(pk__in=delivery_ids)
+        .select_related(
+            "message__thread", "message__sender__user", "message__sender__office", "mailbox__user"
+        )
+        .prefetch_related("message__attachments")
+    )
+
+
+def _pending_for_retrieval(delivery: Delivery, done: set[UUID]) -> list[_Pending]:
+    """The retrieval receipt of `delivery` unless it was not retrieved or has one (`done`)."""
+    if delivery.retrieved_at is None or delivery.pk in done:
+        return []
+    facts = _facts(
+        delivery.message,
+        recipient=_party(delivery.mailbox),
+        retrieved_at=delivery.retrieved_at.isoformat(),
+        retrieved_by=str(delivery.retrieved_by_id or ""),
+        recipient_level_of_assurance=delivery.retrieved_level_of_assurance,
+    )
+    return [(delivery.message, delivery, MessageReceipt.Kind.RETRIEVAL, facts)]
 
 
 @transaction.atomic
 def receipt_for_retrieval(*, delivery_id: UUID) -> MessageReceipt | None:
     """The retrieval receipt of a delivery (None when it exists or was not retrieved)."""
-    delivery = Delivery.objects.select_related(
-        "message__thread", "message__sender__user", "message__sender__office", "mailbox__user"
-    ).get(pk=delivery_id)
-    if delivery.retrieved_at is None:
-        return None
-    done = MessageReceipt.objects.filter(delivery=delivery, kind=MessageReceipt.Kind.RETRIEVAL)
-    if done.exists():
-        return None
-    return _issue(
-        message=delivery.message,
-        kind=MessageReceipt.Kind.RETRIEVAL,
-        delivery=delivery,
-        facts=_facts(
-            delivery.message,
-            recipient=_party(delivery.mailbox),
-            retrieved_at=delivery.retrieved_at.isoformat(),
-            retrieved_by=str(delivery.retrieved_by_id or ""),
-            recipient_level_of_assurance=delivery.retrieved_level_of_assurance,
-        ),
-    )
+    deliveries = _deliveries_retrieved([delivery_id])
+    if not deliveries:
+        raise Delivery.DoesNotExist(f"delivery {delivery_id}")
+    done = MessageReceipt.objects.filter(
+        delivery_id=delivery_id, kind=MessageReceipt.Kind.RETRIEVAL
+    ).values_list("delivery_id", flat=True)
+    pending = _pending_for_retrieval(deliveries[0], set(done))
+    return _issue_pending(pending)[0] if pending else None

@@ -4,8 +4,8 @@ outbox after the change's commit; each at most once per event):
 - a case's document request (Nachforderung) becomes a message of the office to the applicant
   in the case's thread (started with the case's reference as subject when there is none);
 - a message sent gets its dispatch and delivery receipts, a message retrieved its retrieval
-  receipt (`receipts`); a worker draining a backlog issues those of many sent messages in
-  one batch (`receipts_on_sent_batch`);
+  receipt (`receipts`); a worker draining a backlog issues those of many messages in one
+  batch of the chain (`receipts_on_sent_batch`, `receipts_on_retrieved_batch`);
 - the recipients of a message are told by e-mail, without its content (`notifications`); a
   backlog's e-mails go out in one session with the mail server (`notify_on_sent_batch`)."""
 
@@ -23,7 +23,12 @@ from rathaus.core.outbox import outbox_batch_handlers
 
 from .events import MessageRetrieved, MessageSent
 from .notifications import new_mail_notify, new_mail_notify_many
-from .receipts import receipt_for_retrieval, receipts_for_sent, receipts_for_sent_many
+from .receipts import (
+    receipt_for_retrieval,
+    receipts_for_retrieval_many,
+    receipts_for_sent,
+    receipts_for_sent_many,
+)
 from .services import case_message_post
 
 
@@ -38,24 +43,34 @@ def receipts_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | N
     """Batch form of `receipts_on_sent` for an outbox worker draining a backlog: the receipts
     of many sent messages in one batch of the chain (`receipts_for_sent_many`); each message
     succeeds or fails on its own."""
-    return _per_message(payloads, lambda ids: receipts_for_sent_many(message_ids=ids))
+    return _per_event(payloads, _sent_id, lambda ids: receipts_for_sent_many(message_ids=ids))
 
 
-def _per_message(
-    payloads: list[dict[str, Any]], run: Callable[[list[UUID]], Mapping[UUID, Any]]
+def _sent_id(payload: dict[str, Any]) -> UUID:
+    return MessageSent.from_payload(payload).message_id
+
+
+def _retrieved_id(payload: dict[str, Any]) -> UUID:
+    return MessageRetrieved.from_payload(payload).delivery_id
+
+
+def _per_event(
+    payloads: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], UUID],
+    run: Callable[[list[UUID]], Mapping[UUID, Any]],
 ) -> list[Exception | None]:
-    """The outcome per payload of `run` on the messages of `message_sent` payloads: None for
-    success, the error for a payload that does not parse or a message `run` failed."""
-    message_ids: list[UUID | Exception] = []
+    """The outcome per payload of `run` on the ids `key` reads from the events' payloads:
+    None for success, the error for a payload that does not parse or an id `run` failed."""
+    ids: list[UUID | Exception] = []
     for payload in payloads:
         try:
-            message_ids.append(MessageSent.from_payload(payload).message_id)
+            ids.append(key(payload))
         except Exception as error:  # a payload that does not parse fails alone
-            message_ids.append(error)
-    done = run([m for m in message_ids if isinstance(m, UUID)])
+            ids.append(error)
+    done = run([i for i in ids if isinstance(i, UUID)])
     results: list[Exception | None] = []
-    for message_id in message_ids:
-        outcome = message_id if isinstance(message_id, Exception) else done[message_id]
+    for each in ids:
+        outcome = each if isinstance(each, Exception) else done[each]
         results.append(outcome if isinstance(outcome, Exception) else None)
     return results
 
@@ -71,13 +86,22 @@ def notify_on_sent_batch(payloads: list[dict[str, Any]]) -> list[Exception | Non
     """Batch form of `notify_on_sent` for a worker draining a backlog: one query for the
     deliveries, one session with the mail server for all e-mails (`new_mail_notify_many`);
     each message succeeds or fails on its own."""
-    return _per_message(payloads, lambda ids: new_mail_notify_many(message_ids=ids))
+    return _per_event(payloads, _sent_id, lambda ids: new_mail_notify_many(message_ids=ids))
 
 
 @event_subscriber(MessageRetrieved, name="mailbox.receipts")
 def receipt_on_retrieved(event: MessageRetrieved) -> None:
     """Subscriber of `mailbox.message_retrieved`: the retrieval receipt (once)."""
     receipt_for_retrieval(delivery_id=event.delivery_id)
+
+
+@outbox_batch_handlers.register(f"{MessageRetrieved.name}/mailbox.receipts")
+def receipts_on_retrieved_batch(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    """Batch form of `receipt_on_retrieved` (a thread with many new messages opened, many
+    readers at once): the retrieval receipts in one batch of the chain."""
+    return _per_event(
+        payloads, _retrieved_id, lambda ids: receipts_for_retrieval_many(delivery_ids=ids)
+    )
 
 
 @event_subscriber(CaseDocumentRequested, name="mailbox.document_request_message")
