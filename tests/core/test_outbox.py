@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rathaus.core.actors import Actor
 from rathaus.core.models import AuditEvent, OutboxMessage
-from rathaus.core.outbox import outbox_enqueue, outbox_handlers
+from rathaus.core.outbox import outbox_batch_handlers, outbox_enqueue, outbox_handlers
 from rathaus.core.outbox_runner import (
     BACKOFF_BASE_SECONDS,
     outbox_backoff,
@@ -341,26 +341,46 @@ def test_messages_of_one_transaction_run_as_one_task_each_on_its_own(
     assert calls[-1] == {"n": 12}
 
 
+batched: list[list[int]] = []
+
+
+@outbox_handlers.register("test.batched")
+def _batched_one(payload: dict[str, Any]) -> None:
+    batched.append([payload["n"]])
+
+
+@outbox_batch_handlers.register("test.batched")
+def _batched(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    batched.append([p["n"] for p in payloads])
+    return [ConnectionError("refused") if p["n"] == 0 else None for p in payloads]
+
+
 def test_claims_of_a_batch_are_taken_and_recorded_together():
-    """`outbox_process_many` takes the lease on all due messages of a batch at once (one
-    UPDATE), leaves one another worker holds or that is not due, runs each, marks the
-    successes done together and a failure for retry on its own."""
+    """`outbox_process_many`: the due messages of a topic with a batch handler are claimed at
+    once (one UPDATE), run in one call and their successes marked done together; one another
+    worker holds or that is not due stays out; a failure is retried on its own. Messages of
+    other topics are claimed one by one just before they run (a slow handler never holds the
+    leases of those behind it)."""
     from rathaus.core.outbox_runner import outbox_claim_many, outbox_process_many
 
-    due = [message(payload={"n": n}) for n in range(4)]
-    held = message(payload={"n": 9})
-    later = message(payload={"n": 8}, available_at=timezone.now() + timedelta(minutes=5))
+    batched.clear()
+    due = [message(topic="test.batched", payload={"n": n}) for n in range(4)]
+    held = message(topic="test.batched", payload={"n": 9})
+    later = message(
+        topic="test.batched", payload={"n": 8}, available_at=timezone.now() + timedelta(minutes=5)
+    )
+    single = [message(payload={"n": n}) for n in (20, 21)]
     assert outbox_claim(message_id=held.pk) is not None
-    ids = [m.pk for m in (*due, held, later)]
     assert outbox_claim_many(message_ids=[later.pk, held.pk]) == []
-    failures_left["count"] = 1  # the first handled message fails once
-    assert outbox_process_many(message_ids=ids) == 3
-    assert sorted(c["n"] for c in calls) == [1, 2, 3]
+    ids = [m.pk for m in (*due, held, later, *single)]
+    assert outbox_process_many(message_ids=ids) == 3 + 2
+    assert batched == [[0, 1, 2, 3]]  # one call, without the held and the later one
+    assert [c["n"] for c in calls] == [20, 21]
     states = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=ids)}
-    assert [states[m.pk].status for m in due[1:]] == [OutboxMessage.Status.DONE] * 3
+    assert {states[m.pk].status for m in (*due[1:], *single)} == {OutboxMessage.Status.DONE}
     failed = states[due[0].pk]
     assert failed.status == OutboxMessage.Status.PENDING and failed.locked_until is None
-    assert failed.available_at > timezone.now() and "mail server down" in failed.last_error
+    assert failed.available_at > timezone.now() and "refused" in failed.last_error
     assert states[held.pk].attempts == 1 and states[held.pk].locked_until is not None
     assert states[later.pk].attempts == 0
 

@@ -351,11 +351,19 @@ def test_no_webhooks_into_private_networks_unless_listed(
         "https://[::1]/hooks",
         "https://[fd00::1]/hooks",
         "https://224.0.0.1/hooks",
+        "https://0.0.0.0/hooks",
+        "https://[::ffff:127.0.0.1]/hooks",  # IPv4-mapped
+        "https://[::127.0.0.1]/hooks",  # IPv4-compatible
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 of 169.254.169.254
+        "https://[2002:7f00:1::1]/hooks",  # 6to4 of 127.0.0.1
     ):
         with pytest.raises(DomainError) as refused:
             url_check(bad)
         assert refused.value.field == "url" and "private Netze" in refused.value.message
     assert url_check("https://fv.example/hooks")  # a name: resolved when delivering
+    with pytest.raises(DomainError) as refused:
+        url_check("https://fv.example:99999/hooks")
+    assert refused.value.field == "url" and "Port" in refused.value.message
     with pytest.raises(DomainError):
         url_check("https://localhost/hooks", resolve=True)
 
@@ -392,3 +400,14 @@ def test_an_endpoint_that_is_gone_switches_its_subscription_off(
     assert gone.object_id == str(subscription.pk)
     write(specialist_system, submission.case, django_capture_on_commit_callbacks)
     assert WebhookDelivery.objects.count() == 1 and len(receiver.requests) == 1
+
+
+def test_allowed_networks_are_checked_at_start_up(monkeypatch):
+    from rathaus.conf.env import env_networks
+
+    monkeypatch.setenv("RATHAUS_WEBHOOK_ALLOWED_NETWORKS", "10.20.0.0/16, fd00::/8")
+    assert env_networks("RATHAUS_WEBHOOK_ALLOWED_NETWORKS") == ["10.20.0.0/16", "fd00::/8"]
+    for bad in ("intranet", "10.0.0.0/33"):
+        monkeypatch.setenv("RATHAUS_WEBHOOK_ALLOWED_NETWORKS", bad)
+        with pytest.raises(ValueError, match="CIDR"):
+            env_networks("RATHAUS_WEBHOOK_ALLOWED_NETWORKS")

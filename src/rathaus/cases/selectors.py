@@ -188,7 +188,8 @@ def inbox_list(
     million when the matches are old ones), or join every match before sorting (issue 9)."""
     scope = _inbox_scope(user=user)
     query = (query or "").strip()
-    matches = reference_matches(query, municipality_id=scope.municipality_id) if query else None
+    searching = query and scope.office_ids != frozenset()  # no offices: nothing to search
+    matches = reference_matches(query, municipality_id=scope.municipality_id) if searching else None
     if matches is None:
         return _inbox_cases(scope, status, query)
     key_fields = [name.lstrip("-") for name in LIST_ORDERING]

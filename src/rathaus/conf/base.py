@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.conf.env import env_bool, env_int, env_list, env_str, load_dotenv
+from rathaus.conf.env import env_bool, env_int, env_list, env_networks, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 load_dotenv(BASE_DIR / ".env")
@@ -416,7 +416,7 @@ RATHAUS_WEBHOOK_ALLOW_HTTP = DEBUG
 # Webhooks go to public addresses only (no way into the installation's network: SSRF), except
 # into the networks listed here (CIDR, e.g. the specialist systems' 10.20.0.0/16 in the
 # municipal data centre). Any address at all: development and tests only.
-RATHAUS_WEBHOOK_ALLOWED_NETWORKS = env_list("RATHAUS_WEBHOOK_ALLOWED_NETWORKS", [])
+RATHAUS_WEBHOOK_ALLOWED_NETWORKS = env_networks("RATHAUS_WEBHOOK_ALLOWED_NETWORKS")
 RATHAUS_WEBHOOK_ALLOW_PRIVATE = DEBUG
 RATHAUS_WEBHOOK_TIMEOUT_SECONDS = 10
 

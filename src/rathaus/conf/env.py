@@ -1,5 +1,6 @@
 """Typed access to environment variables; every variable is listed in `.env.example`."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP networks in CIDR notation (e.g. "10.20.0.0/16,fd00::/8"),
+    checked at start-up: a typo fails here, not in every request that reads it."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must list networks in CIDR notation (e.g. 10.20.0.0/16), got {network!r}"
+            ) from exc
+    return networks
 
 
 def load_dotenv(path: Path) -> None:

@@ -79,7 +79,12 @@ def outbox_claim_many(*, message_ids: list[int], now: datetime | None = None) ->
     `message_ids` that are pending, due and not leased, one SELECT reads them back (by the
     lease's end, which is this call's own); in the order of `message_ids`."""
     now = now or timezone.now()
-    locked_until = now + timedelta(seconds=settings.RATHAUS_OUTBOX_LEASE_SECONDS)
+    # The lease's end names this claim when the rows are read back: a random part of a second
+    # keeps two workers that start in the same microsecond from reading each other's rows.
+    locked_until = now + timedelta(
+        seconds=settings.RATHAUS_OUTBOX_LEASE_SECONDS,
+        microseconds=random.randrange(1, 1_000_000),  # noqa: S311 (no secret)
+    )
     claimed = OutboxMessage.objects.filter(_due(now), pk__in=message_ids).update(
         locked_until=locked_until, attempts=F("attempts") + 1
     )
@@ -187,46 +192,44 @@ def _record_success(*, claim: Claim) -> bool:
 def outbox_process_many(*, message_ids: list[int]) -> int:
     """Claim and run the messages `message_ids`; returns how many ran successfully now.
 
-    Messages of a topic with a batch handler (`outbox_batch_handlers`) that are claimed
-    together run in one call of it; the others run one after the other as in
-    `outbox_process`. Either way each message is claimed, marked done, retried or failed on
-    its own. A batch handler that raises instead of answering per message counts as a failure
-    of each of its messages.
+    Messages of a topic with a batch handler (`outbox_batch_handlers`) run in one call of it,
+    claimed together just before (`outbox_claim_many`); the others are claimed and run one
+    after the other as in `outbox_process`, so that a slow handler (a webhook endpoint that
+    hangs until its timeout) never holds the leases of messages still waiting behind it.
+    Either way each message is marked done, retried or failed on its own. A batch handler that
+    raises instead of answering per message counts as a failure of each of its messages.
     """
-    claims = outbox_claim_many(message_ids=message_ids)
-    by_topic: dict[str, list[Claim]] = {}
-    for claim in claims:
-        by_topic.setdefault(claim.message.topic, []).append(claim)
+    topics = dict(OutboxMessage.objects.filter(pk__in=message_ids).values_list("pk", "topic"))
+    by_topic: dict[str, list[int]] = {}
+    for message_id in message_ids:
+        if message_id in topics:
+            by_topic.setdefault(topics[message_id], []).append(message_id)
     succeeded = 0
-    for topic, group in by_topic.items():
-        if topic not in outbox_handlers:
-            for claim in group:
-                _fail(claim=claim, error=f"No handler registered for topic {topic!r}")
-            continue
-        if len(group) > 1 and topic in outbox_batch_handlers:
-            try:
-                results = outbox_batch_handlers.get(topic)([c.message.payload for c in group])
-                if len(results) != len(group):
-                    raise RuntimeError(f"batch handler of {topic!r}: one result per message")
-            except Exception as exc:
-                results = [exc] * len(group)
+    for topic, ids in by_topic.items():
+        if len(ids) > 1 and topic in outbox_batch_handlers and topic in outbox_handlers:
+            succeeded += _run_batch(topic, outbox_claim_many(message_ids=ids))
         else:
-            handler = outbox_handlers.get(topic)
-            results = []
-            for claim in group:
-                try:
-                    handler(claim.message.payload)
-                    results.append(None)
-                except Exception as exc:
-                    results.append(exc)
-        done = []
-        for claim, result in zip(group, results, strict=True):
-            if result is None:
-                done.append(claim)
-            else:
-                _record_failure(claim=claim, exc=result)
-        succeeded += _record_success_many(done)
+            succeeded += sum(outbox_process(message_id=i) for i in ids)
     return succeeded
+
+
+def _run_batch(topic: str, group: list[Claim]) -> int:
+    """Run the claimed messages `group` of `topic` through its batch handler."""
+    if not group:
+        return 0
+    try:
+        results = outbox_batch_handlers.get(topic)([c.message.payload for c in group])
+        if len(results) != len(group):
+            raise RuntimeError(f"batch handler of {topic!r}: one result per message")
+    except Exception as exc:
+        results = [exc] * len(group)
+    done = []
+    for claim, result in zip(group, results, strict=True):
+        if result is None:
+            done.append(claim)
+        else:
+            _record_failure(claim=claim, exc=result)
+    return _record_success_many(done)
 
 
 def _record_success_many(claims: list[Claim]) -> int:

@@ -28,6 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rathaus.core.errors import DomainError
@@ -81,8 +82,14 @@ def timestamps_obtain(*, documents: Sequence[bytes]) -> list[bytes]:
     if settings.RATHAUS_TSA_URLS:
         if len(digests) == 1:
             return [_external_obtain_digest(digests[0])]
+        language = translation.get_language()  # the threads' errors in the caller's language
+
+        def obtain(digest: bytes) -> bytes:
+            with translation.override(language):
+                return _external_obtain_digest(digest)
+
         with ThreadPoolExecutor(max_workers=min(EXTERNAL_PARALLEL, len(digests))) as pool:
-            return list(pool.map(_external_obtain_digest, digests))
+            return list(pool.map(obtain, digests))
     authority = local_authority()
     _local_authority_trust(authority, anchors=tuple(trust_anchors_pem()))
     return [

@@ -9,6 +9,7 @@ not at all; a notice of an act provided for retrieval (§41 (2a) VwVfG) always a
 Messages the platform writes about an event that has its own e-mail (a document request) are
 not announced twice."""
 
+import contextlib
 from typing import Any
 from uuid import UUID
 
@@ -97,10 +98,17 @@ def new_mail_notify_many(*, message_ids: list[UUID]) -> dict[UUID, int | Excepti
                 told[message_id] += _delivery_notify(delivery_id, connection=connection)
             except Exception as error:
                 failed[message_id] = error
-                connection.close()  # a broken session: the next e-mail opens a new one
+                _close(connection)  # a broken session: the next e-mail opens a new one
     finally:
-        connection.close()
+        _close(connection)
     return {m: failed.get(m, told[m]) for m in message_ids}
+
+
+def _close(connection: Any) -> None:
+    """Close the mail server's session; an error on QUIT of a session that is broken anyway
+    must not hide the error that broke it or fail the messages already announced."""
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 def _delivery_notify(delivery_id: UUID, *, connection: Any) -> int:

@@ -39,8 +39,12 @@ def url_check(url: str, *, resolve: bool = False) -> str:
         )
     if parts.username or parts.password:
         raise DomainError(_("The address must not contain a user name or password."), field="url")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # not a number, or beyond 65535
+        raise DomainError(_("The address's port is not valid."), field="url") from exc
     if not settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE:
-        address_check(parts.hostname, port=parts.port or 443, resolve=resolve)
+        address_check(parts.hostname, port=port, resolve=resolve)
     return url.strip()
 
 
@@ -49,11 +53,11 @@ def address_check(host: str, *, port: int, resolve: bool) -> None:
     that is not on the public internet: loopback, private networks, link-local (the cloud
     metadata service at 169.254.169.254), multicast, reserved, unless it lies in one of the
     networks of `RATHAUS_WEBHOOK_ALLOWED_NETWORKS` (the specialist systems' own). A webhook
-    must not become a way into the installation's network (server-side request forgery). A
-    name that
-    resolves differently between this check and the connection (DNS rebinding) is not
-    caught here: installations that need that guarantee send webhooks through an egress
-    proxy (docs/operations.md)."""
+    must not become a way into the installation's network (server-side request forgery). An
+    IPv6 address is judged by the IPv4 address it carries too (mapped, compatible, 6to4,
+    Teredo, NAT64). A name that resolves differently between this check and the connection
+    (DNS rebinding) is not caught here: installations that need that guarantee send webhooks
+    through an egress proxy (docs/api.md)."""
     try:
         addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
@@ -67,14 +71,14 @@ def address_check(host: str, *, port: int, resolve: bool) -> None:
                 % {"error": exc.strerror or exc},
                 field="url",
             ) from exc
-        addresses = [ipaddress.ip_address(info[4][0]) for info in found]
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
     allowed = [
         ipaddress.ip_network(n, strict=False) for n in settings.RATHAUS_WEBHOOK_ALLOWED_NETWORKS
     ]
     for address in addresses:
         if any(address in network for network in allowed):
             continue
-        if not address.is_global or address.is_multicast:
+        if any(not a.is_global or a.is_multicast for a in (address, *_embedded_ipv4(address))):
             raise DomainError(
                 _(
                     "Webhooks are not sent into private networks: %(host)s is %(address)s, "
@@ -83,6 +87,21 @@ def address_check(host: str, *, port: int, resolve: bool) -> None:
                 % {"host": host, "address": address},
                 field="url",
             )
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (a route to them through a gateway)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if address in NAT64 or int(address) >> 32 == 0:  # NAT64, IPv4-compatible (::a.b.c.d)
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in found if a is not None]
 
 
 def _event_types_check(event_types: list[str]) -> list[str]:
