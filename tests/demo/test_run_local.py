@@ -103,8 +103,9 @@ def run_local(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, like a terminal's foreground job
         # As from a terminal: Ctrl-C and TERM at their defaults. A signal ignored by the
-        # process that starts a shell stays ignored in it, and bash cannot trap it; some test
-        # run earlier in the same pytest process may leave SIGINT ignored.
+        # process that starts a shell stays ignored in it, and bash cannot trap it: pytest
+        # itself runs with SIGINT ignored when a non-interactive shell started it in the
+        # background (`make test &`, as CI scripts and job runners do; no test changes it).
         preexec_fn=_default_signals,
     )
     try:
