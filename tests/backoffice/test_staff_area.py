@@ -1,8 +1,10 @@
 """The staff area under /intern/: who gets in, and need to know once inside."""
 
 import re
+import time
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from rathaus.accounts.models import User
@@ -76,6 +78,59 @@ def test_staff_whose_session_skipped_the_second_factor_must_confirm_it(client, w
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith(f"{reverse('mfa_reauthenticate')}?next=")
+
+
+def test_a_removed_second_factor_shuts_the_staff_area_within_the_recheck_time(
+    client, world, monkeypatch
+):
+    from rathaus.staff import middleware
+
+    clerk = make_staff("clerk", (world["buergerbuero"], Role.CASE_WORKER))
+    login_with_mfa(client, clerk)
+    now = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: now[0])
+    assert client.get("/intern/").status_code == 200
+    Authenticator.objects.filter(user=clerk).delete()  # e.g. in the admin, not in this session
+    now[0] += middleware.SECOND_FACTOR_RECHECK_SECONDS - 1
+    assert client.get("/intern/").status_code == 200  # asked again after the recheck time only
+    now[0] += 1
+    response = client.get("/intern/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_second_factor_removed_in_the_session_counts_at_once(client, world):
+    from allauth.mfa import signals as mfa_signals
+    from django.test import RequestFactory
+
+    clerk = make_staff("clerk", (world["buergerbuero"], Role.CASE_WORKER))
+    login_with_mfa(client, clerk)
+    assert client.get("/intern/").status_code == 200
+    authenticator = Authenticator.objects.get(user=clerk)
+    authenticator.delete()
+    request = RequestFactory().get("/konto/2fa/totp/deactivate/")
+    request.session = client.session
+    mfa_signals.authenticator_removed.send(
+        sender=Authenticator, request=request, user=clerk, authenticator=authenticator
+    )
+    request.session.save()
+    response = client.get("/intern/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_the_second_factor_kept_in_a_session_is_that_of_its_user(client, world):
+    from rathaus.staff import middleware
+
+    clerk = make_staff("clerk", (world["buergerbuero"], Role.CASE_WORKER))
+    other = make_staff("other", (world["buergerbuero"], Role.CASE_WORKER))
+    login_with_mfa(client, clerk)
+    session = client.session
+    session[middleware.SECOND_FACTOR_CHECKED_KEY] = [str(other.pk), time.time()]
+    session.save()
+    Authenticator.objects.filter(user=clerk).delete()
+    response = client.get("/intern/")
+    assert response.status_code == 302  # another user's answer is not taken
 
 
 def test_start_page_lists_only_the_clerks_offices_and_roles(client, world):

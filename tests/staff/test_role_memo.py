@@ -126,3 +126,58 @@ def test_an_inbox_request_reads_the_roles_once_and_the_memo_ends_with_it(
     RoleAssignment.objects.filter(user=clerk, office=second).delete()
     response = client.get("/intern/antraege/")
     assert 'href="/intern/rollen/"' not in response.content.decode()
+
+
+def test_held_offices_come_by_municipality_with_its_number_of_offices(offices):
+    first, second = offices  # one municipality with two offices
+    elsewhere = OfficeFactory(name="Standesamt")  # another municipality, one office
+    clerk = make_staff(
+        "memo-municipalities",
+        (first, Role.CASE_WORKER),
+        (elsewhere, Role.CASE_WORKER),
+        (second, Role.SYSTEM_ADMIN),
+    )
+    RoleAssignment.objects.create(
+        user=clerk,
+        office=second,
+        role=Role.CASE_WORKER,
+        valid_until=timezone.now() - dt.timedelta(days=1),
+    )
+    with role_memo_scope(), CaptureQueriesContext(connection) as queries:
+        held = selectors.held_offices_by_municipality(user=clerk, roles=[Role.CASE_WORKER])
+        assert held == {
+            first.municipality_id: ({first.pk}, 2),
+            elsewhere.municipality_id: ({elsewhere.pk}, 1),
+        }
+        assert selectors.held_offices_by_municipality(user=clerk, roles=[Role.SYSTEM_ADMIN]) == {
+            first.municipality_id: ({second.pk}, 2)
+        }
+    assert len(queries.captured_queries) == 1
+
+
+def test_the_inbox_scope_is_the_municipality_only_for_all_its_offices(offices):
+    from rathaus.cases.selectors import _inbox_scope
+
+    first, second = offices
+    elsewhere = OfficeFactory(name="Standesamt")
+    clerk = make_staff("memo-scope", (first, Role.CASE_WORKER))
+    with role_memo_scope():
+        scope = _inbox_scope(user=clerk)
+    assert (scope.municipality_id, scope.office_ids) == (first.municipality_id, {first.pk})
+    RoleAssignment.objects.create(user=clerk, office=second, role=Role.TEAM_LEAD)
+    with role_memo_scope():
+        scope = _inbox_scope(user=clerk)
+    assert (scope.municipality_id, scope.office_ids) == (first.municipality_id, None)
+    RoleAssignment.objects.create(user=clerk, office=elsewhere, role=Role.CASE_WORKER)
+    with role_memo_scope():
+        scope = _inbox_scope(user=clerk)
+    assert scope.municipality_id is None
+    assert scope.office_ids == {first.pk, second.pk, elsewhere.pk}
+    OfficeFactory(name="Neues Amt", municipality=first.municipality)
+    RoleAssignment.objects.filter(user=clerk, office=elsewhere).delete()
+    with role_memo_scope():  # a new office of the municipality: no longer all of them
+        scope = _inbox_scope(user=clerk)
+    assert (scope.municipality_id, scope.office_ids) == (
+        first.municipality_id,
+        {first.pk, second.pk},
+    )

@@ -25,10 +25,9 @@ from rathaus.cases.permissions import API_READ_SCOPE, API_WRITE_SCOPE, HANDLING_
 from rathaus.core.actors import Actor
 from rathaus.core.errors import NotFound
 from rathaus.core.keyset import KeyList
-from rathaus.municipalities.models import Office
 from rathaus.staff.models import RoleAssignment
 from rathaus.staff.permissions import restrict_to_offices
-from rathaus.staff.selectors import office_ids_visible_to, sees_all_offices
+from rathaus.staff.selectors import held_offices_by_municipality, sees_all_offices
 
 __all__ = [
     "API_READ_SCOPE",
@@ -279,23 +278,17 @@ def _inbox_scope(*, user: Any) -> _Scope:
     (then the matches are sorted)."""
     if sees_all_offices(user=user):
         return _Scope(everything=True)
-    office_ids = office_ids_visible_to(user=user, roles=HANDLING_ROLES)
-    if not office_ids:
+    # The offices held with the municipality of each and its number of offices: from the
+    # request's role memo, no query of its own.
+    by_municipality = held_offices_by_municipality(user=user, roles=HANDLING_ROLES)
+    if not by_municipality:
         return _Scope(office_ids=frozenset())
-    # Every office of the municipalities of those offices, with its municipality (one query).
-    offices = dict(
-        Office.objects.filter(
-            municipality_id__in=Office.objects.filter(pk__in=office_ids).values("municipality_id")
+    if len(by_municipality) != 1:
+        return _Scope(
+            office_ids=frozenset(pk for offices, _ in by_municipality.values() for pk in offices)
         )
-        .order_by()
-        .values_list("pk", "municipality_id")
-    )
-    municipality_ids = {offices[pk] for pk in office_ids if pk in offices}
-    if len(municipality_ids) != 1:
-        return _Scope(office_ids=frozenset(office_ids))
-    (municipality_id,) = municipality_ids
-    all_offices = {pk for pk, municipality in offices.items() if municipality == municipality_id}
-    if all_offices <= office_ids:
+    ((municipality_id, (office_ids, municipality_offices)),) = by_municipality.items()
+    if len(office_ids) >= municipality_offices:
         return _Scope(municipality_id=municipality_id)
     return _Scope(municipality_id=municipality_id, office_ids=frozenset(office_ids))
 

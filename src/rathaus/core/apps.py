@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from rathaus.core.tasks import outbox_tasks_dispatcher
 
         outbox_dispatcher_set(outbox_tasks_dispatcher)
+
+        # PostgreSQL timestamps parsed in C (rathaus.core.pg_timestamps).
+        from django.db.backends.signals import connection_created
+
+        from rathaus.core.pg_timestamps import fast_timestamptz_register
+
+        connection_created.connect(fast_timestamptz_register, dispatch_uid="core_fast_timestamptz")

@@ -271,8 +271,11 @@ class KeysetPaginator:
             return False
 
         keys = [key for key in source.keys if anchor is None or beyond(key)]
-        for index in reversed(range(len(ordering))):  # stable sorts, last key first
-            keys.sort(key=itemgetter(index), reverse=descending[index])
+        if len(set(descending)) == 1:  # one direction: the keys as tuples, ties compared on
+            keys.sort(reverse=descending[0])
+        else:
+            for index in reversed(range(len(ordering))):  # stable sorts, last key first
+                keys.sort(key=itemgetter(index), reverse=descending[index])
         rows: list[M] = []
         start = 0
         while len(rows) < limit and start < len(keys):  # again for rows gone since

@@ -9,6 +9,9 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff access")
 
     def ready(self) -> None:
+        from allauth.mfa import signals as mfa_signals
+
+        from rathaus.staff.middleware import second_factor_forget
         from rathaus.staff.models import RoleAssignment
         from rathaus.staff.role_memo import role_memo_forget
 
@@ -18,4 +21,8 @@ class StaffConfig(AppConfig):
         )
         post_delete.connect(
             role_memo_forget, sender=RoleAssignment, dispatch_uid="staff_role_memo_deleted"
+        )
+        # A second factor removed in this request: the staff area asks again on the next page.
+        mfa_signals.authenticator_removed.connect(
+            second_factor_forget, dispatch_uid="staff_second_factor_forget"
         )

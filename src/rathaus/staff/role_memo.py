@@ -31,12 +31,16 @@ from django.http import HttpRequest, HttpResponse
 
 
 class HeldRole(NamedTuple):
-    """One role assignment as the selectors need it."""
+    """One role assignment as the selectors need it, with the office's municipality and the
+    number of offices that municipality has (whether someone holds all of them: the inbox's
+    scope, `rathaus.cases.selectors`)."""
 
     office_id: uuid.UUID
     role: str
     valid_from: dt.datetime | None
     valid_until: dt.datetime | None
+    municipality_id: uuid.UUID
+    municipality_offices: int
 
     def valid_at(self, now: dt.datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= now) and (

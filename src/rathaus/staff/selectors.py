@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,10 +38,24 @@ def role_assignments_active(*, user: Any) -> QuerySet[RoleAssignment]:
 
 
 def _load_held_roles(user_id: Any) -> tuple[HeldRole, ...]:
+    offices_of_municipality = (
+        Office.objects.filter(municipality_id=OuterRef("office__municipality_id"))
+        .order_by()
+        .values("municipality_id")
+        .annotate(number=Count("pk"))
+        .values("number")
+    )
     rows = (
         RoleAssignment.objects.filter(user_id=user_id)
         .order_by()  # no join for the default order
-        .values_list("office_id", "role", "valid_from", "valid_until")
+        .values_list(
+            "office_id",
+            "role",
+            "valid_from",
+            "valid_until",
+            "office__municipality_id",
+            Subquery(offices_of_municipality),
+        )
     )
     return tuple(HeldRole(*row) for row in rows)
 
@@ -72,6 +86,21 @@ def _office_id_query(
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return qs.order_by().values_list("office_id", flat=True)  # no join for the default order
+
+
+def held_offices_by_municipality(
+    *, user: Any, roles: Iterable[str]
+) -> dict[uuid.UUID, tuple[set[uuid.UUID], int]]:
+    """The offices in which `user` holds one of `roles` now, by municipality, each with the
+    number of offices that municipality has (so whether they are all of them); from the
+    request's memo, no query of its own."""
+    by_municipality: dict[uuid.UUID, tuple[set[uuid.UUID], int]] = {}
+    for held in _held_roles(user=user, roles=roles):
+        offices, _ = by_municipality.setdefault(
+            held.municipality_id, (set(), held.municipality_offices)
+        )
+        offices.add(held.office_id)
+    return by_municipality
 
 
 def sees_all_offices(*, user: Any) -> bool:
