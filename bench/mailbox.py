@@ -407,6 +407,28 @@ def _pipeline(
     connection.close()
 
 
+@contextlib.contextmanager
+def _statements(label: str) -> Any:
+    """Print the SQL statements run inside (an execute wrapper: it survives the connection
+    being closed at the end of a request, which Django's query log does not)."""
+    from django.db import connection
+
+    statements: list[tuple[float, str]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((1000 * (time.perf_counter() - began), " ".join(sql.split())))
+
+    with connection.execute_wrapper(record):
+        yield
+    print(f"\n=== statements of {label}: {len(statements)}")
+    for ms, sql in statements:
+        print(f"  {ms:6.2f} ms  {sql[:160]}")
+
+
 def _profile(thread_id: Any, citizen: Any) -> None:
     """BENCH_PROFILE=1: cProfile, in process, of 50 replies with the attachment through the
     Django test client (the request as gunicorn runs it, without HTTP), then of the outbox
@@ -436,6 +458,13 @@ def _profile(thread_id: Any, citizen: Any) -> None:
         send()
     while outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH):
         pass
+    # The statements of one reply and of the drain of five (what a message costs PostgreSQL).
+    with _statements("one reply"):
+        send()
+    for _ in range(4):
+        send()
+    with _statements("the drain of these five replies"):
+        outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH)
     for label, work in (
         ("send (50 replies)", lambda: [send() for _ in range(50)]),
         ("drain (their receipts and e-mails)", lambda: outbox_drain(batch_size=100, limit=100)),

@@ -6,6 +6,8 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rathaus.core.models import AuditEvent, OutboxMessage
 from rathaus.core.outbox_runner import outbox_process_many
@@ -73,7 +75,11 @@ def test_a_backlog_is_announced_in_one_smtp_session_each_message_once(smtp, offi
     )
     assert len(ids) == len(sent)
 
-    assert outbox_process_many(message_ids=ids) == 4
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox_process_many(message_ids=ids) == 4
+    # The mail sender's configuration and the acts provided read once for the batch.
+    assert len([q for q in queries if "configurationprofile" in q["sql"]]) == 1
+    assert len([q for q in queries if 'FROM "mailbox_provision"' in q["sql"]]) == 1
     assert sorted(to for _, (to,) in smtp.mails) == sorted(c.email for c in citizens[:4])
     assert len({peer for peer, _ in smtp.mails}) == 1  # one session for the batch
     states = dict(OutboxMessage.objects.filter(pk__in=ids).values_list("pk", "status"))

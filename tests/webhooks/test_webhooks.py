@@ -23,15 +23,22 @@ from rathaus.apitokens.services import client_create
 from rathaus.core.actors import Actor
 from rathaus.core.errors import DomainError
 from rathaus.core.models import AuditEvent, OutboxMessage
+from rathaus.core.outbox import outbox_batch_handlers
 from rathaus.core.outbox_runner import outbox_process
 from rathaus.mailbox import services as mailbox_services
-from rathaus.mailbox.events import MessageSent
+from rathaus.mailbox.events import (
+    MessageRetrieved,
+    MessageSent,
+    ProvisionEnded,
+    ProvisionNotified,
+)
 from rathaus.mailbox.models import Provision
 from rathaus.mailbox.provisions import CONSENT_KEY, provisions_end_due
 from rathaus.webhooks.delivery import DELIVER_TOPIC, delivery_send, fan_out
 from rathaus.webhooks.models import WebhookDelivery, WebhookSubscription
 from rathaus.webhooks.services import subscription_create, url_check
 from rathaus.webhooks.signing import SECRET_BOX
+from rathaus.webhooks.subscribers import SUBSCRIBER, fan_out_batch
 from tests.applications import upload_samples as samples
 from tests.applications.inbox_data import make_submission
 from tests.factories import OfficeFactory
@@ -411,3 +418,47 @@ def test_allowed_networks_are_checked_at_start_up(monkeypatch):
         monkeypatch.setenv("RATHAUS_WEBHOOK_ALLOWED_NETWORKS", bad)
         with pytest.raises(ValueError, match="CIDR"):
             env_networks("RATHAUS_WEBHOOK_ALLOWED_NETWORKS")
+
+
+def _pending_fan_outs() -> list[OutboxMessage]:
+    return list(
+        OutboxMessage.objects.filter(
+            topic=f"{MessageSent.name}/{SUBSCRIBER}", status=OutboxMessage.Status.PENDING
+        ).order_by("created_at")
+    )
+
+
+def test_a_backlog_is_fanned_out_in_one_batch_each_event_on_its_own(
+    receiver, submission, specialist_system
+):
+    """What an outbox worker draining a backlog runs (`outbox_batch_handlers`): every event
+    of the batch gets its deliveries; a payload that does not parse fails alone."""
+    subscribe(receiver, submission.municipality)
+    for n in range(3):  # the outbox is not run: the fan-outs wait
+        mailbox_services.case_message_start(
+            actor=specialist_system, case=submission.case, subject=f"Frage {n}", body="Bitte …"
+        )
+    pending = _pending_fan_outs()
+    assert len(pending) == 3
+    handler = outbox_batch_handlers.get(f"{MessageSent.name}/{SUBSCRIBER}")
+    results = handler([m.payload for m in pending] + [{"event": "something.else"}])
+    assert results[:3] == [None, None, None]
+    assert isinstance(results[3], Exception)
+    events = {m.payload["event_id"] for m in pending}
+    assert {str(d.event_id) for d in WebhookDelivery.objects.all()} == events
+    assert handler([m.payload for m in pending]) == [None, None, None]  # made once each
+    assert WebhookDelivery.objects.count() == 3
+
+
+def test_without_subscriptions_a_batch_asks_once(
+    submission, specialist_system, django_assert_num_queries
+):
+    for n in range(3):
+        mailbox_services.case_message_start(
+            actor=specialist_system, case=submission.case, subject=f"Frage {n}", body="Bitte …"
+        )
+    payloads = [m.payload for m in _pending_fan_outs()]
+    with django_assert_num_queries(1):
+        assert fan_out_batch(MessageSent, payloads) == [None, None, None]
+    for event_type in (MessageSent, MessageRetrieved, ProvisionNotified, ProvisionEnded):
+        assert outbox_batch_handlers.get(f"{event_type.name}/{SUBSCRIBER}")

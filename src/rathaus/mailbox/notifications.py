@@ -51,9 +51,22 @@ def _addresses(mailbox: Mailbox) -> tuple[list[str], str, str]:
 
 
 def _send(
-    *, municipality_id: Any, to: list[str], subject: str, body: str, connection: Any = None
+    *,
+    municipality_id: Any,
+    to: list[str],
+    subject: str,
+    body: str,
+    connection: Any = None,
+    senders: dict[Any, Any] | None = None,
 ) -> None:
-    sender = mail_sender_for(municipality=municipality_id)
+    """Send one e-mail from the municipality's mail sender (read once per batch when
+    `senders` is given: the batch's cache, municipality → sender)."""
+    if senders is None:
+        sender = mail_sender_for(municipality=municipality_id)
+    else:
+        if municipality_id not in senders:
+            senders[municipality_id] = mail_sender_for(municipality=municipality_id)
+        sender = senders[municipality_id]
     EmailMessage(
         subject=subject,
         body=body,
@@ -89,13 +102,25 @@ def new_mail_notify_many(*, message_ids: list[UUID]) -> dict[UUID, int | Excepti
         .values_list("pk", "message_id"),
         key=lambda row: position[row[1]],
     )
+    # Read once for the batch: the acts provided (a provision is made with its delivery and
+    # never changes) and each municipality's mail sender.
+    provisions = {
+        p.delivery_id: p
+        for p in Provision.objects.filter(delivery_id__in=[pk for pk, _ in delivery_ids])
+    }
+    senders: dict[Any, Any] = {}
     connection = get_connection()  # opened by the first e-mail, kept open for the others
     try:
         for delivery_id, message_id in delivery_ids:
             if message_id in failed:
                 continue  # an earlier delivery of the message failed: retried as a whole
             try:
-                told[message_id] += _delivery_notify(delivery_id, connection=connection)
+                told[message_id] += _delivery_notify(
+                    delivery_id,
+                    provision=provisions.get(delivery_id),
+                    connection=connection,
+                    senders=senders,
+                )
             except Exception as error:
                 failed[message_id] = error
                 _close(connection)  # a broken session: the next e-mail opens a new one
@@ -111,8 +136,11 @@ def _close(connection: Any) -> None:
         connection.close()
 
 
-def _delivery_notify(delivery_id: UUID, *, connection: Any) -> int:
-    """Announce one delivery if it is due now (1), else 0; in its own transaction."""
+def _delivery_notify(
+    delivery_id: UUID, *, provision: Provision | None, connection: Any, senders: dict[Any, Any]
+) -> int:
+    """Announce one delivery (its act provided for retrieval: `provision`) if it is due now
+    (1), else 0; in its own transaction."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
@@ -123,7 +151,6 @@ def _delivery_notify(delivery_id: UUID, *, connection: Any) -> int:
         )
         if delivery.notified_at is not None:
             return 0
-        provision = Provision.objects.filter(delivery=delivery).first()
         notify = delivery.mailbox.notify
         if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
             return 0  # the morning's digest tells of it
@@ -161,6 +188,7 @@ def _delivery_notify(delivery_id: UUID, *, connection: Any) -> int:
             subject=subject,
             body=body,
             connection=connection,
+            senders=senders,
         )
         audit_record(
             actor=NOTIFY_ACTOR,

@@ -51,14 +51,17 @@ def mailboxes_of_client(*, actor: Actor) -> QuerySet[Mailbox]:
     )
 
 
-def ensure_mailbox_usable(*, actor: Actor, mailbox: Mailbox) -> None:
-    """NotFound unless `actor` may use `mailbox`: a person by `mailboxes_usable_by`, an API
-    client by `mailboxes_of_client`; the system never through this check."""
+def mailboxes_usable(*, actor: Actor) -> QuerySet[Mailbox]:
+    """The mailboxes `actor` may use: a person's by `mailboxes_usable_by`, an API client's by
+    `mailboxes_of_client`; none for the system (it never goes through these checks)."""
     if actor.is_api_client:
-        usable = mailboxes_of_client(actor=actor)
-    elif actor.is_person:
-        usable = mailboxes_usable_by(user=actor.user)
-    else:
-        usable = Mailbox.objects.none()
-    if not usable.filter(pk=mailbox.pk).exists():
+        return mailboxes_of_client(actor=actor)
+    if actor.is_person:
+        return mailboxes_usable_by(user=actor.user)
+    return Mailbox.objects.none()
+
+
+def ensure_mailbox_usable(*, actor: Actor, mailbox: Mailbox) -> None:
+    """NotFound unless `actor` may use `mailbox` (`mailboxes_usable`)."""
+    if not mailboxes_usable(actor=actor).filter(pk=mailbox.pk).exists():
         raise NotFound(_("No such mailbox."))

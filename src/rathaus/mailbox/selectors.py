@@ -26,7 +26,7 @@ from .models import (
     Provision,
     Thread,
 )
-from .permissions import ensure_mailbox_usable, mailboxes_usable_by
+from .permissions import ensure_mailbox_usable, mailboxes_usable, mailboxes_usable_by
 from .provisions import level_sufficient
 
 __all__ = [
@@ -243,13 +243,16 @@ def thread_get(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Thre
 
 
 def _participation(*, actor: Actor, mailbox: Mailbox, thread_id: UUID | str) -> Participant:
-    ensure_mailbox_usable(actor=actor, mailbox=mailbox)
+    """`mailbox`'s part in the thread, in one query with the check that `actor` may use
+    `mailbox` (which of the two failed is asked only then)."""
     participant = (
         Participant.objects.select_related("thread__municipality", "thread__office", "thread__case")
         .filter(mailbox=mailbox, thread_id=thread_id)
+        .filter(mailbox__in=mailboxes_usable(actor=actor).values("pk"))
         .first()
     )
     if participant is None:
+        ensure_mailbox_usable(actor=actor, mailbox=mailbox)
         raise NotFound(_("No such thread."))
     return participant
 

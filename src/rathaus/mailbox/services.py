@@ -34,7 +34,7 @@ from .attachments import (
 from .content import KekCache, body_seal, subject_seal
 from .events import MessageRetrieved, MessageSent
 from .models import Delivery, Mailbox, Message, MessageAttachment, Participant, Thread
-from .permissions import ensure_mailbox_usable
+from .permissions import ensure_mailbox_usable, mailboxes_usable
 from .provisions import ConsentMissing
 
 SUBJECT_MAX = 200
@@ -262,8 +262,11 @@ def message_send(
     """Send `body` (and the files `uploads`) from `sender` into `thread` (a reply); delivered
     to the other participant. The draft `draft_id` it was written from goes in the same
     transaction."""
-    ensure_mailbox_usable(actor=actor, mailbox=sender)
-    if not Participant.objects.filter(thread_id=thread.pk, mailbox=sender).exists():
+    usable = mailboxes_usable(actor=actor).values("pk")
+    if not Participant.objects.filter(
+        thread_id=thread.pk, mailbox=sender, mailbox__in=usable
+    ).exists():  # one query for both checks; which of them failed is asked only then
+        ensure_mailbox_usable(actor=actor, mailbox=sender)
         raise NotFound(_("No such thread."))
     _subject, body = _clean(None, body)
     files = attachments_prepare(uploads)
