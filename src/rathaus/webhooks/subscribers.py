@@ -73,7 +73,12 @@ def fan_out_batch(
     return results
 
 
+def _batch_handler(event_type: type[DomainEvent]) -> Any:
+    def handle(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+        return fan_out_batch(event_type, payloads)
+
+    return handle
+
+
 for _event_type in (MessageSent, MessageRetrieved, ProvisionNotified, ProvisionEnded):
-    outbox_batch_handlers.register(f"{_event_type.name}/{SUBSCRIBER}")(
-        lambda payloads, event_type=_event_type: fan_out_batch(event_type, payloads)
-    )
+    outbox_batch_handlers.register(f"{_event_type.name}/{SUBSCRIBER}")(_batch_handler(_event_type))
