@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rathaus.applications",
     "rathaus.mailbox",
     "rathaus.webhooks",
+    "rathaus.records",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
     "rathaus.contrib.clamav",
@@ -419,6 +420,12 @@ RATHAUS_WEBHOOK_ALLOW_HTTP = DEBUG
 RATHAUS_WEBHOOK_ALLOWED_NETWORKS = env_networks("RATHAUS_WEBHOOK_ALLOWED_NETWORKS")
 RATHAUS_WEBHOOK_ALLOW_PRIVATE = DEBUG
 RATHAUS_WEBHOOK_TIMEOUT_SECONDS = 10
+
+# --- Records (E-Akte): the file reference pattern of municipalities without their own
+# (rathaus.records.file_references; checked when a file is created).
+RATHAUS_FILE_REFERENCE_PATTERN = env_str(
+    "RATHAUS_FILE_REFERENCE_PATTERN", "{office}-{plan}/{year}/{seq}"
+)
 
 # --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA
 # and seal certificate under var/seal/ (rathaus.seals.demo_ca); production sets real files.

@@ -13,6 +13,7 @@ longer in the data are removed (audited). The online forms (``data/forms``) are 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
@@ -33,6 +34,7 @@ from rathaus.demo.data import services as service_data
 from rathaus.demo.seals import demo_seals_load
 from rathaus.municipalities import services as municipality_services
 from rathaus.municipalities.models import Municipality, Office, OpeningException, PostalArea
+from rathaus.records.services import file_plan_import
 
 # The audit trail records demo data as written by the system, not by a person.
 SYSTEM_ACTOR = Actor.system("demo_load")
@@ -379,6 +381,23 @@ def _load_forms(result: DemoLoadResult, services: dict[str, Service]) -> None:
         (result.updated if published is not None else result.created)["form_definition"] += 1
 
 
+# A KGSt-style file plan (Aktenplan) for the three demo municipalities (rathaus.records).
+FILE_PLAN_CSV = Path(__file__).parent / "data" / "file_plan.csv"
+FILE_PLAN_MUNICIPALITIES = ("dueren", "guetersloh", "cochem-zell")
+
+
+def _load_file_plans(result: DemoLoadResult, municipalities: dict[str, Municipality]) -> None:
+    data = FILE_PLAN_CSV.read_bytes()
+    for slug in FILE_PLAN_MUNICIPALITIES:
+        imported = file_plan_import(
+            actor=SYSTEM_ACTOR, municipality=municipalities[slug], data=data
+        )
+        if imported.created:
+            result.created["file_plan_item"] += len(imported.created)
+        if imported.changed:
+            result.updated["file_plan_item"] += len(imported.changed)
+
+
 @transaction.atomic
 def demo_load() -> DemoLoadResult:
     """Create or correct the demo municipalities, offices, catalogue, online forms, the seals
@@ -395,6 +414,7 @@ def demo_load() -> DemoLoadResult:
     services = _load_services(result, situations)
     _load_local_services(result, municipalities, offices, services)
     _load_forms(result, services)
+    _load_file_plans(result, municipalities)
     seals_created, seals_updated = demo_seals_load()
     result.created.update(seals_created)
     result.updated.update(seals_updated)

@@ -1,0 +1,18 @@
+"""Audit actions of the records (E-Akte)."""
+
+from rathaus.core.audit_actions import register_actions
+
+register_actions(
+    "records",
+    {
+        "records.plan_item_create": "An item of a municipality's file plan was created.",
+        "records.plan_item_change": "An item of a file plan was changed (title, parent, "
+        "retention, archive rule, active).",
+        "records.plan_import": "A file plan was imported from CSV (the items are audited one "
+        "by one as well).",
+        "records.reference_pattern_set": "The file reference pattern of a municipality was set.",
+        "records.file_create": "A file (Akte) was created under a file-plan item.",
+        "records.file_close": "A file was closed (zdA) with a reason.",
+        "records.file_reopen": "A closed file was reopened with a reason.",
+    },
+)

@@ -1,0 +1,41 @@
+"""Who may do what with the records. The file plan is kept by a municipality's registry
+(Registratur) or system administration; files are kept by the office's case-handling roles.
+The system (a command, a subscriber) acts under its job's name."""
+
+from django.utils.translation import gettext as _
+
+from rathaus.cases.permissions import HANDLING_ROLES
+from rathaus.core.actors import Actor
+from rathaus.core.errors import NotPermitted
+from rathaus.municipalities.models import Municipality, Office
+from rathaus.staff.models import Role
+from rathaus.staff.permissions import office_access_allowed
+from rathaus.staff.selectors import municipality_ids_with_role, sees_all_offices
+
+PLAN_ROLES = (Role.REGISTRY, Role.SYSTEM_ADMIN)
+
+
+def ensure_plan_keeper(*, actor: Actor, municipality: Municipality) -> None:
+    """NotPermitted unless `actor` may change `municipality`'s file plan."""
+    if actor.is_system:
+        return
+    user = actor.user if actor.is_person else None
+    if user is not None and (
+        sees_all_offices(user=user)
+        or any(
+            municipality.pk in municipality_ids_with_role(user=user, role=role)
+            for role in PLAN_ROLES
+        )
+    ):
+        return
+    raise NotPermitted(_("Only the registry or system administration keeps the file plan."))
+
+
+def ensure_file_keeper(*, actor: Actor, office: Office) -> None:
+    """NotPermitted unless `actor` may create, close and reopen files of `office`."""
+    if actor.is_system:
+        return
+    user = actor.user if actor.is_person else None
+    if user is not None and office_access_allowed(user=user, office=office, roles=HANDLING_ROLES):
+        return
+    raise NotPermitted(_("You do not keep the files of this office."))

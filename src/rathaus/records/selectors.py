@@ -1,0 +1,72 @@
+"""Reads of the records: the file plan (with inherited retention and archive rule) and
+files."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from rathaus.municipalities.models import Municipality
+
+from .file_plan_csv import PlanRow, plan_csv_format
+from .models import FilePlanItem, RecordFile
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """An item of the file plan with its depth and what it inherits."""
+
+    item: FilePlanItem
+    depth: int
+    retention_years: int | None  # own, else the nearest ancestor's
+    archive_rule: str  # own, else the nearest ancestor's ("" when none sets one)
+
+
+def file_plan(*, municipality: Municipality) -> list[PlanEntry]:
+    """The municipality's file plan in order (parents before their children), one query."""
+    items = list(FilePlanItem.objects.filter(municipality=municipality).order_by("number"))
+    by_id = {item.pk: item for item in items}
+    children: dict[UUID | None, list[FilePlanItem]] = {}
+    for item in items:
+        parent = item.parent_id if item.parent_id in by_id else None
+        children.setdefault(parent, []).append(item)
+    entries: list[PlanEntry] = []
+
+    def walk(parent: UUID | None, depth: int, retention: int | None, rule: str) -> None:
+        for item in children.get(parent, []):
+            own_retention = item.retention_years if item.retention_years is not None else retention
+            own_rule = item.archive_rule or rule
+            entries.append(PlanEntry(item, depth, own_retention, own_rule))
+            walk(item.pk, depth + 1, own_retention, own_rule)
+
+    walk(None, 0, None, "")
+    return entries
+
+
+def file_plan_csv(*, municipality: Municipality) -> bytes:
+    """The municipality's file plan as CSV (the import's format, `file_plan_csv`)."""
+    numbers = {e.item.pk: e.item.number for e in file_plan(municipality=municipality)}
+    rows = [
+        PlanRow(
+            line=0,
+            number=e.item.number,
+            parent=numbers.get(e.item.parent_id, "") if e.item.parent_id else "",
+            title=e.item.title,
+            retention_years=e.item.retention_years,
+            archive_rule=e.item.archive_rule,
+        )
+        for e in file_plan(municipality=municipality)
+    ]
+    return plan_csv_format(rows)
+
+
+def plan_entry(*, item: FilePlanItem) -> PlanEntry:
+    """`item` with what it inherits from its ancestors."""
+    for entry in file_plan(municipality=item.municipality):
+        if entry.item.pk == item.pk:
+            return entry
+    raise FilePlanItem.DoesNotExist
+
+
+def files_of_office(*, office_id: UUID) -> QuerySet[RecordFile]:
+    return RecordFile.objects.filter(office_id=office_id).select_related("plan_item")
