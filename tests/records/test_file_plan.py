@@ -62,8 +62,8 @@ def test_export_reads_back_unchanged_and_opens_in_a_spreadsheet(municipality):
     exported = selectors.file_plan_csv(municipality=municipality)
     assert exported.startswith("\ufeff".encode())  # umlauts intact in spreadsheet programs
     text = exported.decode("utf-8-sig")
-    assert text.splitlines()[0] == PLAN.splitlines()[0]
-    assert "963;96;Hundesteuer;10;\r\n" in text
+    assert text.splitlines()[0] == PLAN.splitlines()[0] + ";Aktiv"
+    assert "963;96;Hundesteuer;10;;ja\r\n" in text
     other = MunicipalityFactory(slug="guetersloh")
     services.file_plan_import(actor=SYSTEM, municipality=other, data=exported)
     assert selectors.file_plan_csv(municipality=other) == exported
@@ -177,3 +177,52 @@ def test_the_demo_plan_imports(municipality):
         e for e in selectors.file_plan(municipality=municipality) if e.item.number == "963"
     )
     assert entry.item.title == "Hundesteuer"
+
+
+def test_columns_left_out_keep_what_the_plan_holds(municipality):
+    services.file_plan_import(actor=SYSTEM, municipality=municipality, data=PLAN)
+    titles_only = "Nummer;Titel\n963;Hundesteuer (Satzung 2027)\n"
+    result = services.file_plan_import(actor=SYSTEM, municipality=municipality, data=titles_only)
+    assert result.changed == ["963"]
+    item = FilePlanItem.objects.get(municipality=municipality, number="963")
+    assert (item.title, item.parent.number, item.retention_years) == (
+        "Hundesteuer (Satzung 2027)",
+        "96",
+        10,
+    )
+    with pytest.raises(FilePlanCsvError) as raised:  # a misspelt column is not ignored
+        services.file_plan_import(
+            actor=SYSTEM, municipality=municipality, data="Nummer;Titel;Frist\n963;X;12\n"
+        )
+    assert raised.value.errors[0].startswith("Zeile 1: Unbekannte Spalte Frist")
+    assert FilePlanItem.objects.get(municipality=municipality, number="963").retention_years == 10
+
+
+def test_inactive_items_and_formula_cells_survive_the_round_trip(municipality):
+    services.file_plan_import(actor=SYSTEM, municipality=municipality, data=PLAN)
+    services.plan_item_save(
+        actor=SYSTEM, municipality=municipality, number="120", title="=Meldewesen", active=False
+    )
+    exported = selectors.file_plan_csv(municipality=municipality)
+    assert "120;;'=Meldewesen;;;nein\r\n" in exported.decode("utf-8-sig")
+    again = services.file_plan_import(actor=SYSTEM, municipality=municipality, data=exported)
+    assert again.changed == [] and again.created == []
+    item = FilePlanItem.objects.get(municipality=municipality, number="120")
+    assert (item.title, item.active) == ("=Meldewesen", False)
+
+
+def test_a_file_saved_by_a_german_spreadsheet_program_imports(municipality):
+    windows = "Nummer;Übergeordnet;Titel\n1;;Sicherheit und Ordnung\n12;1;Einwohnerwesen (Bürger)\n"
+    result = services.file_plan_import(
+        actor=SYSTEM, municipality=municipality, data=windows.encode("cp1252")
+    )
+    assert len(result.created) == 2
+    item = FilePlanItem.objects.get(municipality=municipality, number="12")
+    assert item.title == "Einwohnerwesen (Bürger)"
+
+
+def test_line_numbers_count_lines_of_the_file(municipality):
+    text = 'Nummer;Titel\n1;"Zwei\nZeilen"\n;ohne Nummer\n'
+    with pytest.raises(FilePlanCsvError) as raised:
+        services.file_plan_import(actor=SYSTEM, municipality=municipality, data=text)
+    assert raised.value.errors == ["Zeile 4: die Nummer fehlt."]

@@ -73,6 +73,11 @@ def test_references_count_per_office_plan_item_and_year(world):
         ("{seq:x9}", "nicht gültig"),
         ("{seq!r}", "Nur die laufende Nummer"),
         ("{seq", "nicht gültig"),
+        ("{seq:c}", "nicht gültig"),
+        ("{seq:e}", "nicht gültig"),
+        ("{plan}{seq}", "durch Text"),
+        ("{seq}{year}", "durch Text"),
+        ("{plan}/" + "x" * 120 + "/{seq}", "120 Zeichen"),
     ],
 )
 def test_a_pattern_that_cannot_work_is_refused(pattern, message):
@@ -167,3 +172,38 @@ def test_concurrent_files_get_distinct_gap_free_numbers(world):
         int(r.split("/")[-1]) for r in RecordFile.objects.values_list("file_reference", flat=True)
     )
     assert numbers == list(range(1, 46))
+
+
+@pytest.mark.django_db
+def test_a_new_pattern_never_issues_a_reference_twice(world):
+    municipality, office, items = world
+
+    def make() -> str:
+        return services.file_create(
+            actor=SYSTEM, office=office, plan_item=items["963"], title="X", year=2026
+        ).file_reference
+
+    services.reference_pattern_set(actor=SYSTEM, municipality=municipality, pattern="{plan}/{seq}")
+    assert [make(), make()] == ["963/1", "963/2"]
+    # The same references with a format: the same counter, and numbers in use are skipped.
+    services.reference_pattern_set(
+        actor=SYSTEM, municipality=municipality, pattern="{plan}/{seq:d}"
+    )
+    assert make() == "963/3"
+    services.reference_pattern_set(
+        actor=SYSTEM, municipality=municipality, pattern="{plan}/{seq:02d}"
+    )
+    assert make() == "963/04"
+    RecordFile.objects.create(  # e.g. taken over from the former system
+        municipality=municipality,
+        office=office,
+        plan_item=items["963"],
+        file_reference="963/05",
+        title="Altakte",
+        year=2019,
+    )
+    assert make() == "963/06"  # the number in use is skipped
+    with pytest.raises(DomainError, match="1900"):
+        services.file_create(
+            actor=SYSTEM, office=office, plan_item=items["963"], title="X", year=26
+        )

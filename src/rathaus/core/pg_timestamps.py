@@ -16,13 +16,17 @@ other than ISO) goes to Django's loader and gives what it gave before;
 `tests/core/test_pg_timestamps.py` compares both loaders on such values.
 """
 
+import functools
 from datetime import datetime
 from typing import Any
 
 from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 
 
+@functools.cache
 def _loader_for(tz: Any) -> type[BaseTzLoader]:
+    """The loader class for time zone `tz` (one per zone, shared by the connections)."""
+
     class FastTzLoader(BaseTzLoader):
         timezone = tz  # Django's create_cursor compares it with the connection's
 

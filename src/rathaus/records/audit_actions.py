@@ -14,5 +14,11 @@ register_actions(
         "records.file_create": "A file (Akte) was created under a file-plan item.",
         "records.file_close": "A file was closed (zdA) with a reason.",
         "records.file_reopen": "A closed file was reopened with a reason.",
+        "records.case_file": "A case (Vorgang) was filed in a file.",
+        "records.case_move": "A case was moved to another file, with a reason.",
+        "records.document_add": "A document was added to a file with its first version.",
+        "records.version_add": "A new version of a document was added.",
+        "records.document_read": "The content of a document version was read (viewed or "
+        "downloaded).",
     },
 )

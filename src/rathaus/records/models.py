@@ -9,14 +9,33 @@
   reference prefix (the pattern rendered without the sequence), incremented under a row lock,
   never computed with MAX().
 - `RecordFile`: a file under a file-plan item, kept by an office; open or closed (zdA).
+- `CaseFiling`: the file a case (Vorgang, `rathaus.cases`) is filed in.
+- `Document` in a file (and optionally one of its cases), with `DocumentVersion`s: each
+  version's content is immutable, a `StoredContent` addressed by its SHA-256 — identical
+  bytes are stored once.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.cases.models import Case
 from rathaus.core.models import BaseModel
 from rathaus.municipalities.models import Municipality, Office
+
+
+def _created_by() -> "models.ForeignKey[Any, Any]":
+    """Who created a row (None: the system)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
 
 class ArchiveRule(models.TextChoices):
@@ -79,7 +98,7 @@ class FileReferenceCounter(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
     )
-    prefix = models.CharField(_("reference without its number"), max_length=120)
+    prefix = models.CharField(_("reference without its number"), max_length=160)
     value = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
@@ -119,14 +138,7 @@ class RecordFile(BaseModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = _created_by()
 
     class Meta:
         ordering = ["municipality", "file_reference"]
@@ -141,3 +153,96 @@ class RecordFile(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.file_reference} {self.title}"
+
+
+class CaseFiling(BaseModel):
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    file = models.ForeignKey(
+        RecordFile, on_delete=models.PROTECT, related_name="case_filings", verbose_name=_("file")
+    )
+
+    class Meta:
+        verbose_name = _("case filing")
+        verbose_name_plural = _("case filings")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.file_id}"
+
+
+class StoredContent(models.Model):
+    """Bytes in the storage (Django's storage API), named and found by their SHA-256."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    name = models.CharField(_("storage name"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored content")
+        verbose_name_plural = _("stored contents")
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class Document(BaseModel):
+    class Kind(models.TextChoices):
+        INCOMING = "incoming", _("incoming")
+        OUTGOING = "outgoing", _("outgoing")
+        NOTE = "note", _("internal note")
+
+    file = models.ForeignKey(
+        RecordFile, on_delete=models.PROTECT, related_name="documents", verbose_name=_("file")
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    document_date = models.DateField(_("date of the document"), null=True, blank=True)
+    sender = models.CharField(_("sender"), max_length=300, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=300, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    metadata = models.JSONField(_("further metadata"), default=dict, blank=True)
+    created_by = _created_by()
+
+    class Meta:
+        ordering = ["file", "created_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersion(BaseModel):
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    content = models.ForeignKey(
+        StoredContent, on_delete=models.PROTECT, related_name="+", verbose_name=_("content")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("format"), max_length=100)
+    created_by = _created_by()
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="records_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.cases.permissions import HANDLING_ROLES
 from rathaus.core.actors import Actor
-from rathaus.core.errors import NotPermitted
+from rathaus.core.errors import NotFound, NotPermitted
 from rathaus.municipalities.models import Municipality, Office
 from rathaus.staff.models import Role
 from rathaus.staff.permissions import office_access_allowed
@@ -33,9 +33,22 @@ def ensure_plan_keeper(*, actor: Actor, municipality: Municipality) -> None:
 
 def ensure_file_keeper(*, actor: Actor, office: Office) -> None:
     """NotPermitted unless `actor` may create, close and reopen files of `office`."""
+    if not _handles(actor, office):
+        raise NotPermitted(_("You do not keep the files of this office."))
+
+
+def ensure_file_reader(*, actor: Actor, office: Office) -> None:
+    """NotFound (need to know) unless `actor` may read the documents of `office`'s files:
+    the office's case-handling roles."""
+    if not _handles(actor, office):
+        raise NotFound(_("No such document."))
+
+
+def _handles(actor: Actor, office: Office) -> bool:
+    """The system, or a person holding one of the case-handling roles in `office`."""
     if actor.is_system:
-        return
+        return True
     user = actor.user if actor.is_person else None
-    if user is not None and office_access_allowed(user=user, office=office, roles=HANDLING_ROLES):
-        return
-    raise NotPermitted(_("You do not keep the files of this office."))
+    return user is not None and office_access_allowed(
+        user=user, office=office, roles=HANDLING_ROLES
+    )

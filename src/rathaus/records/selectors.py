@@ -45,7 +45,8 @@ def file_plan(*, municipality: Municipality) -> list[PlanEntry]:
 
 def file_plan_csv(*, municipality: Municipality) -> bytes:
     """The municipality's file plan as CSV (the import's format, `file_plan_csv`)."""
-    numbers = {e.item.pk: e.item.number for e in file_plan(municipality=municipality)}
+    entries = file_plan(municipality=municipality)
+    numbers = {e.item.pk: e.item.number for e in entries}
     rows = [
         PlanRow(
             line=0,
@@ -54,8 +55,9 @@ def file_plan_csv(*, municipality: Municipality) -> bytes:
             title=e.item.title,
             retention_years=e.item.retention_years,
             archive_rule=e.item.archive_rule,
+            active=e.item.active,
         )
-        for e in file_plan(municipality=municipality)
+        for e in entries
     ]
     return plan_csv_format(rows)
 

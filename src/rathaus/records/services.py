@@ -14,12 +14,19 @@ from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError
 from rathaus.municipalities.models import Municipality, Office
 
+from .documents import (  # noqa: F401 - the public face of the records' writes
+    case_file,
+    document_add,
+    document_version_read,
+    upload_checked,
+    version_add,
+)
 from .file_plan_csv import FilePlanCsvError, plan_row_check, plan_rows_parse
 from .file_references import file_reference_next, pattern_check
 from .models import FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
 
-PLAN_FIELDS = ("title", "parent_id", "retention_years", "archive_rule", "active")
+YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 @dataclass
@@ -126,7 +133,8 @@ def file_plan_import(
     *, actor: Actor, municipality: Municipality, data: bytes | str
 ) -> PlanImportResult:
     """Import a file plan CSV (`file_plan_csv`) into `municipality`'s plan: items created or
-    changed by number, items not in the file left as they are (they may hold files). All or
+    changed by number, items not in the file left as they are (they may hold files), columns
+    not in the file left as the plan holds them. All or
     nothing: any problem (in a row, a parent that does not exist, a cycle) and nothing
     changes (FilePlanCsvError lists every problem with its line)."""
     ensure_plan_keeper(actor=actor, municipality=municipality)
@@ -137,7 +145,7 @@ def file_plan_import(
     parent_of = {
         n: (number_of.get(i.parent_id, "") if i.parent_id else "") for n, i in existing.items()
     }
-    parent_of.update({row.number: row.parent for row in rows})
+    parent_of.update({row.number: row.parent for row in rows if "parent" in row.given})
     errors = [
         _("Line %(line)d: the parent %(parent)s is neither in the file nor in the plan.")
         % {"line": row.line, "parent": row.parent}
@@ -168,17 +176,25 @@ def file_plan_import(
 
     ids = {n: i.pk for n, i in existing.items()}
     for row in sorted(rows, key=lambda r: (depth(r.number), r.line)):
+        # A column the file does not have keeps what the plan holds (new items: defaults).
+        values = {
+            "title": row.title,
+            "parent_id": ids[row.parent] if row.parent else None,
+            "retention_years": row.retention_years,
+            "archive_rule": row.archive_rule,
+            "active": row.active,
+        }
+        if row.number in existing:
+            for column, name in (
+                ("parent", "parent_id"),
+                ("retention_years", None),
+                ("archive_rule", None),
+                ("active", None),
+            ):
+                if column not in row.given:
+                    values.pop(name or column)
         outcome = _plan_item_write(
-            actor=actor,
-            municipality=municipality,
-            number=row.number,
-            values={
-                "title": row.title,
-                "parent_id": ids[row.parent] if row.parent else None,
-                "retention_years": row.retention_years,
-                "archive_rule": row.archive_rule,
-                "active": True,
-            },
+            actor=actor, municipality=municipality, number=row.number, values=values
         )
         if row.number not in ids:
             ids[row.number] = FilePlanItem.objects.get(
@@ -239,6 +255,8 @@ def file_create(
     if not title:
         raise DomainError(_("A file needs a title."))
     year = year or timezone.localdate().year
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError(_("The year of a file must lie between 1900 and 2200."))
     record = RecordFile.objects.create(
         municipality_id=office.municipality_id,
         office=office,
