@@ -177,3 +177,47 @@ def test_a_case_moves_to_another_file_only_with_a_reason(world):
     foreign = make_submission().case
     with pytest.raises(DomainError):
         services.case_file(actor=SYSTEM, case=foreign, record=other_file)
+
+
+def test_verify_records_names_what_is_missing_or_altered(clamav, world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    clerk = Actor.person(world["clerk"])
+
+    def add(title: str, content: bytes) -> Document:
+        return services.document_add(
+            actor=clerk,
+            record=world["record"],
+            title=title,
+            kind="note",
+            upload=services.upload_checked(upload(content)),
+        )
+
+    intact, altered, missing = (
+        add("Vermerk", samples.pdf()),
+        add("Bescheid", samples.pdf(padding=b"b")),
+        add("Anlage", samples.pdf(padding=b"c")),
+    )
+    out = StringIO()
+    call_command("verify_records", stdout=out)
+    assert "All 3 stored contents are present and unaltered." in out.getvalue()
+    with default_storage.open(altered.versions.get().content.name, "wb") as handle:
+        handle.write(b"%PDF-1.7 anders")
+    default_storage.delete(missing.versions.get().content.name)
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 stored content"):
+        call_command("verify_records", stderr=err)
+    reference = world["record"].file_reference
+    assert (
+        f"altered: {altered.versions.get().content.sha256} ({reference} „Bescheid“ v1)"
+        in err.getvalue()
+    )
+    assert (
+        f"missing: {missing.versions.get().content.sha256} ({reference} „Anlage“ v1)"
+        in err.getvalue()
+    )
+    call_command("verify_records", "--document", str(intact.pk), stdout=out)
+    with pytest.raises(CommandError, match="Not a document id"):
+        call_command("verify_records", "--document", "123")

@@ -34,7 +34,8 @@ from rathaus.demo.data import services as service_data
 from rathaus.demo.seals import demo_seals_load
 from rathaus.municipalities import services as municipality_services
 from rathaus.municipalities.models import Municipality, Office, OpeningException, PostalArea
-from rathaus.records.services import file_plan_import
+from rathaus.records.models import FilePlanItem, FilingRule
+from rathaus.records.services import file_plan_import, filing_rule_set
 
 # The audit trail records demo data as written by the system, not by a person.
 SYSTEM_ACTOR = Actor.system("demo_load")
@@ -398,6 +399,36 @@ def _load_file_plans(result: DemoLoadResult, municipalities: dict[str, Municipal
             result.updated["file_plan_item"] += len(imported.changed)
 
 
+# Where the Steueramt's dog-tax cases file themselves: the year's file under 963 Hundesteuer.
+FILING_RULES = [
+    (municipality, "steueramt", service, "963", "Hundesteuer {year}")
+    for municipality in ("dueren", "guetersloh")
+    for service in ("hund-anmelden", "hund-abmelden")
+]
+
+
+def _load_filing_rules(
+    result: DemoLoadResult,
+    offices: dict[tuple[str, str], Office],
+    services: dict[str, Service],
+) -> None:
+    for municipality, office_slug, service_slug, number, title in FILING_RULES:
+        office = offices[(municipality, office_slug)]
+        item = FilePlanItem.objects.get(municipality=office.municipality, number=number)
+        before = FilingRule.objects.filter(office=office, service=services[service_slug]).first()
+        rule = filing_rule_set(
+            actor=SYSTEM_ACTOR,
+            office=office,
+            service=services[service_slug],
+            plan_item=item,
+            file_title=title,
+        )
+        if before is None:
+            result.created["filing_rule"] += 1
+        elif (before.plan_item_id, before.file_title) != (rule.plan_item_id, rule.file_title):
+            result.updated["filing_rule"] += 1
+
+
 @transaction.atomic
 def demo_load() -> DemoLoadResult:
     """Create or correct the demo municipalities, offices, catalogue, online forms, the seals
@@ -415,6 +446,7 @@ def demo_load() -> DemoLoadResult:
     _load_local_services(result, municipalities, offices, services)
     _load_forms(result, services)
     _load_file_plans(result, municipalities)
+    _load_filing_rules(result, offices, services)
     seals_created, seals_updated = demo_seals_load()
     result.created.update(seals_created)
     result.updated.update(seals_updated)

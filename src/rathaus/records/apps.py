@@ -8,5 +8,5 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Records (E-Akte)")
 
     def ready(self) -> None:
-        # Audit actions register themselves on import.
-        from rathaus.records import audit_actions  # noqa: F401
+        # Audit actions and event subscribers register themselves on import.
+        from rathaus.records import audit_actions, subscribers  # noqa: F401

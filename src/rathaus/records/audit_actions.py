@@ -15,6 +15,8 @@ register_actions(
         "records.file_close": "A file was closed (zdA) with a reason.",
         "records.file_reopen": "A closed file was reopened with a reason.",
         "records.case_file": "A case (Vorgang) was filed in a file.",
+        "records.filing_rule_set": "Where an office's new cases (of a service, or by default) "
+        "file themselves was set.",
         "records.case_move": "A case was moved to another file, with a reason.",
         "records.document_add": "A document was added to a file with its first version.",
         "records.version_add": "A new version of a document was added.",

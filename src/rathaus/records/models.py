@@ -10,6 +10,8 @@
   never computed with MAX().
 - `RecordFile`: a file under a file-plan item, kept by an office; open or closed (zdA).
 - `CaseFiling`: the file a case (Vorgang, `rathaus.cases`) is filed in.
+- `FilingRule`: where an office's new cases file themselves (by service, else the office's
+  default): a file-plan item and the title of the year's file.
 - `Document` in a file (and optionally one of its cases), with `DocumentVersion`s: each
   version's content is immutable, a `StoredContent` addressed by its SHA-256 — identical
   bytes are stored once.
@@ -22,6 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.models import Case
+from rathaus.catalog.models import Service
 from rathaus.core.models import BaseModel
 from rathaus.municipalities.models import Municipality, Office
 
@@ -246,3 +249,40 @@ class DocumentVersion(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
+
+
+class FilingRule(BaseModel):
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("office")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service (empty: the office's default)"),
+    )
+    plan_item = models.ForeignKey(
+        FilePlanItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("file plan item")
+    )
+    file_title = models.CharField(_("title of the year's file"), max_length=300)
+
+    class Meta:
+        verbose_name = _("filing rule")
+        verbose_name_plural = _("filing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "service"],
+                condition=models.Q(service__isnull=False),
+                name="records_filingrule_unique_service",
+            ),
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=models.Q(service__isnull=True),
+                name="records_filingrule_unique_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.service_id or '*'} → {self.plan_item_id}"

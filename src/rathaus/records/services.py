@@ -14,15 +14,15 @@ from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError
 from rathaus.municipalities.models import Municipality, Office
 
-from .documents import (  # noqa: F401 - the public face of the records' writes
-    case_file,
-    document_add,
-    document_version_read,
-    upload_checked,
-    version_add,
-)
+from .documents import case_file as case_file  # the public face of the records' writes
+from .documents import document_add as document_add
+from .documents import document_version_read as document_version_read
+from .documents import upload_checked as upload_checked
+from .documents import version_add as version_add
 from .file_plan_csv import FilePlanCsvError, plan_row_check, plan_rows_parse
 from .file_references import file_reference_next, pattern_check
+from .filing import case_file_by_rule as case_file_by_rule
+from .filing import filing_rule_set as filing_rule_set
 from .models import FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
 
