@@ -14,6 +14,7 @@ urlpatterns = [
     path("zahlung/", include("rathaus.payments.urls")),
     path("antraege/", include("rathaus.portal.application_urls")),
     path("postfach/", include("rathaus.portal.mailbox_urls")),
+    path("akteneinsicht/", include("rathaus.portal.inspection_urls")),
     path("", include("rathaus.portal.urls")),
 ]
 

@@ -101,9 +101,11 @@ def test_concurrent_submits_of_one_draft_yield_exactly_one_submission():
     assert errors == []
     assert len(set(results)) == 1
     assert Submission.objects.count() == 1
-    # One submission's follow-ups: a message per subscriber of its events.
+    # One submission's follow-ups: a message per subscriber of its events (and of the
+    # receipt's, issued by one of them).
     one_submission = sum(
-        len(subscriptions.get(name, [])) for name in ("submission.created", "case.opened")
+        len(subscriptions.get(name, []))
+        for name in ("submission.created", "case.opened", "submission.receipt_issued")
     )
     assert OutboxMessage.objects.count() == one_submission >= 3
     assert Attachment.objects.count() == 0

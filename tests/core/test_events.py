@@ -91,7 +91,7 @@ class RichTypes(DomainEvent):
     flags: dict[str, bool]
 
 
-runs: dict[str, list[DomainEvent]] = {"first": [], "second": [], "renamed": []}
+runs: dict[str, list[DomainEvent]] = {"first": [], "second": [], "renamed": [], "only_some": []}
 failures = {"second": 0}
 
 
@@ -111,6 +111,20 @@ def second_subscriber(event: ThingHappened) -> None:
 @event_subscriber(Renamed, name="tests.renamed")
 def renamed_subscriber(event: Renamed) -> None:
     runs["renamed"].append(event)
+
+
+@domain_event
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ThingCounted(DomainEvent):
+    name = "test_thing.counted"
+    published_by = "tests"
+
+    thing_id: UUID
+
+
+@event_subscriber(ThingCounted, name="tests.only_some", when=lambda e: e.thing_id.int % 2 == 0)
+def only_some_subscriber(event: ThingCounted) -> None:
+    runs["only_some"].append(event)
 
 
 @pytest.fixture(autouse=True)
@@ -217,6 +231,15 @@ def test_a_rolled_back_change_publishes_nothing():
         event_publish(ThingHappened(thing_id=uuid4(), count=1))
         raise RuntimeError("boom")
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_subscriber_with_when_gets_only_the_events_it_asks_for():
+    even, odd = UUID(int=2), UUID(int=3)
+    [message] = publish(ThingCounted(thing_id=even))
+    assert message.topic == "test_thing.counted/tests.only_some"
+    assert publish(ThingCounted(thing_id=odd)) == []  # refused: not even an outbox message
+    outbox_process(message_id=message.pk)
+    assert [e.thing_id for e in runs["only_some"]] == [even]
 
 
 def test_event_without_subscribers_writes_nothing():

@@ -6,14 +6,13 @@ the office reads them (404 for others), every read audited, an altered object de
 import hashlib
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.core.actors import Actor
 from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from rathaus.core.models import AuditEvent
 from rathaus.records import services
-from rathaus.records.content import ContentAltered
+from rathaus.records.content import ContentAltered, records_storage
 from rathaus.records.models import CaseFiling, Document, FilePlanItem, StoredContent
 from rathaus.staff.models import Role
 from rathaus.uploads.checks import UploadRefused
@@ -47,6 +46,8 @@ def test_a_document_with_versions_stored_once_per_content(clamav, world):
     clerk = Actor.person(world["clerk"])
     pdf = samples.pdf()
     services.case_file(actor=clerk, case=world["case"], record=world["record"])
+    # Filing the case brought the submission's data (rathaus.records.case_documents).
+    brought = StoredContent.objects.count()
     document = services.document_add(
         actor=clerk,
         record=world["record"],
@@ -65,10 +66,10 @@ def test_a_document_with_versions_stored_once_per_content(clamav, world):
         kind=Document.Kind.NOTE,
         upload=services.upload_checked(upload(pdf, "kopie.pdf")),
     )
-    assert StoredContent.objects.count() == 1  # identical bytes stored once
-    content = StoredContent.objects.get()
+    assert StoredContent.objects.count() == brought + 1  # identical bytes stored once
+    content = document.versions.get().content
     assert content.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert default_storage.exists(
+    assert records_storage().exists(
         f"records/{content.sha256[:2]}/{content.sha256[2:4]}/{content.sha256}"
     )
     second = services.version_add(
@@ -77,7 +78,7 @@ def test_a_document_with_versions_stored_once_per_content(clamav, world):
         upload=services.upload_checked(upload(samples.pdf(padding=b"v2"))),
     )
     assert [v.number for v in document.versions.all()] == [1, 2]
-    assert StoredContent.objects.count() == 2
+    assert StoredContent.objects.count() == brought + 2
     first = document.versions.get(number=1)
     read = services.document_version_read(actor=clerk, version_id=first.pk)
     assert (read.data, read.content_type, read.name) == (pdf, "application/pdf", "antrag.pdf")
@@ -153,11 +154,11 @@ def test_an_altered_object_is_detected(clamav, world):
         upload=services.upload_checked(upload(samples.pdf())),
     )
     content = document.versions.get().content
-    with default_storage.open(content.name, "wb") as handle:
+    with records_storage().open(content.name, "wb") as handle:
         handle.write(b"%PDF-1.7 anders")
     with pytest.raises(ContentAltered):
         services.document_version_read(actor=clerk, version_id=document.versions.get().pk)
-    default_storage.delete(content.name)
+    records_storage().delete(content.name)
     with pytest.raises(ContentAltered, match="fehlt im Speicher"):
         services.document_version_read(actor=clerk, version_id=document.versions.get().pk)
 
@@ -203,12 +204,13 @@ def test_verify_records_names_what_is_missing_or_altered(clamav, world):
     out = StringIO()
     call_command("verify_records", stdout=out)
     assert "All 3 stored contents are present and unaltered." in out.getvalue()
-    with default_storage.open(altered.versions.get().content.name, "wb") as handle:
+    with records_storage().open(altered.versions.get().content.name, "wb") as handle:
         handle.write(b"%PDF-1.7 anders")
-    default_storage.delete(missing.versions.get().content.name)
+    records_storage().delete(missing.versions.get().content.name)
     err = StringIO()
-    with pytest.raises(CommandError, match="2 stored content"):
+    with pytest.raises(CommandError, match="2 problem"):
         call_command("verify_records", stderr=err)
+    assert "2 stored content(s) missing or altered." in err.getvalue()
     reference = world["record"].file_reference
     assert (
         f"altered: {altered.versions.get().content.sha256} ({reference} „Bescheid“ v1)"

@@ -40,3 +40,17 @@ class AttachmentScanned(DomainEvent):
     draft_id: UUID | None
     submission_id: UUID | None
     result: Literal["clean", "infected"]
+
+
+@domain_event
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubmissionReceiptIssued(DomainEvent):
+    """The sealed receipt of a submission was stored (`Submission.receipt`)."""
+
+    name = "submission.receipt_issued"
+    version = 1
+    published_by = "applications"
+
+    submission_id: UUID
+    municipality_id: UUID
+    case_id: UUID | None

@@ -25,14 +25,14 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from rathaus.applications.declarations import declarations_of
-from rathaus.applications.events import SubmissionCreated
+from rathaus.applications.events import SubmissionCreated, SubmissionReceiptIssued
 from rathaus.applications.form_dates import date_text
 from rathaus.applications.form_schema import field_labels, field_visible, schema_at
 from rathaus.applications.models import Submission
 from rathaus.catalog.fee_display import format_cents
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
-from rathaus.core.events import event_subscriber
+from rathaus.core.events import event_publish, event_subscriber
 from rathaus.core.outbox import outbox_handlers
 from rathaus.payments.providers import payment_providers
 from rathaus.seals.services import pdf_seal
@@ -284,6 +284,13 @@ def receipt_create(*, submission_id: Any) -> None:
             action="submission.receipt",
             obj=locked,
             details={"sha256": digest, "size": len(pdf), "reference": locked.reference},
+        )
+        event_publish(
+            SubmissionReceiptIssued(
+                submission_id=locked.pk,
+                municipality_id=locked.municipality_id,
+                case_id=locked.case_id,
+            )
         )
 
 

@@ -1,8 +1,10 @@
 """Settings. Every value comes from the environment (see `.env.example`) with a safe default."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.conf.env import env_bool, env_int, env_list, env_networks, env_str, load_dotenv
@@ -162,7 +164,7 @@ STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("RATHAUS_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env_str(
@@ -427,6 +429,41 @@ RATHAUS_FILE_REFERENCE_PATTERN = env_str(
     "RATHAUS_FILE_REFERENCE_PATTERN", "{office}-{plan}/{year}/{seq}"
 )
 
+# Replacement scanning (§7 EGovG, records.scanning): the share of scans of normal protection
+# need a second person checks (every scan of need "high" is checked), and the days after a
+# scan is final from which its paper original may be destroyed.
+RATHAUS_SCAN_CHECK_PERCENT = env_int("RATHAUS_SCAN_CHECK_PERCENT", 10)
+RATHAUS_SCAN_ORIGINAL_KEEP_DAYS = env_int("RATHAUS_SCAN_ORIGINAL_KEEP_DAYS", 90)
+
+# Where document contents are stored (rathaus.records.content, STORAGES["records"]): "local"
+# (MEDIA_ROOT/records/…) or "s3" (S3-compatible object storage through django-storages,
+# private objects, no public URLs: documents are served only through the permission check).
+RATHAUS_RECORDS_STORAGE = env_str("RATHAUS_RECORDS_STORAGE", "local")
+if RATHAUS_RECORDS_STORAGE == "s3":
+    _sse = env_str("RATHAUS_RECORDS_S3_SERVER_SIDE_ENCRYPTION", "AES256")  # or aws:kms, or ""
+    _object_parameters = {"ServerSideEncryption": _sse} if _sse else {}
+    if _sse == "aws:kms" and env_str("RATHAUS_RECORDS_S3_KMS_KEY_ID", ""):
+        _object_parameters["SSEKMSKeyId"] = env_str("RATHAUS_RECORDS_S3_KMS_KEY_ID", "")
+    STORAGES["records"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("RATHAUS_RECORDS_S3_BUCKET", ""),
+            "location": env_str("RATHAUS_RECORDS_S3_PREFIX", ""),
+            "endpoint_url": env_str("RATHAUS_RECORDS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("RATHAUS_RECORDS_S3_REGION", "") or None,
+            "access_key": env_str("RATHAUS_RECORDS_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("RATHAUS_RECORDS_S3_SECRET_ACCESS_KEY", "") or None,
+            "object_parameters": _object_parameters,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,  # a name is its content's SHA-256: the same bytes
+        },
+    }
+elif RATHAUS_RECORDS_STORAGE == "local":
+    STORAGES["records"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("RATHAUS_RECORDS_STORAGE must be local or s3.")
+
 # --- Electronic seal of receipts and decisions (PAdES). Empty: `make run` creates a demo CA
 # and seal certificate under var/seal/ (rathaus.seals.demo_ca); production sets real files.
 RATHAUS_SEAL_KEY_FILE = env_str("RATHAUS_SEAL_KEY_FILE", "")
@@ -530,6 +567,11 @@ CELERY_BEAT_SCHEDULE = {
     "inactive-accounts": {
         "task": "rathaus.accounts.inactive_accounts_process",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # The records' daily Merkle tree of the day before, time-stamped (records.sealing).
+    "records-days-seal": {
+        "task": "rathaus.records.days_seal",
+        "schedule": crontab(hour=0, minute=30),
     },
     "federation-housekeeping": {
         "task": "rathaus.federation.login_housekeeping",

@@ -171,6 +171,9 @@ class Subscription:
     name: str
     handler: EventHandler
     app: str  # the module path of the handler's package, e.g. "rathaus.applications"
+    # Only events for which it holds reach the handler (None: all); decided when publishing,
+    # so an event the subscriber ignores costs no outbox message.
+    when: Callable[[Any], bool] | None = None
 
     @property
     def topic(self) -> str:
@@ -197,12 +200,14 @@ def domain_event(cls: type[E]) -> type[E]:
 
 
 def event_subscriber(
-    event: type[E], *, name: str
+    event: type[E], *, name: str, when: Callable[[E], bool] | None = None
 ) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
     """Subscribe the decorated handler to `event` under `name` ("<app>.<what>", unique per
     event). The name is part of the outbox topic: renaming a subscriber orphans its pending
     messages. Call it from `AppConfig.ready()` (import the module there). The handler must
-    be idempotent (see the module docstring)."""
+    be idempotent (see the module docstring). `when` narrows the events the handler gets
+    (e.g. only messages about a case): it is asked when the event is published, and an
+    event it refuses writes no outbox message for this subscriber."""
     if event_types.get(event.name) is not event:
         raise EventError(f"{event.__qualname__} is not registered with @domain_event")
     if not NAME.match(name):
@@ -212,7 +217,11 @@ def event_subscriber(
 
     def decorator(handler: Callable[[E], None]) -> Callable[[E], None]:
         subscription = Subscription(
-            event=event, name=name, handler=handler, app=handler.__module__.rsplit(".", 1)[0]
+            event=event,
+            name=name,
+            handler=handler,
+            app=handler.__module__.rsplit(".", 1)[0],
+            when=when,
         )
         if len(subscription.topic) > TOPIC_MAX_LENGTH:
             raise EventError(f"topic {subscription.topic!r} is longer than {TOPIC_MAX_LENGTH}")
@@ -242,7 +251,11 @@ def event_publish(event: DomainEvent) -> list[OutboxMessage]:
     if event_types.get(event.name) is not type(event):
         raise EventError(f"{type(event).__qualname__} is not registered with @domain_event")
     payload = event.to_payload()
-    messages = [(s.topic, payload) for s in subscriptions.get(event.name, [])]
+    messages = [
+        (s.topic, payload)
+        for s in subscriptions.get(event.name, [])
+        if s.when is None or s.when(event)
+    ]
     if not messages:
         return []
     return outbox_enqueue_many(messages=messages)
@@ -335,5 +348,6 @@ def events_markdown() -> str:
         for s in subscribed:
             handler = f"{s.handler.__module__}.{s.handler.__qualname__}"
             app = _app_label(s.handler.__module__)
-            lines.append(f"- `{s.name}` ({app}): `{handler}`, topic `{s.topic}`")
+            only = " (only some events: `when` in the handler's module)" if s.when else ""
+            lines.append(f"- `{s.name}` ({app}): `{handler}`, topic `{s.topic}`{only}")
     return "\n".join(lines) + "\n"

@@ -89,6 +89,21 @@ def receipt_verify(
     )
 
 
+def timestamp_verify(
+    *, data: bytes, timestamp: bytes, trust_roots: Sequence[bytes] | None = None
+) -> tuple[CheckResult, dt.datetime | None]:
+    """Check an RFC 3161 time-stamp response over `data` (its message imprint, the TSA's
+    signature and certificate against the trust anchors): the outcome and the time."""
+    try:
+        pem = list(trust_roots) if trust_roots is not None else trust_anchors_pem()
+        anchors = certificates_load_pem(pem)
+    except Exception as error:  # no seal configured, unreadable files, broken PEM
+        return CheckResult("trust", False, f"No trust anchors: {error}"), None
+    checks: list[CheckResult] = []
+    at = _timestamp_check(data, timestamp, anchors, checks)
+    return checks[0], at
+
+
 def _document_check(data: bytes, checks: list[CheckResult]) -> dict[str, Any] | None:
     try:
         document = json.loads(data.decode("utf-8"))
@@ -160,7 +175,7 @@ def _timestamp_check(
         if algorithm not in ("sha256", "sha384", "sha512"):
             raise SignatureInvalid(f"message imprint algorithm {algorithm} not accepted")
         if imprint["hashed_message"].native != hashlib.new(algorithm, data).digest():
-            raise SignatureInvalid("its message imprint is not the receipt's hash")
+            raise SignatureInvalid("its message imprint is not the hash of what it stamps")
         gen_time: dt.datetime = tst_info["gen_time"].native
     except SignatureInvalid as error:
         checks.append(CheckResult("timestamp", False, f"Time-stamp invalid: {error}."))

@@ -22,6 +22,9 @@ class MessageSent(DomainEvent):
     municipality_id: UUID
     sender_mailbox_id: UUID
     recipient_mailbox_ids: tuple[UUID, ...]
+    # The case the thread is about (added in version 1 with a default: messages published
+    # before it carry none).
+    case_id: UUID | None = None
 
 
 @domain_event

@@ -501,6 +501,7 @@ def _send(
             municipality_id=thread.municipality_id,
             sender_mailbox_id=sender.pk,
             recipient_mailbox_ids=tuple(recipients),
+            case_id=thread.case_id,
         )
     )
     return message

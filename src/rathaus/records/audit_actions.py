@@ -22,5 +22,23 @@ register_actions(
         "records.version_add": "A new version of a document was added.",
         "records.document_read": "The content of a document version was read (viewed or "
         "downloaded).",
+        "records.inspection_grant": "A participant was granted online inspection of documents "
+        "of a file until a day (§8 EGovG).",
+        "records.inspection_revoke": "A file inspection was revoked with a reason.",
+        "records.inspection_read": "A participant read a document of their file inspection "
+        "(a copy with the inspection mark).",
+        "records.disposal_offer": "Due files were offered to the archive (xdomea 0501).",
+        "records.disposal_evaluation": "The archive's evaluation of an offer was imported "
+        "(xdomea 0502).",
+        "records.disposal_transfer": "Files the archive takes were handed over (xdomea 0503).",
+        "records.disposal_confirmation": "A confirmation of the archive was imported (xdomea "
+        "0504, 0506, 0507).",
+        "records.file_delete": "A file's contents were deleted after disposal (archived or "
+        "destroyed), with a deletion record.",
+        "records.xdomea_import": "An xdomea message was imported (validated first).",
+        "records.scan_intake": "Scanned documents were taken in for replacement scanning.",
+        "records.scan_check": "A second person checked a scanned document (§7 EGovG).",
+        "records.scan_original_destroyed": "The paper original of a final scan was recorded "
+        "as destroyed.",
     },
 )

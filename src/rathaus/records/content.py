@@ -1,6 +1,7 @@
-"""Document content in the storage (Django's storage API: the local disk by default, S3 in
-production), addressed by its SHA-256: identical bytes are stored once, under
-`records/<2>/<2>/<sha256>`, and read back only with their hash checked.
+"""Document content in the storage (Django's storage API, `STORAGES["records"]`: the local
+disk by default, S3-compatible object storage in production), addressed by its SHA-256:
+identical bytes are stored once, under `records/<2>/<2>/<sha256>`, and read back only with
+their hash checked.
 
 Two uploads of the same new bytes at the same moment both write the object (the same bytes)
 and one row wins; a file written by a transaction that then failed stays in the storage
@@ -9,7 +10,7 @@ without a row (harmless; a clean-up can list objects without rows)."""
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,12 @@ class ContentAltered(Conflict):
     """The stored bytes are missing or no longer match their SHA-256."""
 
 
+def records_storage() -> Storage:
+    """The storage of document contents (`STORAGES["records"]`: the local disk under
+    MEDIA_ROOT, or S3-compatible object storage; RATHAUS_RECORDS_STORAGE)."""
+    return storages["records"]
+
+
 def content_name(sha256: str) -> str:
     return f"{PREFIX}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
@@ -35,8 +42,9 @@ def content_store(data: bytes) -> StoredContent:
     if found is not None:
         return found
     name = content_name(sha256)
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(data))
+    storage = records_storage()
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(data))
     try:
         with transaction.atomic():  # savepoint: the same bytes may be stored concurrently
             return StoredContent.objects.create(sha256=sha256, size=len(data), name=name)
@@ -46,8 +54,11 @@ def content_store(data: bytes) -> StoredContent:
 
 def content_read(content: StoredContent) -> bytes:
     """The bytes of `content`, checked against its SHA-256 (ContentAltered otherwise)."""
+    storage = records_storage()
     try:
-        with default_storage.open(content.name, "rb") as handle:
+        if not storage.exists(content.name):
+            raise FileNotFoundError(content.name)
+        with storage.open(content.name, "rb") as handle:
             data = handle.read()
     except OSError:
         raise ContentAltered(_("The content of this document is missing in the storage.")) from None

@@ -16,6 +16,7 @@ from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotFound
+from rathaus.core.events import event_publish
 from rathaus.uploads.checks import (
     UploadRefused,
     file_name_clean,
@@ -26,6 +27,7 @@ from rathaus.uploads.download_names import download_name
 from rathaus.uploads.scanners import ScannerUnavailable, virus_scanner
 
 from .content import content_read, content_store
+from .events import DocumentsChanged
 from .models import CaseFiling, Document, DocumentVersion, RecordFile
 from .permissions import ensure_file_keeper, ensure_file_reader
 
@@ -100,7 +102,13 @@ def case_file(*, actor: Actor, case: Case, record: RecordFile, reason: str = "")
     previous = filing.file
     filing.file = record
     filing.save(update_fields=["file", "updated_at"])
-    Document.objects.filter(case=case, file=previous).update(file=record)
+    moved = Document.objects.filter(case=case, file=previous)
+    moved_ids = tuple(moved.values_list("pk", flat=True))
+    moved.update(file=record)
+    if moved_ids:
+        event_publish(
+            DocumentsChanged(document_ids=moved_ids, municipality_id=record.municipality_id)
+        )
     audit_record(
         actor=actor,
         action="records.case_move",
@@ -134,9 +142,11 @@ def document_add(
     recipient: str = "",
     keywords: Any = (),
     metadata: dict[str, Any] | None = None,
+    source: str = "",
 ) -> Document:
     """Add a document with its first version (`upload`, from `upload_checked`, which runs
-    before the transaction) to the open file `record`, in `case` if given (filed there)."""
+    before the transaction) to the open file `record`, in `case` if given (filed there).
+    `source` names where the platform took it from (`case_documents`)."""
     ensure_file_keeper(actor=actor, office=record.office)
     locked = _open_file(record)
     if kind not in Document.Kind.values:
@@ -156,6 +166,7 @@ def document_add(
         recipient=recipient.strip()[:300],
         keywords=_keywords(keywords),
         metadata=dict(metadata or {}),
+        source=source,
         created_by=actor.user if actor.is_person else None,
     )
     _version_create(actor=actor, document=document, upload=upload, number=1)
@@ -195,6 +206,9 @@ def _version_create(
             "size": content.size,
             "content_type": upload.content_type,
         },
+    )
+    event_publish(
+        DocumentsChanged(document_ids=(document.pk,), municipality_id=document.file.municipality_id)
     )
     return version
 

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.core.files.storage import default_storage
-
+from .content import records_storage
 from .models import DocumentVersion, StoredContent
 
 CHUNK = 1024 * 1024
@@ -22,8 +21,11 @@ class IntegrityProblem:
 
 
 def _digest(name: str) -> str | None:
+    storage = records_storage()
+    if not storage.exists(name):
+        return None
     try:
-        handle = default_storage.open(name, "rb")
+        handle = storage.open(name, "rb")
     except OSError:
         return None
     digest = hashlib.sha256()

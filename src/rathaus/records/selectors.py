@@ -6,10 +6,15 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from rathaus.core.actors import Actor
 from rathaus.municipalities.models import Municipality
 
 from .file_plan_csv import PlanRow, plan_csv_format
+from .inspection import inspection_get as inspection_get
+from .inspection import inspections_of as inspections_of
 from .models import FilePlanItem, RecordFile
+from .permissions import readable_office_ids
+from .search import PAGE_SIZE, SearchPage, document_search
 
 
 @dataclass(frozen=True)
@@ -72,3 +77,13 @@ def plan_entry(*, item: FilePlanItem) -> PlanEntry:
 
 def files_of_office(*, office_id: UUID) -> QuerySet[RecordFile]:
     return RecordFile.objects.filter(office_id=office_id).select_related("plan_item")
+
+
+def documents_find(
+    *, actor: Actor, query: str, cursor: str = "", limit: int = PAGE_SIZE
+) -> SearchPage:
+    """The documents `actor` may read (need to know: the offices whose files it reads)
+    matching `query`, ranked (`rathaus.records.search`), one page from `cursor`."""
+    return document_search(
+        query=query, office_ids=readable_office_ids(actor=actor), cursor=cursor, limit=limit
+    )

@@ -9,13 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError
 from rathaus.municipalities.models import Municipality, Office
 
-from .documents import case_file as case_file  # the public face of the records' writes
-from .documents import document_add as document_add
+from . import documents
+from .case_documents import case_documents_file as case_documents_file
+from .content import ContentAltered as ContentAltered
+from .documents import CheckedUpload as CheckedUpload
+from .documents import document_add as document_add  # the public face of the records' writes
 from .documents import document_version_read as document_version_read
 from .documents import upload_checked as upload_checked
 from .documents import version_add as version_add
@@ -23,8 +27,12 @@ from .file_plan_csv import FilePlanCsvError, plan_row_check, plan_rows_parse
 from .file_references import file_reference_next, pattern_check
 from .filing import case_file_by_rule as case_file_by_rule
 from .filing import filing_rule_set as filing_rule_set
-from .models import FilePlanItem, FileReferencePattern, RecordFile
+from .inspection import inspection_document_read as inspection_document_read
+from .inspection import inspection_grant as inspection_grant
+from .inspection import inspection_revoke as inspection_revoke
+from .models import CaseFiling, FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
+from .retention import file_disposal_date
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
@@ -284,8 +292,20 @@ def _reason(reason: str) -> str:
     return reason[:500]
 
 
+def case_file(*, actor: Actor, case: Case, record: RecordFile, reason: str = "") -> CaseFiling:
+    """File `case` in `record` or move it there (`documents.case_file`); a case filed for
+    the first time brings the documents the apps hold about it."""
+    filing = documents.case_file(actor=actor, case=case, record=record, reason=reason)
+    case_documents_file(case_id=case.pk)
+    return filing
+
+
 def file_close(*, actor: Actor, record: RecordFile, reason: str) -> RecordFile:
-    """Close the file (zdA: zu den Akten) with a reason; its retention starts."""
+    """Close the file (zdA: zu den Akten) with a reason; its retention starts. What the apps
+    hold about its cases and is not filed yet is filed first."""
+    ensure_file_keeper(actor=actor, office=record.office)
+    for case_id in record.case_filings.values_list("case_id", flat=True):
+        case_documents_file(case_id=case_id)
     return _file_status_set(
         actor=actor,
         record=record,
@@ -319,9 +339,12 @@ def _file_status_set(
     locked = RecordFile.objects.select_for_update().get(pk=record.pk)
     if locked.status == status:
         raise Conflict(already)
+    if locked.status not in (RecordFile.Status.OPEN, RecordFile.Status.CLOSED):
+        raise Conflict(_("This file has left the records (archived or destroyed)."))
     locked.status = status
     locked.closed_at = timezone.now() if status == RecordFile.Status.CLOSED else None
-    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    locked.disposal_date = file_disposal_date(locked)
+    locked.save(update_fields=["status", "closed_at", "disposal_date", "updated_at"])
     audit_record(
         actor=actor,
         action=action,
