@@ -8,9 +8,9 @@ STATIC_BUILD := build/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install ldap system-packages-run system-packages-test assets migrate demo seal messages clean format
+.PHONY: run test lint install ldap system-packages-run system-packages-test assets migrate demo seal demo-records messages clean format
 
-run: system-packages-run install assets migrate demo seal ## install, build, migrate, load demo data, serve on :8000 (+ worker, clamd, demo eID)
+run: system-packages-run install assets migrate demo seal demo-records ## install, build, migrate, load demo data, serve on :8000 (+ worker, clamd, demo eID)
 	@echo ""
 	@echo "  rathaus is running: http://$(HOST):$(PORT)/"
 	@echo "  Portals: /dueren/  /guetersloh/  /cochem-zell/   API docs: /api/docs/"
@@ -80,6 +80,9 @@ demo: install ## load the demo municipalities and services (idempotent)
 
 seal: install ## demo CA and seal certificate under var/seal/ (only when no seal is configured)
 	$(MANAGE) seal_demo_ca
+
+demo-records: install ## the E-Akte's demo: a filed application, a scan batch, a file due for disposal (idempotent)
+	$(MANAGE) load_demo_records
 
 messages: install ## update the translation catalogues (needs gettext)
 	cd src/rathaus && ../../$(PY) ../../manage.py makemessages -l de -l en --no-obsolete

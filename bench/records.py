@@ -215,6 +215,7 @@ def load(words: list[str]) -> None:
         cursor.execute("DROP INDEX IF EXISTS records_document_search_meta")
         cursor.execute("DROP INDEX IF EXISTS records_document_search_everything")
         cursor.execute("DROP INDEX IF EXISTS records_document_search_order")
+        cursor.execute("DROP INDEX IF EXISTS records_document_search_office")
     batch = 20_000
     for start in range(0, DOCS, batch):
         documents = io.StringIO()
@@ -266,6 +267,9 @@ def load(words: list[str]) -> None:
         cursor.execute(
             "CREATE INDEX records_document_search_order ON records_document_search"
             " (sort_date DESC, document_id DESC)"
+        )
+        cursor.execute(
+            "CREATE INDEX records_document_search_office ON records_document_search (office_id)"
         )
         cursor.execute("VACUUM ANALYZE records_document_search")
         cursor.execute("VACUUM ANALYZE records_document")
@@ -349,9 +353,25 @@ def main() -> None:
         filing_bench()
 
 
-def _writer(args: tuple[int, str, int]) -> float:
-    """One writer process: `count` documents into its own open file; seconds taken."""
-    number, file_id, count = args
+def _pdfs(words: list[str]) -> list[bytes]:
+    """Ten text PDFs of about 50 KB (two to three pages of text each)."""
+    import weasyprint
+
+    rng = random.Random(SEED)
+    made = []
+    for _ in range(10):
+        paragraphs = "".join(
+            f"<p>{' '.join(rng.choices(words, k=120)).capitalize()}.</p>" for _ in range(12)
+        )
+        made.append(
+            weasyprint.HTML(string=f"<html lang='de'><body>{paragraphs}</body></html>").write_pdf()
+        )
+    return made
+
+
+def _writer(args: tuple[int, str, int, list[bytes]]) -> float:
+    """One writer process: `count` PDF documents into its own open file; seconds taken."""
+    number, file_id, count, pdfs = args
     django_setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -361,12 +381,11 @@ def _writer(args: tuple[int, str, int]) -> float:
 
     record = RecordFile.objects.select_related("office").get(pk=file_id)
     system = Actor.system("bench")
-    rng = random.Random(number)
-    words = vocabulary(random.Random(SEED))[:5000]
     began = time.perf_counter()
     for index in range(count):
-        text = " ".join(rng.choices(words, k=7000)).encode()[: 50 * 1024]
-        upload = SimpleUploadedFile(f"vermerk-{number}-{index}.txt", text, "text/plain")
+        # Each document's bytes differ (a comment after the end), so each is stored anew.
+        data = pdfs[index % len(pdfs)] + f"%bench {number} {index}\n".encode()
+        upload = SimpleUploadedFile(f"vermerk-{number}-{index}.pdf", data, "application/pdf")
         checked = services.upload_checked(upload)  # type by content, size, clamd scan
         services.document_add(
             actor=system,
@@ -425,6 +444,8 @@ def filing_bench() -> None:
         ]
         connection.close()
         share = FILED // WRITERS
+        pdfs = _pdfs(vocabulary(random.Random(SEED))[:5000])
+        print(f"PDFs of {min(map(len, pdfs)) // 1024}–{max(map(len, pdfs)) // 1024} KB")
         for label, with_drain in (
             ("filing alone", False),
             ("filing with the indexing beside it", True),
@@ -432,7 +453,7 @@ def filing_bench() -> None:
             began = time.perf_counter()
             with Pool(WRITERS + (1 if with_drain else 0)) as pool:
                 drained = pool.apply_async(_drain) if with_drain else None
-                pool.map(_writer, [(n, str(f.pk), share) for n, f in enumerate(files)])
+                pool.map(_writer, [(n, str(f.pk), share, pdfs) for n, f in enumerate(files)])
                 filed_seconds = time.perf_counter() - began
                 if drained is not None:
                     done, _ = drained.get()

@@ -186,3 +186,35 @@ def test_the_order_equals_the_reference(media_root, seed, query):
     text = " ".join(query) + ("*" if seed % 3 == 0 else "")
     found = document_search(query=text, office_ids={record.office_id}, limit=100)
     assert [d.pk for d in found.documents] == reference(documents, text)
+
+
+def test_both_ways_of_postgresql_give_the_same_page(record, monkeypatch):
+    """PostgreSQL walks the date order or takes the GIN bitmap by the estimated hits: the
+    same hits in the same order either way (SQLite has one way)."""
+    from django.db import connection
+
+    from rathaus.records.search.backends import PostgreSQL
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's two query strategies")
+    for number in range(9):
+        add(
+            record,
+            f"Bescheid {number}",
+            text="Hundesteuer Bello",
+            day=dt.date(2026, 1, 1 + number % 4),
+        )
+    outbox_drain()
+    pages = []
+    for threshold in (0, 10**9):  # always walk, always bitmap
+        monkeypatch.setattr(PostgreSQL, "BITMAP_BELOW", threshold)
+        seen, cursor = [], ""
+        while True:
+            page = document_search(
+                query="Hundesteuer", office_ids={record.office_id}, cursor=cursor, limit=4
+            )
+            seen += [d.pk for d in page.documents]
+            if not (cursor := page.next_cursor):
+                break
+        pages.append(seen)
+    assert pages[0] == pages[1] and len(pages[0]) == 9

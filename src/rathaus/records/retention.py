@@ -12,8 +12,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import RecordFile
-from .selectors import plan_entry
+from .models import DisposalItem, DisposalOffer, RecordFile
 
 
 def disposal_date(*, retention_years: int | None, closed_at: dt.datetime) -> dt.date | None:
@@ -28,6 +27,8 @@ def file_disposal_date(record: RecordFile) -> dt.date | None:
     """The disposal date of the closed file `record` by its item's (inherited) retention."""
     if record.closed_at is None:
         return None
+    from .selectors import plan_entry  # the selectors re-export `files_due`
+
     entry = plan_entry(item=record.plan_item)
     return disposal_date(retention_years=entry.retention_years, closed_at=record.closed_at)
 
@@ -36,8 +37,6 @@ def files_due(*, municipality_id: UUID, today: dt.date | None = None) -> QuerySe
     """The closed files of a municipality whose retention has run by `today`, not offered to
     the archive in a disposal still running, oldest date first."""
     today = today or timezone.localdate()
-    from .models import DisposalItem, DisposalOffer
-
     running = DisposalItem.objects.exclude(offer__status=DisposalOffer.Status.COMPLETED).values(
         "file_id"
     )

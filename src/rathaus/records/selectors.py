@@ -12,6 +12,9 @@ from rathaus.municipalities.models import Municipality
 from .file_plan_csv import PlanRow, plan_csv_format
 from .inspection import inspection_get as inspection_get
 from .inspection import inspections_of as inspections_of
+from .retention import files_due as files_due
+from .scanning import checks_waiting as checks_waiting
+from .scanning import originals_due as originals_due
 from .models import FilePlanItem, RecordFile
 from .permissions import readable_office_ids
 from .search import PAGE_SIZE, SearchPage, document_search

@@ -30,6 +30,9 @@ from .filing import filing_rule_set as filing_rule_set
 from .inspection import inspection_document_read as inspection_document_read
 from .inspection import inspection_grant as inspection_grant
 from .inspection import inspection_revoke as inspection_revoke
+from .scanning import original_destroyed as original_destroyed
+from .scanning import scan_batch_create as scan_batch_create
+from .scanning import scan_check as scan_check
 from .models import CaseFiling, FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
 from .retention import file_disposal_date
