@@ -44,6 +44,17 @@ OPERATIONS = {
     "my_mailbox_thread_get",
     "my_mailbox_attachment_get",
     "my_mailbox_attachments_zip",
+    "records_file_list",
+    "records_file_create",
+    "records_file_get",
+    "records_file_close",
+    "records_file_reopen",
+    "records_file_case_file",
+    "records_document_add",
+    "records_document_get",
+    "records_version_add",
+    "records_version_content",
+    "records_search",
 }
 # Operations that answer with a file instead of JSON.
 FILE_OPERATIONS = {
@@ -54,6 +65,7 @@ FILE_OPERATIONS = {
     "mailbox_attachments_zip",
     "my_mailbox_attachment_get",
     "my_mailbox_attachments_zip",
+    "records_version_content",
 }
 
 

@@ -15,6 +15,9 @@ SCOPES: dict[str, Promise] = {
     # The Postfach of the municipality's offices (rathaus.mailbox.permissions).
     "mailbox:read": _("Read the offices' mailboxes: messages, their state and receipts"),
     "mailbox:write": _("Send messages and provide administrative acts from the offices' mailboxes"),
+    # The E-Akte of the municipality's offices (rathaus.records.permissions).
+    "records:read": _("Read the offices' files and documents (E-Akte) and search them"),
+    "records:write": _("Create, close and reopen files, file cases and add documents (E-Akte)"),
 }
 
 
