@@ -25,8 +25,9 @@ TOTP codes computed from the known secret.
   (after a submit with errors), an unknown invitation link, a service needing a higher trust
   level (step-up page).
 - Staff: the TOTP code form, every page linked from /intern/ except the Django admin (start,
-  services, office detail with its contact form, roles), the contact and role forms with errors,
-  German and English.
+  services, office detail with its contact form, roles, the records: overview, file plan, a
+  file and a document of records_seed.py, search), the contact and role forms with errors,
+  the records' search results and each records form with errors, German and English.
 """
 
 import tempfile
@@ -41,7 +42,8 @@ import pytest
 from django.urls import Resolver404, resolve
 from selenium.webdriver.common.by import By
 
-from tests.accessibility.conftest import AxeBrowser, PageAudit
+from tests.accessibility.conftest import AxeBrowser, PageAudit, _manage
+from tests.accessibility.records_seed import SEARCH_WORD as RECORDS_SEARCH_WORD
 from tests.accessibility.seed_accounts import (
     CITIZEN_EMAIL,
     CITIZEN_PASSWORD,
@@ -107,6 +109,10 @@ STAFF_ROUTES = {
     "backoffice:roles",
     "backoffice:submission-list",
     "backoffice:submission-detail",
+    "backoffice:records-overview",
+    "backoffice:records-plan",
+    "backoffice:records-file",
+    "backoffice:records-document",
 }
 
 
@@ -500,9 +506,11 @@ def staff_audits(
     browser: AxeBrowser,
     accounts: str,
     seeded: dict[str, object],
+    records_seeded: None,
 ) -> tuple[list[PageAudit], list[str]]:
     """The code form and every staff page in German (the inbox with the submission `seeded`
-    by the application pages' test); the staff pages' paths."""
+    by the application pages' test, the records with the file of records_seed.py); the
+    staff pages' paths."""
     code_forms = _log_in_staff(browser)
     audits = _crawl_in_browser(
         browser,
@@ -516,10 +524,20 @@ def staff_audits(
             "backoffice:mailbox-attachment",
             "backoffice:mailbox-attachments",
             "backoffice:mailbox-receipt",
+            "backoffice:records-version-download",
+            "backoffice:records-plan-csv",
         },
         language="de",
     )
     return [*code_forms, *audits.values()], list(audits)
+
+
+@pytest.fixture(scope="module")
+def records_seeded(demo_environment: dict[str, str], demo_server: str) -> None:
+    """An open file with a document of the Steueramt Düren (records_seed.py)."""
+    _manage(
+        demo_environment, "shell", "-c", "from tests.accessibility.records_seed import seed; seed()"
+    )
 
 
 def test_staff_area_in_german(
@@ -560,6 +578,44 @@ def test_staff_forms_with_errors(
     assert browser.driver.find_elements(By.ID, "id_office_error")  # no office chosen
     audits.append(browser.audit_current(language=language))
     assert not _problems(audits), _report("staff forms with errors", audits)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_records_pages_after_a_search_and_with_errors(
+    browser: AxeBrowser, staff_audits: tuple[list[PageAudit], list[str]], language: str
+) -> None:
+    """The records pages a crawl does not reach: the search (a form, not a link) with and
+    without results and with an empty query, and each form (file a case, create a file,
+    import a plan, add a document, close the file, add a version) submitted with an error."""
+    _, paths = staff_audits
+    file_page, plan, document = (
+        next(path for path in paths if _route(path) == f"backoffice:records-{name}")
+        for name in ("file", "plan", "document")
+    )
+    audits = []
+    browser.open(f"/intern/akten/suche/?q={RECORDS_SEARCH_WORD}", language=language)
+    assert "Nachweis der Hundehaftpflichtversicherung" in browser.driver.page_source
+    audits.append(browser.audit_current(language=language))
+    audits.append(browser.audit("/intern/akten/suche/?q=Katzensteuer", language=language))
+    audits.append(browser.audit("/intern/akten/suche/?q=", language=language))
+    bad_plan = Path(tempfile.mkdtemp()) / "aktenplan.csv"
+    bad_plan.write_text("Nummer;Titel\n;ohne Nummer\n999;\n", encoding="utf-8")
+    for path, field, upload in (
+        ("/intern/akten/", "file", None),
+        (plan, "title", None),
+        (plan, "csv_file", bad_plan),
+        (file_page, "document-title", None),
+        (file_page, "close-reason", None),
+        (document, "upload", None),
+    ):
+        browser.open(path, language=language)
+        if upload is not None:
+            browser.driver.find_element(By.NAME, field).send_keys(str(upload))
+        _submit_form_of(browser, field)
+        assert browser.driver.find_elements(By.ID, "error-summary"), (path, field)
+        _assert_error_title(browser, language)
+        audits.append(browser.audit_current(language=language))
+    assert not _problems(audits), _report(f"records pages ({language})", audits)
 
 
 def test_two_factor_pages_with_totp_and_recovery_codes(browser: AxeBrowser, accounts: str) -> None:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from rathaus.backoffice import mailbox_views, submission_views, views
+from rathaus.backoffice import (
+    inspection_views,
+    mailbox_views,
+    records_views,
+    scan_views,
+    submission_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -97,5 +104,83 @@ urlpatterns = [
         "antraege/<uuid:submission_id>/eingangsbestaetigung/",
         submission_views.submission_receipt,
         name="submission-receipt",
+    ),
+    path("akten/", records_views.records_overview, name="records-overview"),
+    path("akten/suche/", records_views.records_search, name="records-search"),
+    path(
+        "akten/vorgaenge/<uuid:case_id>/ablegen/",
+        records_views.records_case_file,
+        name="records-case-file",
+    ),
+    path(
+        "akten/aktenplan/<uuid:municipality_id>/",
+        records_views.records_plan,
+        name="records-plan",
+    ),
+    path(
+        "akten/aktenplan/<uuid:municipality_id>/export/",
+        records_views.records_plan_csv,
+        name="records-plan-csv",
+    ),
+    path(
+        "akten/aktenplan/<uuid:municipality_id>/import/",
+        records_views.records_plan_import,
+        name="records-plan-import",
+    ),
+    path(
+        "akten/aktenplan/<uuid:municipality_id>/neue-akte/",
+        records_views.records_file_create,
+        name="records-file-create",
+    ),
+    path("akten/<uuid:file_id>/", records_views.records_file, name="records-file"),
+    path(
+        "akten/<uuid:file_id>/dokument/",
+        records_views.records_document_add,
+        name="records-document-add",
+    ),
+    path(
+        "akten/<uuid:file_id>/abschliessen/",
+        records_views.records_file_close,
+        name="records-file-close",
+    ),
+    path(
+        "akten/<uuid:file_id>/wiedereroeffnen/",
+        records_views.records_file_reopen,
+        name="records-file-reopen",
+    ),
+    path(
+        "akten/dokumente/<uuid:document_id>/",
+        records_views.records_document,
+        name="records-document",
+    ),
+    path(
+        "akten/dokumente/<uuid:document_id>/neue-version/",
+        records_views.records_version_add,
+        name="records-version-add",
+    ),
+    path(
+        "akten/dokumente/<uuid:document_id>/versionen/<uuid:version_id>/",
+        records_views.records_version_download,
+        name="records-version-download",
+    ),
+    path("akten/<uuid:file_id>/scannen/", scan_views.scan_intake, name="records-scan-intake"),
+    path("akten/scans/<uuid:batch_id>/", scan_views.scan_batch, name="records-scan-batch"),
+    path("akten/pruefung/", scan_views.scan_checks, name="records-scan-checks"),
+    path("akten/pruefung/<uuid:scan_id>/", scan_views.scan_check, name="records-scan-check"),
+    path("akten/pruefung/<uuid:scan_id>/pdf/", scan_views.scan_pdf, name="records-scan-pdf"),
+    path(
+        "akten/pruefung/<uuid:scan_id>/original-vernichtet/",
+        scan_views.scan_original_destroyed,
+        name="records-scan-original",
+    ),
+    path(
+        "akten/<uuid:file_id>/akteneinsicht/",
+        inspection_views.inspections,
+        name="records-inspections",
+    ),
+    path(
+        "akten/<uuid:file_id>/akteneinsicht/<uuid:grant_id>/widerrufen/",
+        inspection_views.inspection_revoke,
+        name="records-inspection-revoke",
     ),
 ]

@@ -301,6 +301,21 @@ def scan_check(
     return locked
 
 
+def scan_read(*, actor: Actor, scanned: ScannedDocument) -> bytes:
+    """The scan's sealed PDF/A for comparing it with the paper (need to know; audited)."""
+    from .permissions import ensure_file_reader
+
+    ensure_file_reader(actor=actor, office=scanned.batch.file.office)
+    data = content_read(scanned.content)
+    audit_record(
+        actor=actor,
+        action="records.document_read",
+        obj=scanned.batch.file,
+        details={"scan": str(scanned.pk)},
+    )
+    return data
+
+
 def checks_waiting(*, office_ids: set[UUID] | None) -> QuerySet[ScannedDocument]:
     """Scans waiting for their second check, oldest first."""
     waiting = ScannedDocument.objects.filter(check_result=ScannedDocument.Check.PENDING)

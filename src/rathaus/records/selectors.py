@@ -9,14 +9,68 @@ from django.db.models import QuerySet
 from rathaus.core.actors import Actor
 from rathaus.municipalities.models import Municipality
 
+from .browse import (
+    HISTORY_LIMIT as HISTORY_LIMIT,
+)
+from .browse import (
+    OVERVIEW_LIMIT as OVERVIEW_LIMIT,
+)
+from .browse import (
+    cases_unfiled as cases_unfiled,
+)
+from .browse import (
+    document_get as document_get,
+)
+from .browse import (
+    document_has_version as document_has_version,
+)
+from .browse import (
+    document_versions as document_versions,
+)
+from .browse import (
+    file_cases as file_cases,
+)
+from .browse import (
+    file_documents as file_documents,
+)
+from .browse import (
+    file_history as file_history,
+)
+from .browse import (
+    files_open as files_open,
+)
+from .browse import (
+    offices_keeping_files as offices_keeping_files,
+)
+from .browse import (
+    open_files_by_office as open_files_by_office,
+)
+from .browse import (
+    plan_items_active as plan_items_active,
+)
+from .browse import (
+    plan_keeper as plan_keeper,
+)
+from .browse import (
+    plan_municipalities as plan_municipalities,
+)
+from .browse import (
+    plan_municipality_get as plan_municipality_get,
+)
+from .browse import (
+    plan_tree as plan_tree,
+)
+from .browse import (
+    record_file_get as record_file_get,
+)
 from .file_plan_csv import PlanRow, plan_csv_format
 from .inspection import inspection_get as inspection_get
 from .inspection import inspections_of as inspections_of
+from .models import FilePlanItem, RecordFile
+from .permissions import readable_office_ids as readable_office_ids
 from .retention import files_due as files_due
 from .scanning import checks_waiting as checks_waiting
 from .scanning import originals_due as originals_due
-from .models import FilePlanItem, RecordFile
-from .permissions import readable_office_ids
 from .search import PAGE_SIZE, SearchPage, document_search
 
 

@@ -23,19 +23,21 @@ from .documents import document_add as document_add  # the public face of the re
 from .documents import document_version_read as document_version_read
 from .documents import upload_checked as upload_checked
 from .documents import version_add as version_add
-from .file_plan_csv import FilePlanCsvError, plan_row_check, plan_rows_parse
+from .file_plan_csv import FilePlanCsvError as FilePlanCsvError
+from .file_plan_csv import plan_row_check, plan_rows_parse
 from .file_references import file_reference_next, pattern_check
 from .filing import case_file_by_rule as case_file_by_rule
 from .filing import filing_rule_set as filing_rule_set
 from .inspection import inspection_document_read as inspection_document_read
 from .inspection import inspection_grant as inspection_grant
 from .inspection import inspection_revoke as inspection_revoke
-from .scanning import original_destroyed as original_destroyed
-from .scanning import scan_batch_create as scan_batch_create
-from .scanning import scan_check as scan_check
 from .models import CaseFiling, FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
 from .retention import file_disposal_date
+from .scanning import original_destroyed as original_destroyed
+from .scanning import scan_batch_create as scan_batch_create
+from .scanning import scan_check as scan_check
+from .scanning import scan_read as scan_read
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 

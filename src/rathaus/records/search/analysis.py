@@ -19,10 +19,11 @@ MIN_PREFIX_LENGTH = 3
 
 
 def stems(*texts: str) -> list[str]:
-    """The distinct stems of `texts`, in order of first occurrence, at most MAX_STEMS."""
+    """The distinct stems of `texts`, in order of first occurrence, at most MAX_STEMS (each
+    distinct word is stemmed once: a page of text repeats most of its words)."""
     seen: dict[str, None] = {}
     for text in texts:
-        for word in ANALYZER.words(text):
+        for word in dict.fromkeys(ANALYZER.words(text)):
             seen.setdefault(ANALYZER.stem(word))
             if len(seen) >= MAX_STEMS:
                 return list(seen)
