@@ -357,14 +357,14 @@ def main() -> None:
 
 
 def _pdfs(words: list[str]) -> list[bytes]:
-    """Ten text PDFs of about 50 KB (two to three pages of text each)."""
+    """Ten text PDFs of about 50 KB (seven to eight pages of text each)."""
     import weasyprint
 
     rng = random.Random(SEED)
     made = []
     for _ in range(10):
         paragraphs = "".join(
-            f"<p>{' '.join(rng.choices(words, k=120)).capitalize()}.</p>" for _ in range(12)
+            f"<p>{' '.join(rng.choices(words, k=120)).capitalize()}.</p>" for _ in range(40)
         )
         made.append(
             weasyprint.HTML(string=f"<html lang='de'><body>{paragraphs}</body></html>").write_pdf()
@@ -475,7 +475,7 @@ def filing_bench() -> None:
                 filed_seconds = ended - began  # the writers' own clocks (setup left out)
                 total = (drained.get()[1] if drained is not None else ended) - began
             print(
-                f"{label}: {share * WRITERS} documents of 50 KB by {WRITERS} writers,"
+                f"{label}: {share * WRITERS} PDF documents by {WRITERS} writers,"
                 f" {share * WRITERS / filed_seconds:.0f} documents filed/s"
                 + (f"; filed and indexed: {share * WRITERS / total:.0f}/s" if with_drain else "")
             )
