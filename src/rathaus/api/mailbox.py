@@ -47,7 +47,11 @@ from rest_framework.views import APIView
 
 from rathaus.api.authentication import ApiTokenAuthentication, HasScope, api_actor
 from rathaus.api.pagination import CursorPagination
-from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSerializer
+from rathaus.api.problems import (
+    Problem,
+    ProblemSerializer,
+    token_problem_responses,
+)
 from rathaus.api.schema import NamedChoiceField
 from rathaus.api.submissions import AttachmentNotReadyProblemSerializer
 from rathaus.cases.models import Case
@@ -67,19 +71,7 @@ UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 LEVELS = ("low", "substantial", "high")
 
 
-def _problems(**codes: str) -> dict[Any, OpenApiResponse]:
-    described = {
-        "401": "No token, or an invalid, expired or revoked one.",
-        "403": "The token lacks the scope.",
-        **codes,
-    }
-    return {
-        (int(code), PROBLEM): OpenApiResponse(
-            ValidationProblemSerializer if code == "400" else ProblemSerializer,
-            description=text,
-        )
-        for code, text in described.items()
-    }
+_problems = token_problem_responses
 
 
 SUBMISSION_ID = OpenApiParameter(

@@ -167,6 +167,25 @@ class ValidationProblemSerializer(ProblemSerializer):
     )
 
 
+def token_problem_responses(**codes: str) -> dict[Any, Any]:
+    """The documented problem responses of an endpoint for API clients: 401 and 403 (the
+    token) plus `codes` ("404": "what is not found", …); 400 with the field errors."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    described = {
+        "401": "No token, or an invalid, expired or revoked one.",
+        "403": "The token lacks the scope.",
+        **codes,
+    }
+    return {
+        (int(code), PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            ValidationProblemSerializer if code == "400" else ProblemSerializer,
+            description=text,
+        )
+        for code, text in described.items()
+    }
+
+
 class PlaceCandidateSerializer(serializers.Serializer[Any]):
     slug = serializers.SlugField()
     name = serializers.CharField()

@@ -25,7 +25,11 @@ from rest_framework.views import APIView
 
 from rathaus.api.authentication import ApiTokenAuthentication, HasScope, api_actor
 from rathaus.api.pagination import CursorPagination
-from rathaus.api.problems import Problem, ProblemSerializer, ValidationProblemSerializer
+from rathaus.api.problems import (
+    Problem,
+    ProblemSerializer,
+    token_problem_responses,
+)
 from rathaus.applications import selectors as application_selectors
 from rathaus.applications.models import Submission
 from rathaus.applications.selectors import AttachmentNotReady, attachment_open, download_response
@@ -41,19 +45,7 @@ from rathaus.cases.services import (
 PROBLEM = "application/problem+json"
 
 
-def _problems(**codes: str) -> dict[Any, OpenApiResponse]:
-    described = {
-        "401": "No token, or an invalid, expired or revoked one.",
-        "403": "The token lacks the scope.",
-        **codes,
-    }
-    return {
-        (int(code), PROBLEM): OpenApiResponse(
-            ValidationProblemSerializer if code == "400" else ProblemSerializer,
-            description=text,
-        )
-        for code, text in described.items()
-    }
+_problems = token_problem_responses
 
 
 class AttachmentNotReadyProblemSerializer(ProblemSerializer):
