@@ -113,6 +113,7 @@ STAFF_ROUTES = {
     "backoffice:records-plan",
     "backoffice:records-file",
     "backoffice:records-document",
+    "backoffice:records-disposal",
 }
 
 
@@ -586,7 +587,8 @@ def test_records_pages_after_a_search_and_with_errors(
 ) -> None:
     """The records pages a crawl does not reach: the search (a form, not a link) with and
     without results and with an empty query, and each form (file a case, create a file,
-    import a plan, add a document, close the file, add a version) submitted with an error."""
+    import a plan, add a document, close the file, hand it over, add a version, import an
+    xdomea answer) submitted with an error."""
     _, paths = staff_audits
     file_page, plan, document = (
         next(path for path in paths if _route(path) == f"backoffice:records-{name}")
@@ -606,7 +608,9 @@ def test_records_pages_after_a_search_and_with_errors(
         (plan, "csv_file", bad_plan),
         (file_page, "document-title", None),
         (file_page, "close-reason", None),
+        (file_page, "handover-recipient", None),
         (document, "upload", None),
+        ("/intern/akten/aussonderung/", "xdomea-message", None),
     ):
         browser.open(path, language=language)
         if upload is not None:

@@ -11,6 +11,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.utils import timezone
 
+from rathaus.core.actors import Actor
+from rathaus.records import services, xdomea
 from rathaus.records.models import (
     ArchiveConnection,
     CaseFiling,
@@ -20,8 +22,10 @@ from rathaus.records.models import (
 )
 from rathaus.records.retention import files_due
 from rathaus.records.search import document_search
+from rathaus.records.xdomea.validation import schema_directory
 from tests.demo.fixtures import demo_data  # noqa: F401 (a fixture)
 from tests.evidence.conftest import demo_seal  # noqa: F401 (a fixture)
+from tests.optional_dependencies import unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,7 @@ def config_key(settings):
     settings.RATHAUS_CONFIG_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
 
 
-def test_the_demo_records(config_key, media_root, demo_seal, demo_data):  # noqa: F811
+def test_the_demo_records(config_key, media_root, demo_seal, demo_data, tmp_path):  # noqa: F811
     out = StringIO()
     call_command("load_demo_records", stdout=out, stderr=StringIO())
     filing = CaseFiling.objects.select_related("file__office", "case").get()
@@ -55,3 +59,35 @@ def test_the_demo_records(config_key, media_root, demo_seal, demo_data):  # noqa
     documents = Document.objects.count()
     call_command("load_demo_records", stdout=StringIO(), stderr=StringIO())
     assert Document.objects.count() == documents and ScanBatch.objects.count() == 1
+    _the_old_file_goes_to_the_archive_as_a_valid_0503(old, tmp_path)
+
+
+def _the_old_file_goes_to_the_archive_as_a_valid_0503(old: RecordFile, tmp_path) -> None:
+    """The "Done when" of issue 11: the due file offered, evaluated "archive" by the
+    Landesarchiv, handed over as a 0503 that validates against the official XSD."""
+    if not (schema_directory() / "3.1.0" / "xdomea.xsd").is_file():
+        unavailable(f"the official xdomea XSDs are not at {schema_directory()}")
+    ArchiveConnection.objects.update(
+        outgoing_path=str(tmp_path / "an-archiv"), incoming_path=str(tmp_path / "von-archiv")
+    )
+    system = Actor.system("tests")
+    offer = services.disposal_offer_create(
+        actor=system, municipality=old.municipality, file_ids=[old.pk]
+    )
+    evaluation = xdomea.evaluation_0502(
+        xdomea.Header(
+            process_id=offer.process_id,
+            created_at=timezone.now(),
+            sender=xdomea.Party(name="Landesarchiv NRW"),
+            recipient=xdomea.Party(name=old.municipality.name),
+        ),
+        [xdomea.Evaluation(old.pk, xdomea.ArchiveRule.ARCHIVE)],
+        receipt_requested=False,
+    )
+    services.message_import(actor=system, data=evaluation)
+    name = services.disposal_transfer(actor=system, offer=offer)
+    out = StringIO()
+    call_command("xdomea_validate", str(tmp_path / "an-archiv" / name), stdout=out)
+    assert "valid: xdomea 3.1.0 0503 Aussonderung.Aussonderung.0503, 2 primary documents" in (
+        out.getvalue()
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from rathaus.core.forms import KernForm
 from rathaus.municipalities.models import Office
-from rathaus.records.models import CaseFiling, Document, FilePlanItem, RecordFile
+from rathaus.records.models import CaseFiling, Document, FilePlanItem, RecordFile, XdomeaVersion
 from rathaus.records.services import YEAR_MAX, YEAR_MIN
 
 PLAN_CSV_MAX_BYTES = 2 * 1024 * 1024  # a plan of thousands of items is a few hundred kB
@@ -203,4 +203,34 @@ class VersionAddForm(KernForm):
     upload = forms.FileField(
         label=_("File of the new version"),
         error_messages={"required": _("Choose the file of the new version.")},
+    )
+
+
+class HandOverForm(KernForm):
+    """Hand a file over to another authority (xdomea Abgabe 0401)."""
+
+    recipient = forms.CharField(
+        label=_("Authority that takes the file over"),
+        max_length=200,
+        error_messages={"required": _("Name the authority that takes the file over.")},
+    )
+    recipient_code = forms.CharField(
+        label=_("Its authority key (optional)"),
+        max_length=60,
+        required=False,
+        help_text=_("As the receiving authority gave it, e.g. for its xdomea system."),
+    )
+    version = forms.ChoiceField(
+        label=_("xdomea version of the receiving system"),
+        choices=XdomeaVersion.choices,
+        initial=XdomeaVersion.V3_1_0,
+    )
+
+
+class XdomeaImportForm(KernForm):
+    """An xdomea message that did not come through the transfer directory."""
+
+    message = forms.FileField(
+        label=_("xdomea message (ZIP container or XML)"),
+        error_messages={"required": _("Choose the message to import.")},
     )

@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from rathaus.backoffice.disposal_views import SCHEMAS_MISSING
 from rathaus.backoffice.records_forms import (
     CaseFileForm,
     DocumentAddForm,
     FileCloseForm,
     FileCreateForm,
     FileReopenForm,
+    HandOverForm,
     PlanImportForm,
     VersionAddForm,
 )
@@ -321,6 +323,7 @@ def _file_render(
         "document_form": DocumentAddForm(prefix="document", filings=filings),
         "close_form": FileCloseForm(prefix="close"),
         "reopen_form": FileReopenForm(prefix="reopen"),
+        "hand_over_form": HandOverForm(prefix="handover"),
     }
     context.update(forms)
     return render(request, "backoffice/records/file.html", context, status=status)
@@ -409,6 +412,34 @@ def records_file_close(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse
 @require_POST
 def records_file_reopen(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
     return _file_status_change(request, file_id, close=False)
+
+
+@require_POST
+def records_file_hand_over(request: HttpRequest, file_id: uuid.UUID) -> HttpResponse:
+    """Hand the file over to another authority (xdomea Abgabe 0401): the ZIP container for
+    the receiving authority as a download; the file leaves the records once it confirms."""
+    record = _record(request, file_id)
+    form = HandOverForm(request.POST, prefix="handover")
+    if form.is_valid():
+        try:
+            handed = records_services.files_hand_over(
+                actor=request_actor(request),
+                files=[record],
+                recipient=form.cleaned_data["recipient"],
+                recipient_code=form.cleaned_data["recipient_code"],
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            form_error_add(form, exc, default="recipient")
+        except records_services.SchemaUnavailable:
+            form.add_error("recipient", SCHEMAS_MISSING)
+        else:
+            return bytes_download(
+                handed.container.data,
+                filename=handed.container.file_name,
+                content_type="application/zip",
+            )
+    return _file_render(request, record, status=400, hand_over_form=form)
 
 
 # --- A document --------------------------------------------------------------------------

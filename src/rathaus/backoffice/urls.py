@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rathaus.backoffice import (
+    disposal_views,
     inspection_views,
     mailbox_views,
     records_views,
@@ -162,6 +163,27 @@ urlpatterns = [
         "akten/dokumente/<uuid:document_id>/versionen/<uuid:version_id>/",
         records_views.records_version_download,
         name="records-version-download",
+    ),
+    path(
+        "akten/<uuid:file_id>/abgeben/",
+        records_views.records_file_hand_over,
+        name="records-file-hand-over",
+    ),
+    path("akten/aussonderung/", disposal_views.disposal, name="records-disposal"),
+    path(
+        "akten/aussonderung/<uuid:municipality_id>/anbieten/",
+        disposal_views.disposal_offer,
+        name="records-disposal-offer",
+    ),
+    path(
+        "akten/aussonderung/angebote/<uuid:offer_id>/",
+        disposal_views.disposal_step,
+        name="records-disposal-step",
+    ),
+    path(
+        "akten/aussonderung/nachricht/",
+        disposal_views.disposal_import,
+        name="records-disposal-import",
     ),
     path("akten/<uuid:file_id>/scannen/", scan_views.scan_intake, name="records-scan-intake"),
     path("akten/scans/<uuid:batch_id>/", scan_views.scan_batch, name="records-scan-batch"),

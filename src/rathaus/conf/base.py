@@ -435,6 +435,11 @@ RATHAUS_FILE_REFERENCE_PATTERN = env_str(
 RATHAUS_SCAN_CHECK_PERCENT = env_int("RATHAUS_SCAN_CHECK_PERCENT", 10)
 RATHAUS_SCAN_ORIGINAL_KEEP_DAYS = env_int("RATHAUS_SCAN_ORIGINAL_KEEP_DAYS", 90)
 
+# The official xdomea schemas (XRepository: one folder per version, 2.3.0 … 3.1.0, and xoev/),
+# which every xdomea message built or imported is validated against (rathaus.records.xdomea,
+# docs/xdomea.md). Empty: $RATHAUS_STANDARDS_DIR/xdomea, else ../shared/standards/xdomea.
+RATHAUS_XDOMEA_SCHEMA_DIR = env_str("RATHAUS_XDOMEA_SCHEMA_DIR", "")
+
 # Where document contents are stored (rathaus.records.content, STORAGES["records"]): "local"
 # (MEDIA_ROOT/records/…) or "s3" (S3-compatible object storage through django-storages,
 # private objects, no public URLs: documents are served only through the permission check).
@@ -572,6 +577,11 @@ CELERY_BEAT_SCHEDULE = {
     "records-days-seal": {
         "task": "rathaus.records.days_seal",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # The archives' answers in their transfer directories (records.message_import).
+    "records-archive-inbox": {
+        "task": "rathaus.records.archive_inbox",
+        "schedule": crontab(minute=20),
     },
     "federation-housekeeping": {
         "task": "rathaus.federation.login_housekeeping",

@@ -33,9 +33,13 @@ register_actions(
         "records.disposal_transfer": "Files the archive takes were handed over (xdomea 0503).",
         "records.disposal_confirmation": "A confirmation of the archive was imported (xdomea "
         "0504, 0506, 0507).",
-        "records.file_delete": "A file's contents were deleted after disposal (archived or "
-        "destroyed), with a deletion record.",
-        "records.xdomea_import": "An xdomea message was imported (validated first).",
+        "records.file_delete": "A file's contents were deleted when it left the records "
+        "(archived, destroyed or handed over to another authority), with a deletion record.",
+        "records.file_hand_over": "Files were handed over to another authority (xdomea 0401).",
+        "records.file_hand_over_answer": "The receiving authority's answer to a hand-over was "
+        "imported (xdomea 0402, 0403).",
+        "records.xdomea_import": "Files of an xdomea hand-over (0401, 0503) were taken in "
+        "(validated and virus-scanned first).",
         "records.scan_intake": "Scanned documents were taken in for replacement scanning.",
         "records.scan_check": "A second person checked a scanned document (§7 EGovG).",
         "records.scan_original_destroyed": "The paper original of a final scan was recorded "

@@ -124,6 +124,7 @@ class RecordFile(BaseModel):
         # After disposal (Aussonderung) the contents are gone; the row and a DeletionRecord stay.
         ARCHIVED = "archived", _("handed over to the archive")
         DESTROYED = "destroyed", _("destroyed")
+        HANDED_OVER = "handed_over", _("handed over to another authority")
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -141,7 +142,7 @@ class RecordFile(BaseModel):
     title = models.CharField(_("title"), max_length=300)
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # When the retention of a closed file ends (records.disposal): 1 January after the year
@@ -483,6 +484,7 @@ class DeletionRecord(models.Model):
     class Reason(models.TextChoices):
         ARCHIVED = "archived", _("taken over by the archive")
         DESTROYED = "destroyed", _("destroyed after evaluation")
+        HANDED_OVER = "handed_over", _("handed over to another authority (Abgabe)")
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -494,7 +496,7 @@ class DeletionRecord(models.Model):
     file_title = models.CharField(_("title"), max_length=300)
     plan_number = models.CharField(_("file plan number"), max_length=40)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     decision = models.CharField(_("decided by"), max_length=300)
     process_id = models.UUIDField(_("process id"), null=True, blank=True)
     message_code = models.CharField(_("message type"), max_length=4, blank=True)
@@ -509,6 +511,31 @@ class DeletionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_reference} ({self.reason})"
+
+
+class RemovedLeaf(models.Model):
+    """A sealed document version that left the records with its file (archived, destroyed,
+    handed over): its leaf stays, so the day's tree still verifies (records.sealing)."""
+
+    tree = models.ForeignKey(
+        IntegrityTree, on_delete=models.PROTECT, related_name="+", verbose_name=_("tree")
+    )
+    tree_index = models.PositiveIntegerField(_("leaf in the tree"))
+    version_id = models.UUIDField(_("document version"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    deletion = models.ForeignKey(
+        DeletionRecord, on_delete=models.PROTECT, related_name="+", verbose_name=_("deletion")
+    )
+
+    class Meta:
+        verbose_name = _("removed leaf")
+        verbose_name_plural = _("removed leaves")
+        constraints = [
+            models.UniqueConstraint(fields=["tree", "tree_index"], name="records_removed_leaf")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tree_id}#{self.tree_index}"
 
 
 class InspectionGrant(BaseModel):

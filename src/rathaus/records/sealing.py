@@ -32,7 +32,7 @@ from rathaus.evidence.timestamps import timestamp_obtain
 from rathaus.evidence.verification import timestamp_verify
 
 from .merkle import inclusion_proof, inclusion_verify, leaf_hash, tree_root
-from .models import DocumentVersion, IntegrityRenewal, IntegrityTree
+from .models import DocumentVersion, IntegrityRenewal, IntegrityTree, RemovedLeaf
 
 BERLIN = ZoneInfo("Europe/Berlin")
 GENESIS = "0" * 64
@@ -112,11 +112,15 @@ class TreeCheck:
 
 
 def _tree_versions(tree: IntegrityTree) -> list[tuple[object, str, int | None]]:
-    return list(
-        DocumentVersion.objects.filter(tree=tree)
-        .order_by("tree_index")
-        .values_list("pk", "content__sha256", "tree_index")
+    """The tree's leaves: the versions in the records and those that left them with their
+    file (`RemovedLeaf`), in leaf order."""
+    kept = DocumentVersion.objects.filter(tree=tree).values_list(
+        "pk", "content__sha256", "tree_index"
     )
+    removed = RemovedLeaf.objects.filter(tree=tree).values_list(
+        "version_id", "sha256", "tree_index"
+    )
+    return sorted([*kept, *removed], key=lambda leaf: leaf[2] if leaf[2] is not None else -1)
 
 
 def tree_verify(tree: IntegrityTree, *, previous: IntegrityTree | None) -> TreeCheck:

@@ -63,6 +63,8 @@ from .browse import (
 from .browse import (
     record_file_get as record_file_get,
 )
+from .disposal_overview import disposal_offer_get as disposal_offer_get
+from .disposal_overview import disposal_rows as disposal_rows
 from .file_plan_csv import PlanRow, plan_csv_format
 from .inspection import inspection_get as inspection_get
 from .inspection import inspections_of as inspections_of

@@ -18,6 +18,9 @@ from rathaus.municipalities.models import Municipality, Office
 from . import documents
 from .case_documents import case_documents_file as case_documents_file
 from .content import ContentAltered as ContentAltered
+from .disposal import disposal_destroy as disposal_destroy
+from .disposal import disposal_offer_create as disposal_offer_create
+from .disposal import disposal_transfer as disposal_transfer
 from .documents import CheckedUpload as CheckedUpload
 from .documents import document_add as document_add  # the public face of the records' writes
 from .documents import document_version_read as document_version_read
@@ -28,9 +31,12 @@ from .file_plan_csv import plan_row_check, plan_rows_parse
 from .file_references import file_reference_next, pattern_check
 from .filing import case_file_by_rule as case_file_by_rule
 from .filing import filing_rule_set as filing_rule_set
+from .handover import files_hand_over as files_hand_over
 from .inspection import inspection_document_read as inspection_document_read
 from .inspection import inspection_grant as inspection_grant
 from .inspection import inspection_revoke as inspection_revoke
+from .message_import import archive_inbox_process as archive_inbox_process
+from .message_import import message_import as message_import
 from .models import CaseFiling, FilePlanItem, FileReferencePattern, RecordFile
 from .permissions import ensure_file_keeper, ensure_plan_keeper
 from .retention import file_disposal_date
@@ -38,6 +44,7 @@ from .scanning import original_destroyed as original_destroyed
 from .scanning import scan_batch_create as scan_batch_create
 from .scanning import scan_check as scan_check
 from .scanning import scan_read as scan_read
+from .xdomea import SchemaUnavailable as SchemaUnavailable
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
