@@ -249,6 +249,15 @@ def test_cases_are_filed_by_reference_or_id_and_moved_with_a_reason(
     assert AuditEvent.objects.filter(action="records.case_move", actor_type="api_client").exists()
     unknown = post(api, move, {"case": "2026-999999"}, **writer)
     api.assert_problem(unknown, 404)
+    # Another office of the same municipality does not get the case.
+    neighbour = OfficeFactory(municipality=office.municipality)
+    theirs = create(api, writer, neighbour, title="Fremde Akte").json()
+    refused = post(
+        api, f"{FILES}{theirs['id']}/cases/", {"case": str(case.pk), "reason": "x"}, **writer
+    )
+    problem = api.assert_problem(refused, 400, "ValidationProblem")
+    assert "zuständigen Dienststelle" in str(problem)
+    assert str(CaseFiling.objects.get(case=case).file_id) == other["id"]
 
 
 @pytest.mark.usefixtures("clamav")

@@ -161,3 +161,51 @@ def test_intake_refuses_what_is_no_scan(world):
             uploads=[services.CheckedUpload("a.png", "image/png", page_png("x"))],
             device=" ",
         )
+
+
+def test_a_batch_interrupted_by_the_tsa_resumes_without_duplicates(world, settings, monkeypatch):
+    """The TSA away in the middle of a split batch: the job fails for a retry (the batch is
+    not failed), the retry makes only the missing part, a third run changes nothing."""
+    from rathaus.evidence.timestamps import TimestampUnavailable
+    from rathaus.records import scanning
+
+    settings.RATHAUS_SCAN_CHECK_PERCENT = 0
+    pages = [
+        image_bytes(scanned_page(["Antrag Hundesteuer"], font_size=48), "PDF", resolution=150),
+        blank_scan(),
+        image_bytes(scanned_page(["Impfausweis Tollwut"], font_size=48), "PDF", resolution=150),
+    ]
+    batch = scan_batch_create(
+        actor=Actor.person(world["scanner"]),
+        record=world["record"],
+        uploads=[services.CheckedUpload("stapel.pdf", "application/pdf", joined(*pages))],
+        device="Stapelscanner",
+        split=True,
+    )
+    real = scanning.timestamp_obtain
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise TimestampUnavailable("TSA nicht erreichbar")
+        return real(**kwargs)
+
+    monkeypatch.setattr(scanning, "timestamp_obtain", flaky)
+    with pytest.raises(TimestampUnavailable):
+        scanning.scan_batch_process(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "processing" and "TSA" in batch.problem
+    assert batch.documents.count() == 1
+    scanning.scan_batch_process(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "done"
+    assert [(d.first_page, d.position) for d in batch.documents.order_by("position")] == [
+        (1, 1),
+        (3, 2),
+    ]
+    assert batch.pages_done == 2
+    ScanBatch.objects.filter(pk=batch.pk).update(status="processing")  # a late second run
+    scanning.scan_batch_process(batch_id=batch.pk)
+    assert batch.documents.count() == 2
+    assert Document.objects.filter(file=world["record"]).count() == 2

@@ -82,6 +82,8 @@ def case_file(*, actor: Actor, case: Case, record: RecordFile, reason: str = "")
     ensure_file_keeper(actor=actor, office=record.office)
     if case.municipality_id != record.municipality_id:
         raise DomainError(_("The case belongs to another municipality."))
+    if case.office_id != record.office_id:
+        raise DomainError(_("A case is filed in a file of the office responsible for it."))
     _open_file(record)
     filing = CaseFiling.objects.select_for_update().filter(case=case).first()
     if filing is None:

@@ -143,7 +143,8 @@ def inspection_document_read(
     if user is None:
         raise NotFound(_("No such file inspection, or it has ended."))
     grant = inspection_get(user=user, grant_id=grant_id)
-    document = grant.documents.filter(pk=document_id).first()
+    # A document moved out of the inspected file since (its case moved) is no longer shown.
+    document = grant.documents.filter(pk=document_id, file_id=grant.file_id).first()
     if document is None:
         raise NotFound(_("No such document in this inspection."))
     version = (

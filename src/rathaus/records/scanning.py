@@ -39,7 +39,7 @@ from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError
 from rathaus.core.events import event_publish
-from rathaus.evidence.timestamps import timestamp_obtain
+from rathaus.evidence.timestamps import TimestampUnavailable, timestamp_obtain
 from rathaus.seals.services import pdf_seal
 
 from .content import content_read, content_store
@@ -151,22 +151,24 @@ def scan_batch_process(*, batch_id: UUID | str) -> ScanBatch:
             return batch
         batch.status = ScanBatch.Status.PROCESSING
         batch.save(update_fields=["status", "updated_at"])
-    done = set(batch.documents.values_list("source_name", flat=True))
-    position = batch.documents.count()
+    # Progress is kept per part (input and first page): a rerun after a crash, or a second
+    # run beside a slow first one, creates only the parts that are missing.
     try:
         for index, source in enumerate(batch.inputs):
             key = f"{index + 1}: {source['name']}"
-            if key in done:
+            done = set(batch.documents.filter(source_name=key).values_list("first_page", flat=True))
+            if done and source.get("parts") == len(done):
                 continue
             data = content_read_by_hash(source["sha256"])
             documents = _documents_of(data, source["content_type"], split=batch.split)
             for first, last, pdf, _text in documents:
-                position += 1
-                _scanned_create(batch, key, position, first, last, pdf)
-                ScanBatch.objects.filter(pk=batch.pk).update(
-                    pages_done=F("pages_done") + (last - first + 1),
-                    pages_total=F("pages_total") + (last - first + 1),
-                )
+                if first not in done:
+                    _scanned_create(batch, key, first, last, pdf)
+            _parts_record(batch, index, len(documents))
+    except TRANSIENT as error:  # the TSA or the storage away for a while: the job retries
+        log.warning("scan batch %s waits for a retry: %s", batch.pk, error)
+        ScanBatch.objects.filter(pk=batch.pk).update(problem=str(error)[:2000])
+        raise
     except Exception as error:
         log.exception("scan batch %s failed", batch.pk)
         ScanBatch.objects.filter(pk=batch.pk).update(
@@ -179,15 +181,28 @@ def scan_batch_process(*, batch_id: UUID | str) -> ScanBatch:
     return batch
 
 
+# Failures that pass: the outbox runs the job again later (a permanent one fails the batch).
+TRANSIENT = (TimestampUnavailable, OSError, ConnectionError, TimeoutError)
+
+
 def content_read_by_hash(sha256: str) -> bytes:
     from .models import StoredContent
 
     return content_read(StoredContent.objects.get(sha256=sha256))
 
 
+def _parts_record(batch: ScanBatch, index: int, parts: int) -> None:
+    """Note how many documents input `index` gave, so a rerun skips it without OCR."""
+    with transaction.atomic():
+        locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+        locked.inputs[index]["parts"] = parts
+        locked.save(update_fields=["inputs", "updated_at"])
+        batch.inputs = locked.inputs
+
+
 def _scanned_create(
-    batch: ScanBatch, key: str, position: int, first: int, last: int, pdf: bytes
-) -> ScannedDocument:
+    batch: ScanBatch, key: str, first: int, last: int, pdf: bytes
+) -> ScannedDocument | None:
     sealed = pdf_seal(
         pdf=pdf,
         reason=_("Replacement scan (section 7 EGovG)"),
@@ -196,6 +211,14 @@ def _scanned_create(
     )
     timestamp = timestamp_obtain(data=sealed)
     with transaction.atomic():
+        locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.documents.filter(source_name=key, first_page=first).exists():
+            return None  # another run made this part meanwhile
+        position = locked.documents.count() + 1
+        ScanBatch.objects.filter(pk=batch.pk).update(
+            pages_done=F("pages_done") + (last - first + 1),
+            pages_total=F("pages_total") + (last - first + 1),
+        )
         scanned = ScannedDocument.objects.create(
             batch=batch,
             position=position,

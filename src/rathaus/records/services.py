@@ -329,8 +329,9 @@ def file_close(*, actor: Actor, record: RecordFile, reason: str) -> RecordFile:
 
 
 def file_reopen(*, actor: Actor, record: RecordFile, reason: str) -> RecordFile:
-    """Reopen a closed file with a reason."""
-    return _file_status_set(
+    """Reopen a closed file with a reason; what the apps hold about its cases and arrived
+    while it was closed is filed then."""
+    reopened = _file_status_set(
         actor=actor,
         record=record,
         reason=reason,
@@ -338,6 +339,9 @@ def file_reopen(*, actor: Actor, record: RecordFile, reason: str) -> RecordFile:
         action="records.file_reopen",
         already=_("The file is open."),
     )
+    for case_id in reopened.case_filings.values_list("case_id", flat=True):
+        case_documents_file(case_id=case_id)
+    return reopened
 
 
 @transaction.atomic

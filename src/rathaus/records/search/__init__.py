@@ -146,6 +146,8 @@ def document_search(
     documents = Document.objects.filter(pk__in=[f[0] for f in found]).select_related(
         "file__office", "case"
     )
+    if office_ids is not None:  # the index may lag behind a move to another office's file
+        documents = documents.filter(file__office_id__in=office_ids)
     by_id = {d.pk: d for d in documents}
     ordered = [by_id[f[0]] for f in found if f[0] in by_id]
     next_cursor = ""

@@ -205,12 +205,14 @@ class PostgreSQL:
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             bitmap = plan[0]["Plan"]["Plan Rows"] < self.BITMAP_BELOW
-            if bitmap:  # undone below: the setting lives until the transaction ends
+            if bitmap:  # restored below: SET LOCAL lives until the transaction ends
+                cursor.execute("SHOW enable_indexscan")
+                previous = cursor.fetchone()[0]
                 cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute(select, [*params, limit])
             rows = cursor.fetchall()
             if bitmap:
-                cursor.execute("SET LOCAL enable_indexscan = on")
+                cursor.execute("SELECT set_config('enable_indexscan', %s, true)", [previous])
         return [(i, d) for i, d in rows]
 
 
