@@ -159,9 +159,10 @@ def test_a_message_without_a_case_and_a_closed_file_take_nothing(office):
     )
     outbox_drain()
     assert Document.objects.count() == before  # closed: filed once it is reopened
-    services.file_reopen(actor=SYSTEM, record=record, reason="Nachtrag")
-    late = services.case_documents_file(case_id=submission.case.pk)
+    services.file_reopen(actor=SYSTEM, record=record, reason="Nachtrag")  # files it then
+    late = Document.objects.filter(file=record).order_by("created_at")[before:]
     assert late[0].title == "Nachtrag"  # then its receipts
+    assert services.case_documents_file(case_id=submission.case.pk) == []  # filed once
     topic = "mailbox.message_sent/records.message_filing"
     sent_about_cases = OutboxMessage.objects.filter(topic=topic).count()
     mailbox.thread_start(

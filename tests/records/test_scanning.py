@@ -199,7 +199,7 @@ def test_a_batch_interrupted_by_the_tsa_resumes_without_duplicates(world, settin
     assert batch.documents.count() == 1
     scanning.scan_batch_process(batch_id=batch.pk)
     batch.refresh_from_db()
-    assert batch.status == "done"
+    assert batch.status == "done" and batch.problem == ""  # the retry's success clears it
     assert [(d.first_page, d.position) for d in batch.documents.order_by("position")] == [
         (1, 1),
         (3, 2),
@@ -209,3 +209,79 @@ def test_a_batch_interrupted_by_the_tsa_resumes_without_duplicates(world, settin
     scanning.scan_batch_process(batch_id=batch.pk)
     assert batch.documents.count() == 2
     assert Document.objects.filter(file=world["record"]).count() == 2
+
+
+def one_page_batch(world):
+    return scan_batch_create(
+        actor=Actor.person(world["scanner"]),
+        record=world["record"],
+        uploads=[services.CheckedUpload("brief.png", "image/png", page_png("Widerspruch"))],
+        device="Fujitsu fi-7160",
+    )
+
+
+def test_a_second_run_beside_a_slow_first_one_makes_no_duplicate(world, settings, monkeypatch):
+    """The outbox hands the job to a second worker while the first still waits for the TSA:
+    the part the second one made is not made again by the first."""
+    from rathaus.records import scanning
+
+    settings.RATHAUS_SCAN_CHECK_PERCENT = 0
+    batch = one_page_batch(world)
+    real = scanning.timestamp_obtain
+    runs = []
+
+    def slow(**kwargs):
+        if not runs:  # the first run, before its part is stored: the second one overtakes it
+            runs.append(scanning.scan_batch_process(batch_id=batch.pk))
+        return real(**kwargs)
+
+    monkeypatch.setattr(scanning, "timestamp_obtain", slow)
+    scanning.scan_batch_process(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert runs[0].status == batch.status == "done"
+    assert batch.documents.count() == 1 and batch.pages_done == 1
+    assert Document.objects.filter(file=world["record"]).count() == 1
+
+
+def test_the_object_storage_out_of_reach_leaves_the_batch_for_a_retry(world, monkeypatch):
+    from botocore.exceptions import EndpointConnectionError
+
+    from rathaus.records import scanning
+
+    batch = one_page_batch(world)
+    real = scanning.content_store
+
+    def unreachable(data):
+        raise EndpointConnectionError(endpoint_url="https://s3.example")
+
+    monkeypatch.setattr(scanning, "content_store", unreachable)
+    with pytest.raises(EndpointConnectionError):
+        scanning.scan_batch_process(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "processing" and "s3.example" in batch.problem
+    assert not batch.documents.exists()
+    monkeypatch.setattr(scanning, "content_store", real)
+    assert scanning.scan_batch_process(batch_id=batch.pk).status == "done"
+
+
+def test_a_permanent_problem_fails_the_batch_without_a_retry(world, monkeypatch):
+    from rathaus.records import scanning
+
+    batch = scan_batch_create(
+        actor=Actor.person(world["scanner"]),
+        record=world["record"],
+        uploads=[services.CheckedUpload("kaputt.png", "image/png", b"\x89PNG kein Bild")],
+        device="Fujitsu fi-7160",
+    )
+    processed = scanning.scan_batch_process(batch_id=batch.pk)  # no exception: no retry
+    assert processed.status == "failed" and processed.problem
+    assert not processed.documents.exists()
+    batch = one_page_batch(world)
+
+    def refused(**kwargs):
+        raise DomainError("Die Zeitstempel-Antwort passt nicht zum Dokument.")
+
+    monkeypatch.setattr(scanning, "timestamp_obtain", refused)
+    assert scanning.scan_batch_process(batch_id=batch.pk).status == "failed"
+    assert scanning.scan_batch_process(batch_id=batch.pk).status == "failed"  # a late rerun
+    assert not batch.documents.exists()

@@ -28,6 +28,7 @@ import secrets
 from typing import Any
 from uuid import UUID
 
+from botocore.exceptions import ConnectionError as StorageUnreachable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -176,13 +177,16 @@ def scan_batch_process(*, batch_id: UUID | str) -> ScanBatch:
         )
         batch.refresh_from_db()
         return batch
-    ScanBatch.objects.filter(pk=batch.pk).update(status=ScanBatch.Status.DONE)
+    # A problem noted by an earlier, interrupted run is over.
+    ScanBatch.objects.filter(pk=batch.pk).update(status=ScanBatch.Status.DONE, problem="")
     batch.refresh_from_db()
     return batch
 
 
 # Failures that pass: the outbox runs the job again later (a permanent one fails the batch).
-TRANSIENT = (TimestampUnavailable, OSError, ConnectionError, TimeoutError)
+# OSError covers the local disk and the network (ConnectionError, TimeoutError); botocore's
+# connection errors, the object storage out of reach, are no OSError.
+TRANSIENT = (TimestampUnavailable, OSError, StorageUnreachable)
 
 
 def content_read_by_hash(sha256: str) -> bytes:
