@@ -67,9 +67,14 @@ def test_a_scan_goes_through_intake_and_a_second_check(client, world):
     assert response["Location"] == reverse("backoffice:records-scan-batch", args=[batch.pk])
     waiting = client.get(response["Location"]).content.decode()
     assert "hx-trigger" in waiting  # reloads itself while the job runs
+    assert 'max="1" value="0"' in waiting
+    ScanBatch.objects.filter(pk=batch.pk).update(status="processing", problem="TSA weg")
+    interrupted = client.get(response["Location"]).content.decode()
+    assert "erneut versucht: TSA weg" in interrupted and "fehlgeschlagen" not in interrupted
     outbox_drain()
     done = client.get(response["Location"]).content.decode()
     assert "hx-trigger" not in done and "wartet auf die Prüfung" in done
+    assert 'max="1" value="1"' in done and "TSA weg" not in done
     scan = ScannedDocument.objects.get()
     check = reverse("backoffice:records-scan-check", args=[scan.pk])
     refused = client.post(check, {"result": "passed"})

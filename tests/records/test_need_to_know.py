@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.actors import Actor
@@ -65,10 +66,10 @@ def test_the_search_refilters_by_office_while_the_index_lags(media_root):
     assert document_search(query="Bello", office_ids={office.pk}).documents == []
 
 
-def test_an_inspection_does_not_show_a_document_moved_out(media_root):
+def test_an_inspection_does_not_show_a_document_moved_out(media_root, client):
     office = OfficeFactory()
     record = file_of(office)
-    document = note(record, "Vermerk", "Ortstermin")
+    document = note(record, "Vermerk zum Ortstermin", "Ortstermin")
     clerk = make_staff("clerk", (office, Role.CASE_WORKER))
     participant = UserFactory()
     grant = services.inspection_grant(
@@ -81,9 +82,12 @@ def test_an_inspection_does_not_show_a_document_moved_out(media_root):
     )
     reader = Actor.person(participant)
     inspection_document_read(actor=reader, grant_id=grant.pk, document_id=document.pk)
+    client.force_login(participant)
+    assert "Vermerk zum Ortstermin" in client.get(reverse("inspection:list")).content.decode()
     Document.objects.filter(pk=document.pk).update(file=file_of(office, "Neu"))
     with pytest.raises(NotFound):
         inspection_document_read(actor=reader, grant_id=grant.pk, document_id=document.pk)
+    assert "Vermerk zum Ortstermin" not in client.get(reverse("inspection:list")).content.decode()
 
 
 def test_reopening_files_what_arrived_while_closed(media_root, monkeypatch):

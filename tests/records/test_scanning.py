@@ -228,17 +228,18 @@ def test_a_second_run_beside_a_slow_first_one_makes_no_duplicate(world, settings
     settings.RATHAUS_SCAN_CHECK_PERCENT = 0
     batch = one_page_batch(world)
     real = scanning.timestamp_obtain
-    runs = []
+    second = []
 
     def slow(**kwargs):
-        if not runs:  # the first run, before its part is stored: the second one overtakes it
-            runs.append(scanning.scan_batch_process(batch_id=batch.pk))
+        if not second:  # the first run, before its part is stored: the second one overtakes it
+            second.append("running")
+            second[0] = scanning.scan_batch_process(batch_id=batch.pk)
         return real(**kwargs)
 
     monkeypatch.setattr(scanning, "timestamp_obtain", slow)
     scanning.scan_batch_process(batch_id=batch.pk)
     batch.refresh_from_db()
-    assert runs[0].status == batch.status == "done"
+    assert second[0].status == batch.status == "done"
     assert batch.documents.count() == 1 and batch.pages_done == 1
     assert Document.objects.filter(file=world["record"]).count() == 1
 

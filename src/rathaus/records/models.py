@@ -563,6 +563,12 @@ class InspectionGrant(BaseModel):
         verbose_name_plural = _("file inspections")
         indexes = [models.Index(fields=["grantee", "expires_at"], name="records_inspect_grantee")]
 
+    @property
+    def documents_in_file(self) -> list[Document]:
+        """The granted documents still in the inspected file (one moved out with its case
+        since is not shown; records.inspection reads only these)."""
+        return [d for d in self.documents.all() if d.file_id == self.file_id]
+
     def __str__(self) -> str:
         return f"{self.file_id} → {self.grantee_id}"
 
@@ -616,6 +622,11 @@ class ScanBatch(BaseModel):
     def __str__(self) -> str:
         return f"{self.file_id} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def inputs_done(self) -> int:
+        """How many of the scanned files are processed completely (records.scanning)."""
+        return sum(1 for source in self.inputs if "parts" in source)
+
 
 class ScannedDocument(BaseModel):
     """One document of a scan batch: its OCRed PDF/A, sealed and time-stamped; final (a
@@ -668,6 +679,12 @@ class ScannedDocument(BaseModel):
 
     class Meta:
         ordering = ["batch", "position"]
+        constraints = [
+            # A part of a scanned file is made once, whatever runs of the job overlap.
+            models.UniqueConstraint(
+                fields=["batch", "source_name", "first_page"], name="records_scan_part_once"
+            ),
+        ]
         verbose_name = _("scanned document")
         verbose_name_plural = _("scanned documents")
 
