@@ -17,14 +17,21 @@ HANDLING_ROLES = (Role.CASE_WORKER, Role.TEAM_LEAD, Role.REGISTRY)
 API_READ_SCOPE = "applications:read"
 API_WRITE_SCOPE = "applications:write"
 
+# The case's process (rathaus.workflow: a model the office's Fachadministration published)
+# acts for the office: it sets statuses and requests documents as its model says.
+PROCESS_JOB = "workflow"
+
 
 def ensure_can_handle(*, actor: Actor, case: Case, write: bool = True) -> None:
     """Raise unless `actor` may read (or, with `write`, change) `case`.
 
     Staff need a role in the case's office (StaffPermissionDenied); an API client must
     belong to the case's municipality and hold the read or write scope (NotPermitted); the
-    system may not act on cases through these services.
+    system may not act on cases through these services, except the case's process
+    (`Actor.system(PROCESS_JOB)`).
     """
+    if actor.is_system and actor.id == PROCESS_JOB:
+        return
     if actor.is_api_client:
         scope = API_WRITE_SCOPE if write else API_READ_SCOPE
         scopes = getattr(actor.client, "scopes", None) or []

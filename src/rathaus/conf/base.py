@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rathaus.mailbox",
     "rathaus.webhooks",
     "rathaus.records",
+    "rathaus.workflow",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",
     "rathaus.contrib.clamav",
@@ -269,6 +270,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("RATHAUS_LOG_LEVEL", "INFO")},
+    # SpiffWorkflow logs every task's change of state at INFO: the process history is kept
+    # by rathaus.workflow (elements, work items, audit), not by the log.
+    "loggers": {"spiff": {"level": "WARNING"}},
 }
 
 # --- E-mail (accessibility feedback, later notifications). Console output in the demo. ---
@@ -440,6 +444,16 @@ RATHAUS_SCAN_ORIGINAL_KEEP_DAYS = env_int("RATHAUS_SCAN_ORIGINAL_KEEP_DAYS", 90)
 # docs/xdomea.md). Empty: $RATHAUS_STANDARDS_DIR/xdomea, else ../shared/standards/xdomea.
 RATHAUS_XDOMEA_SCHEMA_DIR = env_str("RATHAUS_XDOMEA_SCHEMA_DIR", "")
 
+# The OMG's BPMN 2.0 XML Schema folder (BPMN20.xsd, Semantic.xsd, BPMNDI.xsd, DC.xsd, DI.xsd)
+# every uploaded process model is validated against (rathaus.workflow.bpmn.schema). Empty:
+# the copy SpiffWorkflow ships.
+RATHAUS_BPMN_SCHEMA_DIR = env_str("RATHAUS_BPMN_SCHEMA_DIR", "")
+# The OMG's DMN 1.3 XSD folder (DMN13.xsd, DMNDI13.xsd, DMNDI12.xsd, DC.xsd) that uploaded
+# DMN 1.3 files are validated against (rathaus.workflow.dmn). Empty:
+# $RATHAUS_STANDARDS_DIR/bpmn/dmn13, else ../shared/standards/bpmn/dmn13; where it is missing,
+# DMN files are only parsed.
+RATHAUS_DMN_SCHEMA_DIR = env_str("RATHAUS_DMN_SCHEMA_DIR", "")
+
 # Where document contents are stored (rathaus.records.content, STORAGES["records"]): "local"
 # (MEDIA_ROOT/records/…) or "s3" (S3-compatible object storage through django-storages,
 # private objects, no public URLs: documents are served only through the permission check).
@@ -582,6 +596,11 @@ CELERY_BEAT_SCHEDULE = {
     "records-archive-inbox": {
         "task": "rathaus.records.archive_inbox",
         "schedule": crontab(minute=20),
+    },
+    # Process timers that are due: deadlines, reminders, escalations (workflow.instances).
+    "workflow-instances-wake": {
+        "task": "rathaus.workflow.instances_wake",
+        "schedule": 60.0,
     },
     "federation-housekeeping": {
         "task": "rathaus.federation.login_housekeeping",

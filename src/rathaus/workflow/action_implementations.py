@@ -1,0 +1,90 @@
+"""The actions the process performs itself, each through the public services of the app that
+owns what it changes, as the process actor (`cases.permissions.PROCESS_JOB`), in the
+transaction of the process step — a retried step repeats nothing that was stored.
+
+Parameters come from the model (Camunda 8 task headers, Camunda 7 properties or literal input
+parameters) and, where they say so, from the instance's data.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from rathaus.cases import services as cases
+from rathaus.cases.permissions import PROCESS_JOB
+from rathaus.core.actors import Actor
+from rathaus.core.errors import DomainError
+from rathaus.mailbox import services as mailbox
+
+from .actions import ActionContext, ActionRefused, registry
+
+PROCESS = Actor.system(PROCESS_JOB)
+
+
+def _parameter(context: ActionContext, name: str, default: str | None = None) -> str:
+    """A parameter from the model; `=name` takes it from the instance's data."""
+    value = context.parameters.get(name, default)
+    if value is None:
+        raise ActionRefused(
+            _("The task %(element)s needs the parameter %(name)s.")
+            % {"element": context.element, "name": name}
+        )
+    if value.startswith("="):
+        return str(context.data.get(value[1:].strip(), ""))
+    return value
+
+
+def _origin(context: ActionContext) -> str:
+    """Once per instance and task: a step repeated after a crash finds its message."""
+    return f"workflow:{context.instance.pk}:{context.task_id}"
+
+
+@registry.register("status_set")
+def status_set(context: ActionContext) -> dict[str, Any] | None:
+    """Set the case's status (parameter `status`: in_progress, query, decided, closed;
+    `note`: the text the applicant reads)."""
+    status = _parameter(context, "status")
+    if context.case.status == status:
+        return None
+    try:
+        cases.case_status_change(
+            case=context.case, status=status, note=_parameter(context, "note", ""), actor=PROCESS
+        )
+    except DomainError as error:
+        raise ActionRefused(str(error)) from None
+    return None
+
+
+@registry.register("notify")
+def notify(context: ActionContext) -> dict[str, Any] | None:
+    """A message of the office to the applicant in the case's thread of the Postfach
+    (parameters `subject`, `body`)."""
+    subject = _parameter(context, "subject", _("News about your application"))
+    body = _parameter(
+        context,
+        "body",
+        _("There is news about your application %(reference)s. Please look at its status.")
+        % {"reference": context.case.reference},
+    )
+    mailbox.case_message_post(
+        case=context.case, subject=subject, body=body, origin=_origin(context)
+    )
+    return None
+
+
+@registry.register("request_documents")
+def request_documents(context: ActionContext) -> dict[str, Any] | None:
+    """Ask the applicant for documents (Nachforderung; parameters `message` and `days`, the
+    deadline in calendar days, 14 by default); the request's message goes to the Postfach.
+    The request's id lands in the data (`document_request`)."""
+    from django.utils import timezone
+
+    days = int(_parameter(context, "days", "14"))
+    request = cases.document_request_create(
+        case=context.case,
+        message=_parameter(context, "message", _("Please send the missing documents.")),
+        deadline=timezone.localdate() + dt.timedelta(days=days),
+        actor=PROCESS,
+    )
+    return {"document_request": str(request.pk)}

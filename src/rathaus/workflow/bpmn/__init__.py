@@ -1,0 +1,144 @@
+"""Checking a process model (its BPMN files and the DMN files they use) before it may be
+published: well-formed XML, valid against the official BPMN 2.0 and DMN 1.3 schemas, every
+element executed or refused with its id (`support`), a diagram for every element, and parsed
+by the engine. `manage.py bpmn_check` and the upload in /intern/ both use `model_check`.
+"""
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .schema import NotBpmn, bpmn_parse, bpmn_schema_problems
+from .support import Finding, support_check
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    name: str
+    data: bytes
+
+
+@dataclass
+class CheckReport:
+    """What `model_check` found; `runnable` when the engine can execute the model."""
+
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (file, finding)
+    main_process: str | None = None
+    decisions: dict[str, str] = field(default_factory=dict)  # decision id/name → DMN text
+    trees: list[etree._ElementTree] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[tuple[str, Finding]]:
+        return [(name, f) for name, f in self.findings if f.level == "refused"]
+
+    @property
+    def notes(self) -> list[tuple[str, Finding]]:
+        return [(name, f) for name, f in self.findings if f.level == "note"]
+
+    @property
+    def runnable(self) -> bool:
+        return not self.refused and self.main_process is not None
+
+    def lines(self) -> list[str]:
+        """One line per finding, refusals first: `file: element 'id' (line n): message`."""
+        ordered = self.refused + self.notes
+        return [f"{name}: {'' if f.level == 'refused' else 'note: '}{f}" for name, f in ordered]
+
+
+def _file_finding(name: str, message: str, line: int | None = None) -> tuple[str, Finding]:
+    return name, Finding("refused", "file", "", message, line)
+
+
+def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
+    """Check the files of one model version (see the module docstring)."""
+    from ..dmn import DmnError, SchemaUnavailable, dmn_load, dmn_validate
+    from ..engine.expressions import expression_problem
+    from ..roles import role_of
+    from ..timer_checks import timer_problem
+
+    report = CheckReport()
+    if not bpmn:
+        report.findings.append(_file_finding("-", "The model needs at least one BPMN file."))
+        return report
+    names: dict[int, str] = {}
+    for file in bpmn:
+        try:
+            tree = bpmn_parse(file.data)
+        except NotBpmn as error:
+            report.findings.append(_file_finding(file.name, str(error)))
+            continue
+        problems = bpmn_schema_problems(tree)
+        for problem in problems:
+            report.findings.append(
+                _file_finding(file.name, f"not valid BPMN 2.0: {problem.message}", problem.line)
+            )
+        if not problems:
+            names[len(report.trees)] = file.name
+            report.trees.append(tree)
+    for file in dmn:
+        try:
+            invalid = dmn_validate(file.data)
+        except SchemaUnavailable:
+            invalid = []  # DMN 1.1/1.2/1.4/1.5 have no schema here; the parser still checks
+        except DmnError as error:
+            invalid = [str(error)]
+        for text in invalid:
+            report.findings.append(_file_finding(file.name, f"not valid DMN: {text}"))
+        if invalid:
+            continue
+        try:
+            model = dmn_load(file.data)
+        except DmnError as error:
+            report.findings.append(_file_finding(file.name, str(error)))
+            continue
+        text = file.data.decode("utf-8")
+        for decision in model.decisions:
+            report.decisions[decision.id] = text
+            if decision.name:
+                report.decisions.setdefault(decision.name, text)
+    if report.refused:
+        return report
+    from ..actions import action_names
+
+    support = support_check(
+        report.trees,
+        decisions=report.decisions,
+        actions=action_names(),
+        expression_problem=expression_problem,
+        timer_problem=timer_problem,
+        role_of=role_of,
+    )
+    # Which file a finding is in: the tree whose document holds the element's line.
+    for finding in support.findings:
+        report.findings.append((_file_of(finding, report.trees, names), finding))
+    report.main_process = support.main_process
+    if report.runnable:
+        _engine_check(report, names)
+    return report
+
+
+def _file_of(finding: Finding, trees: list[etree._ElementTree], names: dict[int, str]) -> str:
+    for index, tree in enumerate(trees):
+        root = tree.getroot()
+        if finding.id and root.xpath("//*[@id=$id]", id=finding.id):
+            return names[index]
+    return names[0] if names else "-"
+
+
+def _engine_check(report: CheckReport, names: dict[int, str]) -> None:
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+    from ..engine.compile import model_compile
+
+    assert report.main_process is not None
+    try:
+        model_compile(bpmn=report.trees, dmn_by_decision=report.decisions, main=report.main_process)
+    except ValidationException as error:
+        finding = Finding(
+            "refused",
+            error.tag or "process",
+            error.id or "",
+            f"the engine cannot run it: {error.args[0] if error.args else error}",
+            int(error.line_number) if str(error.line_number or "").isdigit() else None,
+        )
+        report.findings.append((_file_of(finding, report.trees, names), finding))

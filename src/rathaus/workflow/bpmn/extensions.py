@@ -1,0 +1,114 @@
+"""What the modelling tools write beside the BPMN standard for the engine: the action of a
+service task, the decision of a business rule task, the role and form of a user task.
+
+Camunda 7 (Camunda Modeler, `camunda:` attributes), Camunda 8 (`zeebe:` extension elements)
+and SpiffWorkflow's own (`spiffworkflow:`) are read; the first one present wins. A lane's name
+is the role of the user tasks in it when the task names none.
+"""
+
+from lxml import etree
+
+from .schema import BPMN_NS
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def _extension(element: etree._Element, namespace: str, name: str) -> etree._Element | None:
+    extensions = element.find(f"{{{BPMN_NS}}}extensionElements")
+    if extensions is None:
+        return None
+    return extensions.find(f"{{{namespace}}}{name}")
+
+
+def _camunda(element: etree._Element, name: str) -> str:
+    return str(element.get(f"{{{CAMUNDA_NS}}}{name}") or "").strip()
+
+
+def action_of(task: etree._Element) -> str:
+    """The action a service or send task names ('' when none)."""
+    zeebe = _extension(task, ZEEBE_NS, "taskDefinition")
+    if zeebe is not None and zeebe.get("type"):
+        return str(zeebe.get("type", "")).strip().removeprefix("=").strip().strip('"')
+    if _camunda(task, "topic"):
+        return _camunda(task, "topic")
+    spiff = _extension(task, SPIFF_NS, "serviceTaskOperator")
+    if spiff is not None and spiff.get("id"):
+        return str(spiff.get("id", "")).strip()
+    return ""
+
+
+def java_implementation_of(task: etree._Element) -> str:
+    """The Java class or expression a Camunda 7 task calls ('' when none)."""
+    for name in ("class", "delegateExpression", "expression"):
+        if _camunda(task, name):
+            return f"camunda:{name}={_camunda(task, name)}"
+    return ""
+
+
+def decision_of(task: etree._Element) -> str:
+    """The decision (id or name) a business rule task evaluates ('' when none)."""
+    zeebe = _extension(task, ZEEBE_NS, "calledDecision")
+    if zeebe is not None and zeebe.get("decisionId"):
+        return str(zeebe.get("decisionId", "")).strip()
+    if _camunda(task, "decisionRef"):
+        return _camunda(task, "decisionRef")
+    spiff = _extension(task, SPIFF_NS, "calledDecisionId")
+    if spiff is not None and spiff.text:
+        return str(spiff.text).strip().strip("'\"")
+    return ""
+
+
+def result_variable_of(task: etree._Element) -> str:
+    """Where a business rule task puts the decision's result ('' = by the decision's id)."""
+    zeebe = _extension(task, ZEEBE_NS, "calledDecision")
+    if zeebe is not None and zeebe.get("resultVariable"):
+        return str(zeebe.get("resultVariable", "")).strip()
+    return _camunda(task, "resultVariable")
+
+
+def _split(text: str) -> list[str]:
+    return [
+        part.strip()
+        for part in text.removeprefix("=").strip().strip('"').split(",")
+        if part.strip()
+    ]
+
+
+def roles_of(task: etree._Element) -> list[str]:
+    """The candidate groups (roles) of a user task, from the task or its lane."""
+    zeebe = _extension(task, ZEEBE_NS, "assignmentDefinition")
+    if zeebe is not None and zeebe.get("candidateGroups"):
+        return _split(zeebe.get("candidateGroups", ""))
+    if _camunda(task, "candidateGroups"):
+        return _split(_camunda(task, "candidateGroups"))
+    return []
+
+
+def form_of(task: etree._Element) -> str:
+    """The form key of a user task ('' when none)."""
+    zeebe = _extension(task, ZEEBE_NS, "formDefinition")
+    if zeebe is not None and (zeebe.get("formKey") or zeebe.get("formId")):
+        return str(zeebe.get("formKey") or zeebe.get("formId") or "").strip()
+    return _camunda(task, "formKey")
+
+
+def parameters_of(task: etree._Element) -> dict[str, str]:
+    """The fixed parameters of a service task's action (e.g. which status to set): Camunda 8
+    task headers, Camunda 7 extension properties and literal input parameters."""
+    found: dict[str, str] = {}
+    headers = _extension(task, ZEEBE_NS, "taskHeaders")
+    if headers is not None:
+        for header in headers.iterfind(f"{{{ZEEBE_NS}}}header"):
+            found[header.get("key", "")] = header.get("value", "")
+    properties = _extension(task, CAMUNDA_NS, "properties")
+    if properties is not None:
+        for prop in properties.iterfind(f"{{{CAMUNDA_NS}}}property"):
+            found[prop.get("name", "")] = prop.get("value", "")
+    io = _extension(task, CAMUNDA_NS, "inputOutput")
+    if io is not None:
+        for parameter in io.iterfind(f"{{{CAMUNDA_NS}}}inputParameter"):
+            if len(parameter) == 0 and parameter.text and "${" not in parameter.text:
+                found[parameter.get("name", "")] = parameter.text.strip()
+    return {key: value for key, value in found.items() if key}

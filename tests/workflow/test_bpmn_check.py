@@ -1,0 +1,122 @@
+"""`manage.py bpmn_check` and the model check behind the upload (issue 12 §1, §5): a model
+runs, or every element the engine does not execute is named with its tag, id and line and
+why; invalid XML, the official schema, a missing diagram, unknown elements."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from rathaus.workflow.bpmn import ModelFile, model_check
+from tests.workflow.engine_models import (
+    CHECK_AND_NOTIFY,
+    DEADLINE,
+    DOCUMENTS,
+    DOG_TAX,
+    HEAD,
+    flow,
+    with_diagram,
+)
+
+
+def check(body, dmn=None):
+    files = [ModelFile("m.bpmn", with_diagram(body))]
+    return model_check(bpmn=files, dmn=[ModelFile("t.dmn", d.encode()) for d in dmn or []])
+
+
+def refused(report):
+    return {(f.element, f.id) for _, f in report.refused}
+
+
+@pytest.mark.parametrize("body", [CHECK_AND_NOTIFY, DEADLINE, DOCUMENTS])
+def test_the_engines_models_are_runnable(body):
+    report = check(body)
+    assert report.runnable, report.lines()
+    assert report.main_process == "P"
+
+
+def test_a_business_rule_task_needs_its_decision_uploaded():
+    from tests.workflow.test_engine import dog_tax_table
+
+    assert check(DOG_TAX, [dog_tax_table()]).runnable
+    assert refused(check(DOG_TAX)) == {("businessRuleTask", "Fee")}
+
+
+def test_everything_the_engine_does_not_run_is_named():
+    body = (
+        CHECK_AND_NOTIFY.replace(
+            '<bpmn:userTask id="Check" name="Antrag prüfen" camunda:candidateGroups="Sachbearbeitung"\n      camunda:formKey="pruefung"/>',
+            '<bpmn:scriptTask id="Check" scriptFormat="python"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>',
+        )
+        .replace(
+            'camunda:type="external"\n      camunda:topic="notify"',
+            'camunda:class="de.example.Notify"',
+        )
+        .replace("${amount &gt; 100}", "${amount == 1 &amp;&amp; b}")
+        .replace('candidateGroups="team_lead"', 'candidateGroups="Hausmeister"')
+    )
+    report = check(body)
+    assert not report.runnable
+    assert refused(report) == {
+        ("scriptTask", "Check"),
+        ("serviceTask", "Notify"),
+        ("sequenceFlow", "f3"),
+        ("userTask", "Sign"),
+    }
+    lines = "\n".join(report.lines())
+    assert "may not run code" in lines and "Java" in lines and "Hausmeister" in lines
+
+
+def test_timers_must_be_iso_8601_and_start_events_plain():
+    body = DEADLINE.replace("R3/P7D", "0 0 9 * * ?").replace(
+        '<bpmn:startEvent id="StartEvent_1"/>',
+        '<bpmn:startEvent id="StartEvent_1"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>",
+    )
+    report = check(body)
+    assert refused(report) == {("boundaryEvent", "Reminder"), ("startEvent", "StartEvent_1")}
+    assert "cron" in "\n".join(report.lines())
+
+
+def test_invalid_files_and_a_missing_diagram_are_refused_before_the_engine():
+    bare = (HEAD + CHECK_AND_NOTIFY + "</bpmn:definitions>").encode()
+    no_diagram = model_check(bpmn=[ModelFile("m.bpmn", bare)], dmn=[])
+    assert ("definitions", "Definitions_1") in refused(no_diagram)
+    assert "diagram" in "\n".join(no_diagram.lines())
+    for data, words in [
+        (b"<bpmn:definitions", "well-formed"),
+        (b'<definitions xmlns="http://example.org/x"/>', "not a BPMN 2.0 model"),
+        (with_diagram(CHECK_AND_NOTIFY.replace("<bpmn:endEvent", "<bpmn:endEvents")), "BPMN 2.0"),
+    ]:
+        report = model_check(bpmn=[ModelFile("x.bpmn", data)], dmn=[])
+        assert not report.runnable and words in "\n".join(report.lines())
+
+
+def test_no_executable_process_and_reserved_ids():
+    report = check(CHECK_AND_NOTIFY.replace('isExecutable="true"', 'isExecutable="false"'))
+    assert not report.runnable and "executable" in "\n".join(report.lines())
+    report = check(
+        f"""<bpmn:process id="P" isExecutable="true"><bpmn:startEvent id="Start"/>
+        {flow("f1", "Start", "E")}<bpmn:endEvent id="E"/></bpmn:process>"""
+    )
+    assert ("startEvent", "Start") in refused(report)
+
+
+def test_the_command_exits_zero_only_for_a_runnable_model(tmp_path):
+    good = tmp_path / "antrag.bpmn"
+    good.write_bytes(with_diagram(CHECK_AND_NOTIFY))
+    out = StringIO()
+    call_command("bpmn_check", str(good), stdout=out)
+    assert "runnable: process 'P'" in out.getvalue()
+    bad = tmp_path / "skript.bpmn"
+    bad.write_bytes(
+        with_diagram(
+            f"""<bpmn:process id="P" isExecutable="true"><bpmn:startEvent id="S"/>
+            {flow("f1", "S", "Run")}<bpmn:scriptTask id="Run"/>{flow("f2", "Run", "E")}
+            <bpmn:endEvent id="E"/></bpmn:process>"""
+        )
+    )
+    out = StringIO()
+    with pytest.raises(CommandError, match="refused: 1 problem"):
+        call_command("bpmn_check", str(bad), stdout=out)
+    assert "skript.bpmn: scriptTask 'Run' (line" in out.getvalue()
