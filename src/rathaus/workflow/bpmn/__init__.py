@@ -74,7 +74,7 @@ def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
             )
         if not problems:
             names[len(report.trees)] = file.name
-            report.trees.append(tree)
+            report.trees.append(_normalized(tree))
     for file in dmn:
         try:
             invalid = dmn_validate(file.data)
@@ -115,6 +115,21 @@ def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
     if report.runnable:
         _engine_check(report, names)
     return report
+
+
+def _normalized(tree: etree._ElementTree) -> etree._ElementTree:
+    """What Camunda 8 writes in its extension elements where BPMN has an attribute: a call
+    activity's called process (`<zeebe:calledElement processId=…>`)."""
+    from .extensions import ZEEBE_NS
+    from .schema import BPMN_NS
+
+    for call in tree.getroot().iter(f"{{{BPMN_NS}}}callActivity"):
+        if call.get("calledElement"):
+            continue
+        called = call.find(f"{{{BPMN_NS}}}extensionElements/{{{ZEEBE_NS}}}calledElement")
+        if called is not None and called.get("processId"):
+            call.set("calledElement", called.get("processId", "").strip())
+    return tree
 
 
 def _file_of(finding: Finding, trees: list[etree._ElementTree], names: dict[int, str]) -> str:

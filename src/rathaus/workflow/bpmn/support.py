@@ -397,7 +397,15 @@ def _element_check(element: etree._Element, context: _Context) -> None:
     if identifier in RESERVED_IDS or identifier.endswith(RESERVED_SUFFIXES):
         context.refuse(element, f"the id {identifier!r} is reserved by the engine; rename it")
     if tag in REFUSED:
-        context.refuse(element, REFUSED[tag])
+        # An event definition or a loop is named by the event or activity that carries it
+        # (tools write them without ids); the reason still says which.
+        carrier = element.getparent()
+        if (tag.endswith("EventDefinition") or tag.endswith("LoopCharacteristics")) and (
+            carrier is not None
+        ):
+            context.refuse(carrier, REFUSED[tag])
+        else:
+            context.refuse(element, REFUSED[tag])
     elif tag in DESCRIPTIVE_NOTED:
         context.note(element, DESCRIPTIVE_NOTED[tag])
     elif tag in EVENT_DEFINITIONS:
@@ -522,7 +530,10 @@ def _condition_check(flow: etree._Element, context: _Context) -> None:
     condition = flow.find(f"{{{BPMN_NS}}}conditionExpression")
     if condition is None:
         return
-    language = condition.get("language", "")
+    # A condition without its own language has the definitions' (BPMN 2.0, 8.3.1).
+    language = condition.get("language") or flow.getroottree().getroot().get(
+        "expressionLanguage", ""
+    )
     if language not in FEEL_LANGUAGES:
         context.refuse(
             flow,
