@@ -152,10 +152,13 @@ def _chunks(values: list, parts: int) -> list[list]:
 
 
 def measure_start_and_complete() -> None:
+    from django.db import connections
+
     from rathaus.cases.models import Case
     from rathaus.workflow.models import WorkItem
 
     case_ids = list(Case.objects.values_list("pk", flat=True))
+    connections.close_all()  # the workers must not share the parent's connection
     began = time.perf_counter()
     with Pool(WORKERS) as pool:
         pool.map(_start, _chunks(case_ids, WORKERS))
@@ -163,6 +166,7 @@ def measure_start_and_complete() -> None:
     print(f"instances started: {len(case_ids)} in {wall:.1f} s = {len(case_ids) / wall:.0f}/s")
     items = list(WorkItem.objects.filter(element="Check").values_list("pk", flat=True))
     pairs = [(item, 50) for item in items]
+    connections.close_all()
     began = time.perf_counter()
     with Pool(WORKERS) as pool:
         pool.map(_complete, _chunks(pairs, WORKERS))

@@ -66,12 +66,20 @@ class _Keys:
         super().reset(my_task)  # type: ignore[misc]
 
 
-class DateTimer(_Keys, TimeDateEventDefinition):  # type: ignore[misc]
+class _OnceTimer(_Keys):
+    """A timer due once (a date, a duration): its due time is computed when it starts."""
+
+    kind = ""
+    expression: str
+
+    def _first_due(self, my_task: Any) -> dt.datetime:
+        spec = _text(my_task, self.kind, self.expression)
+        return cast(dt.datetime, spec.first_due(started=clock.now().astimezone(BERLIN)))
+
     def due(self, my_task: Any) -> dt.datetime:
         value = my_task._get_internal_data(self._key)
         if value is None:
-            spec = _text(my_task, "timeDate", self.expression)
-            value = spec.first_due(started=clock.now()).isoformat()
+            value = self._first_due(my_task).isoformat()
             my_task._set_internal_data(**{self._key: value})
         return dt.datetime.fromisoformat(value)
 
@@ -81,19 +89,12 @@ class DateTimer(_Keys, TimeDateEventDefinition):  # type: ignore[misc]
         return bool(my_task._get_internal_data(self._fired, False))
 
 
-class DurationTimer(_Keys, DurationTimerEventDefinition):  # type: ignore[misc]
-    def due(self, my_task: Any) -> dt.datetime:
-        value = my_task._get_internal_data(self._key)
-        if value is None:
-            spec = _text(my_task, "timeDuration", self.expression)
-            value = spec.first_due(started=clock.now().astimezone(BERLIN)).isoformat()
-            my_task._set_internal_data(**{self._key: value})
-        return dt.datetime.fromisoformat(value)
+class DateTimer(_OnceTimer, TimeDateEventDefinition):  # type: ignore[misc]
+    kind = "timeDate"
 
-    def has_fired(self, my_task: Any) -> bool:
-        if self.due(my_task) <= clock.now():
-            my_task._set_internal_data(**{self._fired: True})
-        return bool(my_task._get_internal_data(self._fired, False))
+
+class DurationTimer(_OnceTimer, DurationTimerEventDefinition):  # type: ignore[misc]
+    kind = "timeDuration"
 
 
 class CycleTimer(_Keys, CycleTimerEventDefinition):  # type: ignore[misc]
