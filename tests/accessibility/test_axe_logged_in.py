@@ -26,8 +26,10 @@ TOTP codes computed from the known secret.
   level (step-up page).
 - Staff: the TOTP code form, every page linked from /intern/ except the Django admin (start,
   services, office detail with its contact form, roles, the records: overview, file plan, a
-  file and a document of records_seed.py, search), the contact and role forms with errors,
-  the records' search results and each records form with errors, German and English.
+  file and a document of records_seed.py, search; the worklist, a task and the process
+  models with their versions of workflow_seed.py), the contact and role forms with errors,
+  the records' search results and each records form with errors, the worklist's views and
+  each workflow form with errors, German and English.
 """
 
 import tempfile
@@ -114,6 +116,10 @@ STAFF_ROUTES = {
     "backoffice:records-file",
     "backoffice:records-document",
     "backoffice:records-disposal",
+    "backoffice:tasks",
+    "backoffice:task",
+    "backoffice:process-models",
+    "backoffice:process-version",
 }
 
 
@@ -508,10 +514,11 @@ def staff_audits(
     accounts: str,
     seeded: dict[str, object],
     records_seeded: None,
+    workflow_seeded: None,
 ) -> tuple[list[PageAudit], list[str]]:
     """The code form and every staff page in German (the inbox with the submission `seeded`
-    by the application pages' test, the records with the file of records_seed.py); the
-    staff pages' paths."""
+    by the application pages' test, the records with the file of records_seed.py, the task
+    and the process models of workflow_seed.py); the staff pages' paths."""
     code_forms = _log_in_staff(browser)
     audits = _crawl_in_browser(
         browser,
@@ -538,6 +545,20 @@ def records_seeded(demo_environment: dict[str, str], demo_server: str) -> None:
     """An open file with a document of the Steueramt Düren (records_seed.py)."""
     _manage(
         demo_environment, "shell", "-c", "from tests.accessibility.records_seed import seed; seed()"
+    )
+
+
+@pytest.fixture(scope="module")
+def workflow_seeded(
+    demo_environment: dict[str, str], demo_server: str, seeded: dict[str, object]
+) -> None:
+    """A published process of "Hund anmelden" in Düren with a task of the seeded case, claimed
+    by the staff member, and a draft the engine refuses (workflow_seed.py)."""
+    _manage(
+        demo_environment,
+        "shell",
+        "-c",
+        "from tests.accessibility.workflow_seed import seed; seed()",
     )
 
 
@@ -620,6 +641,33 @@ def test_records_pages_after_a_search_and_with_errors(
         _assert_error_title(browser, language)
         audits.append(browser.audit_current(language=language))
     assert not _problems(audits), _report(f"records pages ({language})", audits)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_workflow_pages_in_their_views_and_with_errors(
+    browser: AxeBrowser, staff_audits: tuple[list[PageAudit], list[str]], language: str
+) -> None:
+    """The workflow pages a crawl does not reach: the worklist's other views (links with a
+    query), and each form submitted with an error: complete the task (the amount of the
+    form "pruefung" missing), give it to a clerk (none chosen), upload a model version (no
+    service, no file)."""
+    _, paths = staff_audits
+    task = next(path for path in paths if _route(path) == "backoffice:task")
+    audits = [
+        browser.audit(f"/intern/aufgaben/?ansicht={view}", language=language)
+        for view in ("team", "nicht-zugewiesen", "ueberfaellig")
+    ]
+    for path, field in (
+        (task, "complete-amount"),
+        (task, "assign-assignee"),
+        ("/intern/prozessmodelle/", "service"),
+    ):
+        browser.open(path, language=language)
+        _submit_form_of(browser, field)
+        assert browser.driver.find_elements(By.ID, "error-summary"), (path, field)
+        _assert_error_title(browser, language)
+        audits.append(browser.audit_current(language=language))
+    assert not _problems(audits), _report(f"workflow pages ({language})", audits)
 
 
 def test_two_factor_pages_with_totp_and_recovery_codes(browser: AxeBrowser, accounts: str) -> None:

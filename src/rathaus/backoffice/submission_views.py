@@ -57,6 +57,7 @@ from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
 from rathaus.staff.permissions import office_access_allowed
+from rathaus.workflow import selectors as workflow_selectors
 
 PAGE_SIZE = 25
 INBOX_COUNT_CAP = 1000  # "more than 1,000 applications": counting further costs, tells nothing
@@ -221,6 +222,7 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, A
         "submission": submission,
         "mail_threads": [(thread, subjects[thread.pk]) for thread in threads],
         "provisions": mailbox_selectors.case_provisions(case=submission.case),
+        "processes": workflow_selectors.case_processes(case=submission.case),
         "office_mailbox": mailbox_services.mailbox_of_office(office=submission.office),
         "sections": receipt_data_sections(submission=submission, language=language),
         "computed": receipt_computed_rows(submission=submission, language=language),

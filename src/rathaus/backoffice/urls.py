@@ -8,6 +8,7 @@ from rathaus.backoffice import (
     scan_views,
     submission_views,
     views,
+    workflow_views,
 )
 
 app_name = "backoffice"
@@ -204,5 +205,27 @@ urlpatterns = [
         "akten/<uuid:file_id>/akteneinsicht/<uuid:grant_id>/widerrufen/",
         inspection_views.inspection_revoke,
         name="records-inspection-revoke",
+    ),
+    path("aufgaben/", workflow_views.task_list, name="tasks"),
+    path("aufgaben/<uuid:item_id>/", workflow_views.task_detail, name="task"),
+    path("aufgaben/<uuid:item_id>/uebernehmen/", workflow_views.task_claim, name="task-claim"),
+    path("aufgaben/<uuid:item_id>/zurueckgeben/", workflow_views.task_return, name="task-return"),
+    path("aufgaben/<uuid:item_id>/zuweisen/", workflow_views.task_assign, name="task-assign"),
+    path("aufgaben/<uuid:item_id>/erledigen/", workflow_views.task_complete, name="task-complete"),
+    path("prozessmodelle/", workflow_views.process_models, name="process-models"),
+    path(
+        "prozessmodelle/neue-version/",
+        workflow_views.process_version_upload,
+        name="process-version-upload",
+    ),
+    path(
+        "prozessmodelle/versionen/<uuid:version_id>/",
+        workflow_views.process_version,
+        name="process-version",
+    ),
+    path(
+        "prozessmodelle/versionen/<uuid:version_id>/veroeffentlichen/",
+        workflow_views.process_version_publish,
+        name="process-version-publish",
     ),
 ]

@@ -9,7 +9,7 @@ class (`is-active`, `is-done`) and, for those who do not see colours, by a text 
 element's title and a thicker outline for the active ones. All text is escaped by lxml.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -35,6 +35,7 @@ class Marking:
     done: frozenset[str] = frozenset()
     active_label: str = "current step"
     done_label: str = "done"
+    unnamed: dict[str, str] = field(default_factory=dict)  # BPMN tag → what it is called
 
 
 def _local(element: etree._Element) -> str:
@@ -136,7 +137,7 @@ def _shape(
         else ""
     )
     group = etree.SubElement(svg, f"{{{SVG_NS}}}g", attrib={"class": f"bpmn-{tag} {state}".strip()})
-    label = name or tag
+    label = name or marking.unnamed.get(tag, tag)
     if state:
         label += f" ({marking.active_label if state == 'is-active' else marking.done_label})"
     etree.SubElement(group, f"{{{SVG_NS}}}title").text = label

@@ -36,6 +36,7 @@ from .engine.runner import (
 )
 from .engine.serializer import workflow_dump, workflow_load
 from .models import ModelVersion, ProcessInstance, WorkItem
+from .selectors import work_item_authors
 
 SYSTEM = Actor.system("workflow")
 log = logging.getLogger(__name__)
@@ -307,20 +308,9 @@ def instances_wake(*, limit: int = 500) -> int:
     return advanced
 
 
-def _authors(item: WorkItem) -> set[Any]:
-    """Who did the work this item approves (four eyes), in this instance."""
-    if not item.approves:
-        return set()
-    return set(
-        WorkItem.objects.filter(
-            instance_id=item.instance_id, element=item.approves, status=WorkItem.Status.DONE
-        ).values_list("completed_by_id", flat=True)
-    )
-
-
 def _four_eyes_ensure(item: WorkItem, user: Any) -> None:
     """The approver is never the author (Mitzeichnung/Zeichnung), whatever the roles."""
-    if user.pk in _authors(item):
+    if user.pk in work_item_authors(item=item):
         raise NotPermitted(
             _("You did the work this task approves; a second person must approve it.")
         )

@@ -1,15 +1,27 @@
 """The workflow's reads: the clerks' worklist (mine, my team's, unassigned, overdue), a work
-item with its case, the process models of the staff's municipalities."""
+item with its case and whom it may be given, where an instance stands (its steps and its
+marked diagram), the process models of the staff's municipalities."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from lxml import etree
 
 from rathaus.core.errors import NotFound
-from rathaus.staff.selectors import office_ids_visible_to, sees_all_offices
+from rathaus.staff.models import RoleAssignment
+from rathaus.staff.selectors import (
+    held_offices_by_municipality,
+    office_ids_visible_to,
+    sees_all_offices,
+)
 
+from .bpmn.schema import BPMN_NS, bpmn_parse
+from .diagram import Marking, diagram_svg
 from .engine import clock
 from .models import ModelVersion, ProcessInstance, ProcessModel, WorkItem
 
@@ -60,7 +72,13 @@ def work_item_get(*, user: Any, item_id: UUID | str) -> WorkItem:
     """A work item of the clerk's offices (NotFound otherwise)."""
     item = (
         WorkItem.objects.filter(pk=item_id)
-        .select_related("case", "office", "assignee", "instance__version__process_model")
+        .select_related(
+            "case",
+            "office",
+            "assignee",
+            "completed_by",
+            "instance__version__process_model__service",
+        )
         .first()
     )
     offices = _office_ids(user)
@@ -71,7 +89,9 @@ def work_item_get(*, user: Any, item_id: UUID | str) -> WorkItem:
 
 def case_instances(*, case_id: UUID) -> QuerySet[ProcessInstance]:
     """The process instances of a case, newest first, with their versions."""
-    return ProcessInstance.objects.filter(case_id=case_id).select_related("version__process_model")
+    return ProcessInstance.objects.filter(case_id=case_id).select_related(
+        "version__process_model__service"
+    )
 
 
 def process_models(*, municipality_ids: set[UUID] | None) -> QuerySet[ProcessModel]:
@@ -93,3 +113,227 @@ def model_version_get(*, version_id: UUID | str) -> ModelVersion:
     if version is None:
         raise NotFound(_("No such model version."))
     return version
+
+
+# --- Who works with the workflow ------------------------------------------------------
+
+
+def handles_cases(*, user: Any) -> bool:
+    """Whether `user` has a worklist: a case-handling role in some office, or every office."""
+    from .permissions import CASE_ROLES
+
+    return sees_all_offices(user=user) or bool(
+        held_offices_by_municipality(user=user, roles=CASE_ROLES)
+    )
+
+
+def model_municipality_ids(*, user: Any) -> set[UUID] | None:
+    """The municipalities whose process models `user` keeps (None: all, for who sees every
+    office; empty: none)."""
+    from .model_versions import MODEL_ROLES
+
+    if sees_all_offices(user=user):
+        return None
+    return set(held_offices_by_municipality(user=user, roles=MODEL_ROLES))
+
+
+def work_item_authors(*, item: WorkItem) -> set[Any]:
+    """Who did the work `item` approves (four eyes), in its instance: they never approve it."""
+    if not item.approves:
+        return set()
+    return set(
+        WorkItem.objects.filter(
+            instance_id=item.instance_id, element=item.approves, status=WorkItem.Status.DONE
+        ).values_list("completed_by_id", flat=True)
+    )
+
+
+def work_item_assignees(*, item: WorkItem) -> QuerySet[Any]:
+    """The active clerks of the item's office holding one of its roles now (the case roles
+    when it names none), without the authors of the work it approves: whom it may be given."""
+    from .permissions import CASE_ROLES
+
+    now = clock.now()
+    holders = (
+        RoleAssignment.objects.filter(office_id=item.office_id, role__in=item.roles or CASE_ROLES)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values("user_id")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=holders, is_active=True, is_staff=True)
+        .exclude(pk__in=work_item_authors(item=item))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# --- Where an instance stands -----------------------------------------------------------
+
+# What an element without a name is called where the process stands (by its BPMN tag).
+UNNAMED_ELEMENTS = {
+    "startEvent": pgettext_lazy("process step", "Start"),
+    "endEvent": pgettext_lazy("process step", "End"),
+    "boundaryEvent": gettext_lazy("Event on a task (deadline, reminder, error)"),
+    "intermediateCatchEvent": gettext_lazy("Waiting for an event"),
+    "intermediateThrowEvent": pgettext_lazy("process step", "Event"),
+    "exclusiveGateway": pgettext_lazy("process step", "Branch"),
+    "inclusiveGateway": pgettext_lazy("process step", "Branch"),
+    "eventBasedGateway": pgettext_lazy("process step", "Branch"),
+    "parallelGateway": gettext_lazy("Parallel paths"),
+}
+
+
+@dataclass(frozen=True)
+class InstanceSteps:
+    """Where an instance stands, in the words of its model: the names of the elements it is
+    at and has passed (in the model's order), and its diagram with them marked (None when
+    the model has no diagram)."""
+
+    active: list[str]
+    done: list[str]
+    diagram: str | None
+
+
+def _bpmn_texts(version: ModelVersion) -> list[str]:
+    return [file["text"] for file in version.files if file.get("kind") == "bpmn"]
+
+
+def _element_names(texts: list[str]) -> list[tuple[str, str]]:
+    """(id, what a clerk reads) of every element with an id, in the order of the files."""
+    elements: list[tuple[str, str]] = []
+    for text in texts:
+        try:
+            root = bpmn_parse(text.encode()).getroot()
+        except ValueError:  # refused by the check; nothing runs from it
+            continue
+        for element in root.iter(f"{{{BPMN_NS}}}*"):
+            if not (element_id := element.get("id")):
+                continue
+            name = " ".join((element.get("name") or "").split())
+            unnamed = UNNAMED_ELEMENTS.get(
+                etree.QName(element).localname, gettext_lazy("Step without a name")
+            )
+            elements.append((element_id, name or str(unnamed)))
+    return elements
+
+
+def instance_steps(*, instance: ProcessInstance) -> InstanceSteps:
+    """Where `instance` stands: its current and passed steps and the marked diagram."""
+    texts = _bpmn_texts(instance.version)
+    names = _element_names(texts)
+    active, done = set(instance.active_elements), set(instance.completed_elements)
+    marking = Marking(
+        active=frozenset(active),
+        done=frozenset(done),
+        active_label=_("current step"),
+        done_label=_("done"),
+        unnamed={tag: str(label) for tag, label in UNNAMED_ELEMENTS.items()},
+    )
+    title = _("Process of “%(name)s”, version %(number)d, with its current and finished steps") % {
+        "name": str(instance.version.process_model.service),
+        "number": instance.version.number,
+    }
+    diagram = next(
+        (svg for text in texts if (svg := _diagram(text, marking, title)) is not None), None
+    )
+    return InstanceSteps(
+        active=[name for element_id, name in names if element_id in active],
+        done=[name for element_id, name in names if element_id in done],
+        diagram=diagram,
+    )
+
+
+def _diagram(text: str, marking: Marking, title: str) -> str | None:
+    try:
+        return diagram_svg(text, marking=marking, title=title)
+    except ValueError:  # not BPMN: the check refused it
+        return None
+
+
+# --- A case's processes -----------------------------------------------------------------
+
+HISTORY_ACTIONS = {
+    "workflow.instance_started": gettext_lazy("Process started with version %(version)s"),
+    "workflow.instance_migrated": gettext_lazy("Process moved to version %(version)s"),
+    "workflow.action_performed": gettext_lazy("Done by the process: %(step)s"),
+    "workflow.task_claimed": gettext_lazy("Task taken on: %(step)s"),
+    "workflow.task_assigned": gettext_lazy("Task assigned or given back: %(step)s"),
+    "workflow.task_completed": gettext_lazy("Task completed: %(step)s"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: Any
+    who: str
+    what: str
+
+
+@dataclass(frozen=True)
+class CaseProcess:
+    """A process of a case as the clerk sees it: the instance, where it stands, its open and
+    finished tasks, and what happened in it (from the audit trail), oldest first."""
+
+    instance: ProcessInstance
+    steps: InstanceSteps
+    open_items: list[WorkItem]
+    done_items: list[WorkItem]
+    history: list[HistoryEntry]
+
+
+def case_processes(*, case: Any) -> list[CaseProcess]:
+    """The processes of `case`, newest first (a few queries for all of them)."""
+    from rathaus.core.models import AuditEvent
+
+    instances = list(case_instances(case_id=case.pk))
+    if not instances:
+        return []
+    items = list(
+        WorkItem.objects.filter(case_id=case.pk)
+        .select_related("assignee", "completed_by")
+        .order_by("created_at", "id")
+    )
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=case._meta.label_lower,
+            object_id=str(case.pk),
+            action__in=list(HISTORY_ACTIONS),
+        ).order_by("occurred_at", "id")
+    )
+    processes = []
+    for instance in instances:
+        names = dict(_element_names(_bpmn_texts(instance.version)))
+        mine = [item for item in items if item.instance_id == instance.pk]
+        history = [
+            HistoryEntry(
+                at=event.occurred_at,
+                who=(
+                    str(_("the process"))
+                    if event.actor_type == AuditEvent.ActorType.SYSTEM
+                    else event.actor_label
+                ),
+                what=str(HISTORY_ACTIONS[event.action])
+                % {
+                    "version": event.details.get("version", event.details.get("to", "")),
+                    "step": names.get(event.details.get("element", ""), "")
+                    or event.details.get("element", ""),
+                },
+            )
+            for event in events
+            if event.details.get("instance") == str(instance.pk)
+            or (
+                event.details.get("item")
+                and any(str(item.pk) == event.details["item"] for item in mine)
+            )
+        ]
+        processes.append(
+            CaseProcess(
+                instance=instance,
+                steps=instance_steps(instance=instance),
+                open_items=[i for i in mine if i.status == WorkItem.Status.OPEN],
+                done_items=[i for i in mine if i.status == WorkItem.Status.DONE],
+                history=history,
+            )
+        )
+    return processes
