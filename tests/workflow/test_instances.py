@@ -102,6 +102,41 @@ def test_a_case_runs_its_process_through_clerks_and_actions(world):
     assert AuditEvent.objects.filter(action="workflow.task_completed").count() == 2
 
 
+# The application's data decide: one dog needs no check (FEEL path into the submitted data).
+BY_APPLICATION = f"""
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="Begin"/>
+  {flow("f1", "Begin", "Dogs")}
+  <bpmn:exclusiveGateway id="Dogs" default="f3"/>
+  {flow("f2", "Dogs", "Check", "=application.dogs > 1 or fee > 0")}
+  {flow("f3", "Dogs", "Status")}
+  <bpmn:userTask id="Check" name="Prüfen"/>
+  {flow("f4", "Check", "Done")}
+  <bpmn:serviceTask id="Status" name="Status setzen">
+    <bpmn:extensionElements>
+      <zeebe:taskDefinition type="status_set"/>
+      <zeebe:taskHeaders><zeebe:header key="status" value="decided"/></zeebe:taskHeaders>
+    </bpmn:extensionElements>
+  </bpmn:serviceTask>
+  {flow("f5", "Status", "Done")}
+  <bpmn:endEvent id="Done"/>
+</bpmn:process>
+"""
+
+
+def test_the_process_reads_the_application_it_was_started_by(world):
+    publish(world, BY_APPLICATION)
+    one_dog = submit(world)  # DraftFactory: {"name": "Erika Mustermann", "dogs": 1}, free
+    assert Case.objects.get(pk=one_dog.pk).status == "decided" and open_items(one_dog) == []
+    offer = LocalService.objects.get(
+        municipality=world["office"].municipality, service=world["form"].service
+    )
+    draft = DraftFactory(form=world["form"], offer=offer, data={"name": "Max", "dogs": 2})
+    two_dogs = submission_create(draft=draft, actor=Actor.person(draft.applicant)).case
+    outbox_drain()
+    assert open_items(two_dogs) == ["Check"]
+
+
 def test_the_process_sets_the_status_and_nobody_else_sees_the_work(world):
     publish(world, CHECK_AND_NOTIFY)
     case = submit(world)

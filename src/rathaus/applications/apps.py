@@ -8,9 +8,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Online applications")
 
     def ready(self) -> None:
-        from rathaus.applications import personal_data
+        from rathaus.applications import case_data, personal_data
 
         personal_data.register()
+        case_data.register()
         # Outbox handlers and event subscribers (receipt, notification, hand-over after
         # `submission.created`) register themselves when their modules are imported.
         from rathaus.applications import (  # noqa: F401

@@ -392,3 +392,12 @@ def applicant_next_steps(*, cases: Sequence[Case]) -> dict[UUID, str]:
         else:
             steps[case.pk] = str(APPLICANT_NEXT_STEPS[S(case.status)])
     return steps
+
+
+def case_data(*, case: Case) -> dict[str, Any]:
+    """What the apps that opened `case` know about it, as plain JSON values by name (the
+    applications app: `application` — the submitted form's data —, `computed`, `fee`,
+    `submitted_on`; see `rathaus.cases.case_data`)."""
+    from rathaus.cases.case_data import case_data_collect
+
+    return case_data_collect(case)

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.cases import selectors as case_selectors
 from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
@@ -81,8 +82,10 @@ def compiled_version(version: ModelVersion) -> CompiledModel:
 
 
 def case_data(case: Case) -> dict[str, Any]:
-    """What a new instance knows about its case."""
+    """What a new instance knows about its case: its keys and what the app that opened it
+    gives (`cases.selectors.case_data`: the application's data, computed values, fee)."""
     return {
+        **case_selectors.case_data(case=case),
         "case_reference": case.reference,
         "service": str(case.service_id),
         "office": str(case.office_id),
