@@ -16,6 +16,7 @@ from rathaus.core.errors import Conflict, NotFound, NotPermitted
 from rathaus.core.models import AuditEvent
 from rathaus.core.outbox_runner import outbox_drain
 from rathaus.mailbox.models import Message
+from rathaus.mailbox.selectors import body_open, subject_open
 from rathaus.staff.models import Role
 from rathaus.workflow import actions, instances
 from rathaus.workflow.bpmn import ModelFile
@@ -135,6 +136,34 @@ def test_the_process_reads_the_application_it_was_started_by(world):
     two_dogs = submission_create(draft=draft, actor=Actor.person(draft.applicant)).case
     outbox_drain()
     assert open_items(two_dogs) == ["Check"]
+
+
+# Parameters that start with "=" are FEEL on the instance's data (as Camunda 8 writes them).
+FEEL_PARAMETERS = f"""
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="Begin"/>
+  {flow("f1", "Begin", "Tell")}
+  <bpmn:serviceTask id="Tell" name="Mitteilen">
+    <bpmn:extensionElements>
+      <zeebe:taskDefinition type="notify"/>
+      <zeebe:taskHeaders>
+        <zeebe:header key="subject" value="=&quot;Ihr Antrag &quot; + case_reference"/>
+        <zeebe:header key="body" value="=&quot;Hunde: &quot; + string(application.dogs * 2)"/>
+      </zeebe:taskHeaders>
+    </bpmn:extensionElements>
+  </bpmn:serviceTask>
+  {flow("f2", "Tell", "Done")}
+  <bpmn:endEvent id="Done"/>
+</bpmn:process>
+"""
+
+
+def test_parameters_with_an_equals_sign_are_feel_on_the_data(world):
+    publish(world, FEEL_PARAMETERS)
+    case = submit(world)
+    message = Message.objects.select_related("thread").get(origin__startswith="workflow:")
+    assert subject_open(message.thread) == f"Ihr Antrag {case.reference}"
+    assert body_open(message) == "Hunde: 2"
 
 
 def test_the_process_sets_the_status_and_nobody_else_sees_the_work(world):

@@ -18,12 +18,16 @@ from rathaus.core.errors import DomainError
 from rathaus.mailbox import services as mailbox
 
 from .actions import ActionContext, ActionRefused, registry
+from .dmn import FeelError, result_to_json
+from .engine.expressions import expression_evaluate
 
 PROCESS = Actor.system(PROCESS_JOB)
 
 
 def _parameter(context: ActionContext, name: str, default: str | None = None) -> str:
-    """A parameter from the model; `=name` takes it from the instance's data."""
+    """A parameter from the model; `=…` is a FEEL expression on the instance's data (as
+    Camunda 8 writes them: `=amount`, `=application.dogs * 96`, `="Termin: " + string(t)`);
+    a value that is absent (null) is the empty text."""
     value = context.parameters.get(name, default)
     if value is None:
         raise ActionRefused(
@@ -31,7 +35,19 @@ def _parameter(context: ActionContext, name: str, default: str | None = None) ->
             % {"element": context.element, "name": name}
         )
     if value.startswith("="):
-        return str(context.data.get(value[1:].strip(), ""))
+        try:
+            result = expression_evaluate(value, context.data)
+        except FeelError as error:
+            raise ActionRefused(
+                _(
+                    "The parameter %(name)s of the task %(element)s could not be evaluated: "
+                    "%(error)s"
+                )
+                % {"name": name, "element": context.element, "error": error}
+            ) from None
+        if isinstance(result, bool):
+            return "true" if result else "false"
+        return "" if result is None else str(result_to_json(result))
     return value
 
 
