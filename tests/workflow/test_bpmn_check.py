@@ -120,3 +120,40 @@ def test_the_command_exits_zero_only_for_a_runnable_model(tmp_path):
     with pytest.raises(CommandError, match="refused: 1 problem"):
         call_command("bpmn_check", str(bad), stdout=out)
     assert "skript.bpmn: scriptTask 'Run' (line" in out.getvalue()
+
+
+def test_the_standards_potential_owner_names_the_role():
+    """Eclipse BPMN2 Modeler and jBPM name a user task's group with `potentialOwner` — by a
+    formal expression or a reference to a named `resource`; a group that is no staff role is
+    refused, not ignored."""
+    from lxml import etree
+
+    from rathaus.workflow.bpmn.extensions import roles_of
+
+    body = f"""
+<bpmn:resource id="Resource_Lead" name="Teamleitung"/>
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="StartEvent_1"/>
+  {flow("f1", "StartEvent_1", "Check")}
+  <bpmn:userTask id="Check" name="Prüfen">
+    <bpmn:potentialOwner id="Owner_1"><bpmn:resourceAssignmentExpression>
+      <bpmn:formalExpression>Sachbearbeitung</bpmn:formalExpression>
+    </bpmn:resourceAssignmentExpression></bpmn:potentialOwner>
+  </bpmn:userTask>
+  {flow("f2", "Check", "Sign")}
+  <bpmn:userTask id="Sign" name="Zeichnen">
+    <bpmn:potentialOwner id="Owner_2"><bpmn:resourceRef>Resource_Lead</bpmn:resourceRef>
+    </bpmn:potentialOwner>
+  </bpmn:userTask>
+  {flow("f3", "Sign", "EndEvent_1")}
+  <bpmn:endEvent id="EndEvent_1"/>
+</bpmn:process>
+"""
+    report = check(body)
+    assert report.runnable, report.lines()
+    root = etree.fromstring(with_diagram(body))
+    tasks = {t.get("id"): t for t in root.iter("{*}userTask")}
+    assert roles_of(tasks["Check"]) == ["Sachbearbeitung"]
+    assert roles_of(tasks["Sign"]) == ["Teamleitung"]
+    unknown = check(body.replace(">Sachbearbeitung<", ">HR-Abteilung<"))
+    assert ("userTask", "Check") in refused(unknown)

@@ -83,7 +83,35 @@ def roles_of(task: etree._Element) -> list[str]:
         return _split(zeebe.get("candidateGroups", ""))
     if _camunda(task, "candidateGroups"):
         return _split(_camunda(task, "candidateGroups"))
-    return []
+    return _performers(task)
+
+
+def _performers(task: etree._Element) -> list[str]:
+    """The roles of the standard's resource assignment (Eclipse BPMN2 Modeler, jBPM, Signavio):
+    `potentialOwner` or `humanPerformer`, by a formal expression naming the groups or by a
+    reference to a `resource` of the definitions, named."""
+    names: list[str] = []
+    for tag in ("potentialOwner", "humanPerformer", "performer"):
+        for performer in task.iterfind(f"{{{BPMN_NS}}}{tag}"):
+            expression = performer.find(
+                f"{{{BPMN_NS}}}resourceAssignmentExpression/{{{BPMN_NS}}}formalExpression"
+            )
+            if expression is not None and (expression.text or "").strip():
+                names += _split(expression.text or "")
+                continue
+            reference = (performer.findtext(f"{{{BPMN_NS}}}resourceRef") or "").strip()
+            reference = reference.rpartition(":")[2]
+            resource = next(
+                (
+                    r
+                    for r in task.getroottree().iter(f"{{{BPMN_NS}}}resource")
+                    if r.get("id") == reference
+                ),
+                None,
+            )
+            if resource is not None and (resource.get("name") or "").strip():
+                names.append(" ".join(str(resource.get("name")).split()))
+    return names
 
 
 def form_of(task: etree._Element) -> str:
