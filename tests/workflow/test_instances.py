@@ -223,6 +223,55 @@ def test_timers_wake_the_instance_on_the_clock(world, monkeypatch):
     assert WorkItem.objects.get(case=case, element="Check").status == "cancelled"
 
 
+# Escalation after three working days (the Land's holidays count): the deadline set by the
+# action, the check interrupted by a timer at its end, the team lead's task.
+WORKING_DAYS = f"""
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="Begin"/>
+  {flow("f1", "Begin", "Term")}
+  <bpmn:serviceTask id="Term" name="Frist setzen">
+    <bpmn:extensionElements>
+      <zeebe:taskDefinition type="deadline_set"/>
+      <zeebe:taskHeaders>
+        <zeebe:header key="working_days" value="3"/>
+        <zeebe:header key="case" value="true"/>
+      </zeebe:taskHeaders>
+    </bpmn:extensionElements>
+  </bpmn:serviceTask>
+  {flow("f2", "Term", "Check")}
+  <bpmn:userTask id="Check" name="Antrag prüfen"/>
+  <bpmn:boundaryEvent id="Late" attachedToRef="Check">
+    <bpmn:timerEventDefinition><bpmn:timeDate>=deadline</bpmn:timeDate>
+    </bpmn:timerEventDefinition>
+  </bpmn:boundaryEvent>
+  {flow("f3", "Check", "Done")}
+  {flow("f4", "Late", "Escalate")}
+  <bpmn:userTask id="Escalate" name="Frist überschritten" camunda:candidateGroups="team_lead"/>
+  {flow("f5", "Escalate", "Done")}
+  <bpmn:endEvent id="Done"/>
+</bpmn:process>
+"""
+
+
+def test_a_deadline_in_working_days_escalates_to_the_team_lead(world, monkeypatch):
+    # Wednesday 23 December 2026 in Rhineland-Palatinate (Land "07"): Thursday 24th, then
+    # Monday 28th (25th/26th are holidays, then the weekend), Tuesday 29th is the third.
+    start = dt.datetime(2026, 12, 23, 9, 0, tzinfo=dt.UTC)
+    moment = {"at": start}
+    monkeypatch.setattr(clock, "now", lambda: moment["at"])
+    publish(world, WORKING_DAYS)
+    case = submit(world)
+    assert Case.objects.get(pk=case.pk).deadline == dt.date(2026, 12, 29)
+    end = dt.datetime(2026, 12, 29, 23, 0, tzinfo=dt.UTC)  # midnight in Berlin
+    assert WorkItem.objects.get(case=case).due_at == end
+    moment["at"] = end - dt.timedelta(minutes=1)
+    assert instances.instances_wake() == 0 and open_items(case) == ["Check"]
+    moment["at"] = end
+    assert instances.instances_wake() == 1
+    assert open_items(case) == ["Escalate"]
+    assert WorkItem.objects.get(case=case, element="Escalate").roles == ["team_lead"]
+
+
 def test_running_instances_keep_their_version(world):
     first = publish(world, CHECK_AND_NOTIFY)
     case = submit(world)

@@ -72,6 +72,51 @@ def status_set(context: ActionContext) -> dict[str, Any] | None:
     return None
 
 
+@registry.register("deadline_set")
+def deadline_set(context: ActionContext) -> dict[str, Any] | None:
+    """A deadline counted from today (Europe/Berlin) with the public holidays of the case's
+    Land: `working_days` (the n-th working day after today), or a statutory period under
+    §31 VwVfG with §§187-193 BGB (`days`, `weeks`, `months`; a last day on a weekend or
+    holiday moves to the next working day). The deadline's end — midnight after its last day
+    — lands in the data (as `variable`, `deadline` by default) for a timer (`timeDate`
+    `=deadline`); with `case` = `true` it becomes the case's deadline too."""
+    from django.utils import timezone
+
+    from .engine import clock
+    from .working_days import deadline_end, municipality_land, working_day_add
+
+    def number(name: str) -> int:
+        text = _parameter(context, name, "0") or "0"
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise ActionRefused(
+                _("The parameter %(name)s of the task %(element)s must be a whole number ≥ 0.")
+                % {"name": name, "element": context.element}
+            )
+        return value
+
+    today = timezone.localtime(clock.now()).date()
+    land = municipality_land(context.case.municipality)
+    if "working_days" in context.parameters:
+        last = working_day_add(today, number("working_days"), land=land)
+    else:
+        last = deadline_end(
+            today, days=number("days"), weeks=number("weeks"), months=number("months"), land=land
+        )
+    if _parameter(context, "case", "false").strip().casefold() == "true":
+        try:
+            cases.case_deadline_set(case=context.case, deadline=last, actor=PROCESS)
+        except DomainError as error:
+            raise ActionRefused(str(error)) from None
+    end = dt.datetime.combine(
+        last + dt.timedelta(days=1), dt.time(), timezone.get_current_timezone()
+    )
+    return {_parameter(context, "variable", "deadline"): end.isoformat()}
+
+
 @registry.register("notify")
 def notify(context: ActionContext) -> dict[str, Any] | None:
     """A message of the office to the applicant in the case's thread of the Postfach

@@ -41,6 +41,7 @@ ACTIONS = {
     "record_file": _("File into the E-Akte"),
     "fitconnect_hand_over": _("Hand over via FIT-Connect"),
     "notify": _("Notify the applicant"),
+    "deadline_set": _("Set a deadline in working days or by §31 VwVfG (for timers)"),
     "status_set": _("Set the application's status"),
 }
 
