@@ -179,7 +179,9 @@ def test_other_offices_and_other_roles_get_404(client, world, task):
 
 
 def counts_of(page):
-    return dict(re.findall(r'\?ansicht=([a-z-]+)"[^>]*>(?:<strong>)?[^<(]+\((\d+)\)', page))
+    return dict(
+        re.findall(r'\?ansicht=([a-z-]+)(?:&[^"]*)?"[^>]*>(?:<strong>)?[^<(]+\((\d+)\)', page)
+    )
 
 
 def test_the_worklist_views_and_their_counts(client, world, task):
@@ -209,6 +211,32 @@ def test_the_worklist_views_and_their_counts(client, world, task):
     assert url("task", second.pk) not in overdue
     unknown = text_of(client.get(url("tasks"), {"ansicht": "alles"}))
     assert 'href="?ansicht=meine" aria-current="page"' in unknown  # falls back to mine
+
+
+def test_the_worklist_is_narrowed_by_office_service_and_reference(client, world, task):
+    first = task["item"]
+    _, second = submit(world)
+    as_(client, world["clerk"])
+    page = text_of(client.get(url("tasks"), {"ansicht": "team"}))
+    offices = page.split('name="dienststelle"', 1)[1].split("</select>", 1)[0]
+    services = page.split('name="leistung"', 1)[1].split("</select>", 1)[0]
+    assert "Steueramt" in offices and world["form"].service.name_de in services
+    reference = second.case.reference
+    narrowed = text_of(
+        client.get(url("tasks"), {"ansicht": "team", "aktenzeichen": reference.lower()})
+    )
+    assert url("task", second.pk) in narrowed and url("task", first.pk) not in narrowed
+    assert counts_of(narrowed)["team"] == "1"
+    # The views keep the filter; "show all" drops it.
+    assert f"?ansicht=nicht-zugewiesen&aktenzeichen={reference.lower()}" in narrowed
+    assert 'href="?ansicht=team">Alle anzeigen</a>' in narrowed
+    by_office = text_of(
+        client.get(url("tasks"), {"ansicht": "team", "dienststelle": str(world["office"].pk)})
+    )
+    assert counts_of(by_office)["team"] == "2"
+    other = OfficeFactory()
+    unknown = client.get(url("tasks"), {"ansicht": "team", "dienststelle": str(other.pk)})
+    assert unknown.status_code == 200 and counts_of(text_of(unknown))["team"] == "2"
 
 
 def test_claim_give_back_assign_and_complete_through_the_forms(client, world, task):

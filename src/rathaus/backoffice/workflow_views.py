@@ -34,6 +34,7 @@ from rathaus.backoffice.workflow_forms import (
     TaskCompleteForm,
     VersionUploadForm,
 )
+from rathaus.backoffice.worklist_forms import WorklistFilterForm
 from rathaus.catalog.models import LocalService, Service
 from rathaus.core.error_responses import form_error_add, message_error_add
 from rathaus.core.errors import Conflict, DomainError, NotFound
@@ -87,14 +88,26 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if slug not in views:  # none or unknown: the clerk's own
         slug = "meine"
     view = views[slug]
-    items = list(workflow_selectors.worklist(user=request.user, view=view)[: WORKLIST_LIMIT + 1])
-    counts = workflow_selectors.worklist_counts(user=request.user)
+    offices, services = workflow_selectors.worklist_choices(user=request.user)
+    filter_form = WorklistFilterForm(request.GET, offices=offices, services=services)
+    filters = filter_form.filters()
+    items = list(
+        workflow_selectors.worklist(user=request.user, view=view, filters=filters)[
+            : WORKLIST_LIMIT + 1
+        ]
+    )
+    counts = workflow_selectors.worklist_counts(user=request.user, filters=filters)
     tabs = [Tab(s, label, counts[v], s == slug) for s, v, label in WORKLIST_VIEWS]
+    narrowed = request.GET.copy()
+    narrowed.pop("ansicht", None)
     return render(
         request,
         "backoffice/workflow/tasks.html",
         {
             "tabs": tabs,
+            "filter_form": filter_form,
+            "filter_query": narrowed.urlencode(),
+            "filtered": filters != workflow_selectors.WorklistFilter(),
             "current": next(tab for tab in tabs if tab.current),
             "items": items[:WORKLIST_LIMIT],
             "more": len(items) > WORKLIST_LIMIT,

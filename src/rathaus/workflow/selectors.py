@@ -37,17 +37,38 @@ def _office_ids(user: Any) -> set[UUID] | None:
     return office_ids_visible_to(user=user, roles=CASE_ROLES)
 
 
-def _open_items(*, user: Any) -> QuerySet[WorkItem]:
+@dataclass(frozen=True)
+class WorklistFilter:
+    """What the clerk narrows the worklist to: an office, a service, a case reference (or a
+    part of it, case-insensitive)."""
+
+    office_id: UUID | None = None
+    service_id: UUID | None = None
+    reference: str = ""
+
+
+def _open_items(*, user: Any, filters: WorklistFilter | None = None) -> QuerySet[WorkItem]:
     items = WorkItem.objects.filter(status=WorkItem.Status.OPEN)
     offices = _office_ids(user)
-    return items if offices is None else items.filter(office_id__in=offices)
+    if offices is not None:
+        items = items.filter(office_id__in=offices)
+    if filters is not None:
+        if filters.office_id:
+            items = items.filter(office_id=filters.office_id)
+        if filters.service_id:
+            items = items.filter(case__service_id=filters.service_id)
+        if filters.reference.strip():
+            items = items.filter(case__reference__icontains=filters.reference.strip())
+    return items
 
 
-def worklist(*, user: Any, view: str = "mine") -> QuerySet[WorkItem]:
+def worklist(
+    *, user: Any, view: str = "mine", filters: WorklistFilter | None = None
+) -> QuerySet[WorkItem]:
     """The open work items of the clerk's offices in one of the views: `mine` (assigned to
     the clerk), `team` (all of their offices), `unassigned` (the queue), `overdue` (past
-    their due time); earliest due first."""
-    items = _open_items(user=user)
+    their due time); narrowed by `filters`; earliest due first."""
+    items = _open_items(user=user, filters=filters)
     if view == "mine":
         items = items.filter(assignee=user)
     elif view == "unassigned":
@@ -57,15 +78,28 @@ def worklist(*, user: Any, view: str = "mine") -> QuerySet[WorkItem]:
     return items.select_related("case", "office", "assignee").order_by("due_at", "created_at", "id")
 
 
-def worklist_counts(*, user: Any) -> dict[str, int]:
+def worklist_counts(*, user: Any, filters: WorklistFilter | None = None) -> dict[str, int]:
     """How many items each worklist view holds (one query)."""
-    counts = _open_items(user=user).aggregate(
+    counts = _open_items(user=user, filters=filters).aggregate(
         team=Count("id"),
         mine=Count("id", filter=Q(assignee=user)),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
         overdue=Count("id", filter=Q(due_at__lt=clock.now())),
     )
     return {view: int(counts[view] or 0) for view in WORKLIST_VIEWS}
+
+
+def worklist_choices(*, user: Any) -> tuple[list[tuple[UUID, str]], list[tuple[UUID, str]]]:
+    """The offices and services the clerk's open work items belong to, by name: what the
+    worklist can be narrowed to."""
+    items = _open_items(user=user)
+    offices = items.order_by("office__name").values_list("office_id", "office__name").distinct()
+    services = (
+        items.order_by("case__service__name_de")
+        .values_list("case__service_id", "case__service__name_de")
+        .distinct()
+    )
+    return list(offices), list(services)
 
 
 def work_item_get(*, user: Any, item_id: UUID | str) -> WorkItem:
