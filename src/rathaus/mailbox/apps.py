@@ -10,3 +10,7 @@ class MailboxConfig(AppConfig):
     def ready(self) -> None:
         # Audit actions and event subscribers register themselves on import.
         from rathaus.mailbox import audit_actions, subscribers  # noqa: F401
+        from rathaus.mailbox.content import data_keys_rewrap
+        from rathaus.municipalities.kek import data_key_rewrappers
+
+        data_key_rewrappers.register("mailbox")(data_keys_rewrap)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from rathaus.core.envelope import DataKey, aad_for
 from rathaus.municipalities.configuration import kek_for
-from rathaus.municipalities.kek import KeyEncryptionKey
+from rathaus.municipalities.kek import KeyEncryptionKey, rows_rewrap
 
 from .models import Message, MessageAttachment, Thread
 
@@ -106,21 +106,4 @@ def data_keys_rewrap(*, municipality: Any, batch: int = 500) -> int:
     kek = kek_for(municipality=municipality)
     threads = Thread.objects.filter(municipality=municipality)
     messages = Message.objects.filter(thread__municipality=municipality)
-    return _rewrap_rows(threads, kek, batch) + _rewrap_rows(messages, kek, batch)
-
-
-def _rewrap_rows(rows: Any, kek: KeyEncryptionKey, batch: int) -> int:
-    """Re-wrap the stale data keys of `rows` (threads or messages), a batch at a time."""
-    rows = rows.only("pk", "data_key_wrapped").order_by("pk")
-    changed = 0
-    last = None
-    while True:
-        page = list((rows.filter(pk__gt=last) if last else rows)[:batch])
-        if not page:
-            return changed
-        last = page[-1].pk
-        stale = [row for row in page if kek.needs_rewrap(row.data_key_wrapped)]
-        for row in stale:
-            row.data_key_wrapped = kek.rewrap(row.data_key_wrapped)
-        rows.model.objects.bulk_update(stale, ["data_key_wrapped"])
-        changed += len(stale)
+    return rows_rewrap(threads, kek, batch) + rows_rewrap(messages, kek, batch)

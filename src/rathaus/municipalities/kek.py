@@ -30,8 +30,9 @@ import base64
 import binascii
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from cryptography.hazmat.primitives.keywrap import (
@@ -199,3 +200,29 @@ class KeyEncryptionKey:
         if not self.needs_rewrap(wrapped):
             return wrapped
         return self.wrap(self.unwrap(wrapped))
+
+
+def rows_rewrap(rows: Any, kek: KeyEncryptionKey, batch: int = 500) -> int:
+    """Re-wrap the stale data keys (`data_key_wrapped`) of the model rows of the queryset
+    `rows` with the current version of `kek`, a batch at a time; the encrypted content stays
+    as it is. Returns how many were re-wrapped."""
+    rows = rows.only("pk", "data_key_wrapped").order_by("pk")
+    changed = 0
+    last = None
+    while True:
+        page = list((rows.filter(pk__gt=last) if last else rows)[:batch])
+        if not page:
+            return changed
+        last = page[-1].pk
+        stale = [row for row in page if kek.needs_rewrap(row.data_key_wrapped)]
+        for row in stale:
+            row.data_key_wrapped = kek.rewrap(row.data_key_wrapped)
+        rows.model.objects.bulk_update(stale, ["data_key_wrapped"])
+        changed += len(stale)
+
+
+# Who keeps data keys wrapped with a municipality's KEK: each app registers how to re-wrap
+# its keys (called with the municipality, returns how many changed); `manage.py
+# keys_rewrap` runs them all after `kek_rotate`.
+DataKeyRewrapper = Callable[..., int]
+data_key_rewrappers: Registry[DataKeyRewrapper] = Registry("data key re-wrappers")

@@ -36,6 +36,7 @@ from .engine.runner import (
     workflow_create,
 )
 from .engine.serializer import workflow_dump, workflow_load
+from .instance_state import STATE_FIELDS, state_open, state_seal
 from .models import ModelVersion, ProcessInstance, WorkItem
 from .selectors import work_item_authors
 
@@ -168,14 +169,14 @@ def _step(instance: ProcessInstance, workflow: Any, *, case: Case) -> Step:
         return result
 
     step = workflow_advance(workflow, action_run=run)
-    instance.state = workflow_dump(workflow)
+    state_seal(instance, workflow_dump(workflow), municipality=case.municipality)
     instance.wake_at = step.wake_at
     if step.finished:
         instance.status = ProcessInstance.Status.COMPLETED
     instance.active_elements, instance.completed_elements = _elements(workflow)
     instance.save(
         update_fields=[
-            "state",
+            *STATE_FIELDS,
             "wake_at",
             "status",
             "active_elements",
@@ -229,13 +230,18 @@ def _work_items_sync(instance: ProcessInstance, case: Case, work: list[OpenTask]
 def _locked(instance_id: UUID) -> tuple[ProcessInstance, Case]:
     instance = (
         ProcessInstance.objects.select_for_update(of=("self",))
-        .select_related("case")
+        .select_related("case__municipality")
         .filter(pk=instance_id)
         .first()
     )
     if instance is None:
         raise NotFound(_("No such process instance."))
     return instance, instance.case
+
+
+def _workflow_of(instance: ProcessInstance, case: Case) -> Any:
+    """The engine's workflow of `instance`, from its encrypted state."""
+    return workflow_load(state_open(instance, municipality=case.municipality))
 
 
 def instance_advance(*, instance_id: UUID) -> ProcessInstance:
@@ -245,7 +251,7 @@ def instance_advance(*, instance_id: UUID) -> ProcessInstance:
         with transaction.atomic():
             instance, case = _locked(instance_id)
             if instance.status == ProcessInstance.Status.RUNNING:
-                _step(instance, workflow_load(instance.state), case=case)
+                _step(instance, _workflow_of(instance, case), case=case)
             return instance
     except EngineError as error:
         log.warning("instance %s stopped: %s", instance_id, error)
@@ -263,7 +269,7 @@ def work_item_complete(*, actor: Actor, item_id: UUID, data: dict[str, Any]) -> 
         raise Conflict(_("Another clerk is working on this task."))
     _four_eyes_ensure(item, actor.user)
     instance, case = _locked(item.instance_id)
-    workflow = workflow_load(instance.state)
+    workflow = _workflow_of(instance, case)
     try:
         work_complete(workflow, task_id=item.task_id, data=data)
     except EngineError as error:

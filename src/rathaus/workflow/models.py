@@ -120,7 +120,11 @@ class ProcessInstance(BaseModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
     )
-    state = models.TextField(_("state"), blank=True)
+    # The engine's JSON state, compressed and encrypted under the instance's own data key
+    # (`workflow.instance_state`); `state` only holds one written before encryption.
+    state = models.TextField(_("state (unencrypted, before encryption)"), blank=True)
+    state_encrypted = models.BinaryField(_("state (encrypted)"), blank=True, default=b"")
+    data_key_wrapped = models.CharField(_("wrapped data key"), max_length=300, blank=True)
     # When the earliest timer of the instance is due (the hourly sweep and the outbox wake it).
     wake_at = models.DateTimeField(_("next timer"), null=True, blank=True)
     problem = models.TextField(_("problem"), blank=True)
