@@ -415,6 +415,13 @@ def test_a_runnable_and_a_broken_model_are_uploaded_and_only_the_runnable_publis
     assert "Version 1 wurde hochgeladen und geprüft" in page
     assert "Entwurf" in page and "ja: die Engine kann sie ausführen" in page
     assert "Version 1 veröffentlichen" in page and "Erste" in page
+    # The diagram, and the file as uploaded, to open in a modeller.
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "Antrag prüfen" in page
+    download = client.get(url("process-version-file", first.pk, "antrag.bpmn"))
+    assert download.status_code == 200 and download["Content-Type"] == "application/xml"
+    assert download["Content-Disposition"] == 'attachment; filename="antrag.bpmn"'
+    assert download.content == with_diagram(CHECK_AND_NOTIFY)
+    assert client.get(url("process-version-file", first.pk, "fehlt.bpmn")).status_code == 404
 
     broken = upload(client, world, "kaputt.bpmn", CHECK_AND_NOTIFY.encode())  # no definitions
     assert broken.status_code == 302

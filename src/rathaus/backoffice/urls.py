@@ -224,6 +224,11 @@ urlpatterns = [
         name="process-version",
     ),
     path(
+        "prozessmodelle/versionen/<uuid:version_id>/dateien/<str:name>",
+        workflow_views.process_version_file,
+        name="process-version-file",
+    ),
+    path(
         "prozessmodelle/versionen/<uuid:version_id>/veroeffentlichen/",
         workflow_views.process_version_publish,
         name="process-version-publish",

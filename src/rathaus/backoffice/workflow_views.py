@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -397,11 +398,22 @@ def process_version(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse
             ],
             "refused": refused,
             "notes": notes,
+            "diagram": workflow_selectors.version_diagram(version=version),
             "may_publish": keeps
             and version.runnable
             and version.status == ModelVersion.Status.DRAFT,
         },
     )
+
+
+@require_safe
+def process_version_file(request: HttpRequest, version_id: uuid.UUID, name: str) -> HttpResponse:
+    """A file of the version as uploaded, to open in Camunda Modeler or bpmn.io."""
+    version, _keeps = _version(request, version_id)
+    file = workflow_selectors.version_file(version=version, name=name)
+    response = HttpResponse(file["text"].encode("utf-8"), content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(True, file["name"])
+    return response
 
 
 @require_POST

@@ -371,3 +371,23 @@ def case_processes(*, case: Any) -> list[CaseProcess]:
             )
         )
     return processes
+
+
+def version_file(*, version: ModelVersion, name: str) -> dict[str, Any]:
+    """One file of a model version by its name (NotFound otherwise)."""
+    for file in version.files:
+        if file.get("name") == name:
+            return dict(file)
+    raise NotFound(_("No such file."))
+
+
+def version_diagram(*, version: ModelVersion) -> str | None:
+    """The diagram of the version's main BPMN file (None when it has none)."""
+    title = _("Process of “%(name)s”, version %(number)d") % {
+        "name": str(version.process_model.service),
+        "number": version.number,
+    }
+    return next(
+        (svg for text in _bpmn_texts(version) if (svg := _diagram(text, Marking(), title))),
+        None,
+    )
