@@ -17,6 +17,7 @@ class ApplicationsConfig(AppConfig):
         from rathaus.applications import (  # noqa: F401
             expiry,
             handover,
+            handover_requests,
             notifications,
             receipts,
             scanning,

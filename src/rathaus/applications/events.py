@@ -54,3 +54,23 @@ class SubmissionReceiptIssued(DomainEvent):
     submission_id: UUID
     municipality_id: UUID
     case_id: UUID | None
+
+
+@domain_event
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubmissionHandoverDone(DomainEvent):
+    """The hand-over a case's process asked for (`workflow.handover_requested`, its `key`)
+    is done: `handed_over` when every channel delivered (`channels`), false when no channel
+    takes the submission or a delivery did not succeed in time. The workflow delivers it to
+    the case's process as the message `handover_done`."""
+
+    name = "submission.handover_done"
+    version = 1
+    published_by = "applications"
+
+    submission_id: UUID | None
+    case_id: UUID
+    municipality_id: UUID
+    key: str
+    handed_over: bool
+    channels: list[str]

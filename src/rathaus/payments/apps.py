@@ -9,6 +9,10 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rathaus.payments import events, invoice  # noqa: F401 (events: registers them)
+        from rathaus.payments import (  # noqa: F401 (events: registers them)
+            events,
+            invoice,
+            subscribers,
+        )
 
         invoice.register()

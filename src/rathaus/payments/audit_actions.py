@@ -15,5 +15,9 @@ register_actions(
         "unknown payment or mismatching amount).",
         "payment.notification_ignored": "A provider notification changed nothing (replay or "
         "no transition).",
+        "payment.request_create": "A fee was asked of a case's applicant after submission "
+        "(payment request, e.g. by the case's process).",
+        "payment.request_pay": "The applicant started paying a payment request online.",
+        "payment.request_paid": "A payment request was paid (its payment became paid).",
     },
 )

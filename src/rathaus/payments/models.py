@@ -96,3 +96,56 @@ class PaymentEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.event_id}"
+
+
+class PaymentRequest(BaseModel):
+    """A fee the authority asks of a case's applicant after submission (e.g. the process's
+    action `request_payment`), paid online from the portal through the usual providers.
+
+    `key` names what asked for it (the process's instance and task) and makes the request
+    idempotent. Each attempt is a `Payment`; `payment` is the latest one (a new attempt
+    cancels the previous open one, as for drafts). Paid when its payment is paid.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="payment_requests",
+        verbose_name=_("municipality"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="payment_requests",
+        verbose_name=_("case"),
+    )
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    purpose = models.CharField(_("purpose"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.get_status_display()})"

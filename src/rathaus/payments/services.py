@@ -10,23 +10,26 @@ after "paid") is recorded with its outcome instead of being applied.
 import base64
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
-from rathaus.core.errors import DomainError, NotFound, NotPermitted
+from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
 from rathaus.core.events import event_publish
 from rathaus.municipalities.models import Municipality
-from rathaus.payments.events import PaymentSettled
-from rathaus.payments.models import Payment, PaymentEvent
+from rathaus.payments.events import PaymentRequestPaid, PaymentSettled
+from rathaus.payments.models import Payment, PaymentEvent, PaymentRequest
 from rathaus.payments.providers import Notification, payment_provider_get, payment_providers
 from rathaus.payments.state_machine import transition_allowed, transition_ensure
 from rathaus.staff.models import Role
@@ -96,6 +99,7 @@ def _status_set(payment: Payment, target: str, *, actor: Actor, details: dict[st
                 currency=payment.currency,
             )
         )
+        _payment_request_settle(payment, actor=actor)
 
 
 def payment_start(
@@ -311,3 +315,155 @@ def payment_mark_received(*, payment: Payment, actor: Actor) -> Payment:
         )
     _status_set(payment, Payment.Status.PAID, actor=actor, details={"via": "received"})
     return payment
+
+
+# --- Payment requests: fees asked after submission (e.g. by the process of a case) ---
+
+PAYMENT_REQUEST_ACTOR = Actor.system("payment_request")
+
+
+class PaymentRequestClosed(Conflict):
+    """The payment request is paid or cancelled: there is nothing to pay."""
+
+
+@transaction.atomic
+def payment_request_create(
+    *,
+    request_id: UUID,
+    case_id: UUID,
+    amount_cents: int,
+    currency: str,
+    purpose: str,
+    due_on: date,
+    key: str,
+    actor: Actor,
+) -> PaymentRequest:
+    """Ask the applicant of the case for `amount_cents` (a fee decided after submission),
+    payable online from the portal until `due_on`. Idempotent: a request with `key` (or
+    `request_id`) exists already → that one, unchanged."""
+    existing = PaymentRequest.objects.filter(Q(key=key) | Q(pk=request_id)).first()
+    if existing is not None:
+        return existing
+    if amount_cents <= 0:
+        raise PaymentError(_("There is nothing to pay."))
+    case = Case.objects.get(pk=case_id)
+    request = PaymentRequest(
+        pk=request_id,
+        municipality_id=case.municipality_id,
+        case=case,
+        key=key,
+        amount_cents=amount_cents,
+        currency=currency,
+        purpose=" ".join(purpose.split())[:200] or _("Fee"),
+        due_on=due_on,
+    )
+    request.full_clean()
+    request.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="payment.request_create",
+        obj=request,
+        municipality=case.municipality_id,
+        details={
+            "case": str(case.pk),
+            "reference": case.reference,
+            "amount_cents": amount_cents,
+            "currency": currency,
+            "due_on": due_on.isoformat(),
+            "key": key,
+        },
+    )
+    return request
+
+
+def payment_request_may_pay(*, request: PaymentRequest, actor: Actor) -> bool:
+    """Whether `actor` is the applicant of the request's case (or the principal they act
+    for): only they pay it online."""
+    user_id = actor.user_id
+    case = request.case
+    return user_id is not None and user_id in (case.applicant_id, case.principal_user_id)
+
+
+@transaction.atomic
+def payment_request_pay(
+    *,
+    request: PaymentRequest,
+    provider: str,
+    actor: Actor,
+    return_url: str,
+    notify_url: str,
+) -> PaymentStart:
+    """The applicant pays the open payment request with `provider` (the provider flow of
+    `payment_start`); an open or pending earlier attempt is cancelled first, so that a
+    change of the payment method never charges twice."""
+    request = (
+        PaymentRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "payment", "municipality")
+        .get(pk=request.pk)
+    )
+    if not payment_request_may_pay(request=request, actor=actor):
+        raise NotFound(_("No such payment request."))
+    if request.status != PaymentRequest.Status.OPEN:
+        raise PaymentRequestClosed(_("This fee has been paid already."))
+    previous = request.payment
+    if previous is not None and previous.status in (
+        Payment.Status.OPEN,
+        Payment.Status.PENDING,
+    ):
+        payment_cancel(payment=previous, actor=actor)
+    started = payment_start(
+        municipality=request.municipality,
+        provider=provider,
+        amount_cents=request.amount_cents,
+        description=request.purpose,
+        payer=actor,
+        return_url=return_url,
+        notify_url=notify_url,
+    )
+    request.payment = started.payment
+    request.save(update_fields=["payment", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="payment.request_pay",
+        obj=request,
+        municipality=request.municipality_id,
+        details={
+            "payment": str(started.payment.pk),
+            "provider": provider,
+            "replaced": str(previous.pk) if previous is not None else "",
+        },
+    )
+    return started
+
+
+def _payment_request_settle(payment: Payment, *, actor: Actor) -> None:
+    """The payment is paid: its payment request is too (in the same transaction), and the
+    event tells whoever asked for it (the case's process: message `payment_received`)."""
+    request = (
+        PaymentRequest.objects.select_for_update()
+        .filter(payment=payment, status=PaymentRequest.Status.OPEN)
+        .first()
+    )
+    if request is None:
+        return
+    request.status = PaymentRequest.Status.PAID
+    request.paid_at = payment.paid_at or timezone.now()
+    request.save(update_fields=["status", "paid_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="payment.request_paid",
+        obj=request,
+        municipality=request.municipality_id,
+        details={"payment": str(payment.pk), "reference": payment.reference},
+    )
+    event_publish(
+        PaymentRequestPaid(
+            payment_request_id=request.pk,
+            payment_id=payment.pk,
+            case_id=request.case_id,
+            municipality_id=request.municipality_id,
+            amount_cents=request.amount_cents,
+            currency=request.currency,
+            key=request.key,
+        )
+    )

@@ -7,4 +7,5 @@ app_name = "payments"
 urlpatterns = [
     path("benachrichtigung/<slug:provider>/", views.notify, name="notify"),
     path("rueckkehr/<uuid:payment_id>/", views.payment_return, name="return"),
+    path("anforderung/<uuid:request_id>/", views.payment_request, name="request"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import (
     Http404,
     HttpRequest,
@@ -15,17 +16,27 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.catalog.selectors import format_cents
 from rathaus.core.errors import DomainError, NotFound
-from rathaus.payments.models import Payment
+from rathaus.federation.actors import request_actor, request_user
+from rathaus.payments.models import Payment, PaymentRequest
 from rathaus.payments.providers import notification_municipality, payment_provider_get
-from rathaus.payments.services import is_local_path, payment_notification_apply
+from rathaus.payments.selectors import payment_providers_enabled, payment_request_get_own
+from rathaus.payments.services import (
+    PaymentError,
+    PaymentRequestClosed,
+    is_local_path,
+    payment_notification_apply,
+    payment_request_pay,
+)
 from rathaus.payments.signatures import InvalidSignature
 
 logger = logging.getLogger(__name__)
@@ -116,3 +127,50 @@ def payment_return(request: HttpRequest, payment_id: UUID) -> HttpResponse:
     # again so that a changed row can never turn this into an open redirect.
     target = payment.return_url if is_local_path(payment.return_url) else "/"
     return HttpResponseRedirect(target)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def payment_request(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    """A fee the authority asks after submission (the link of its Postfach message): what,
+    how much, until when, and — while it is open — the choice of the payment method."""
+    asked = payment_request_get_own(user=request_user(request), request_id=request_id)
+    providers = list(payment_providers_enabled(municipality=asked.municipality_id))
+    error_summary: list[tuple[str, str]] = []
+    if request.method == "POST":
+        provider = request.POST.get("provider", "")
+        try:
+            if provider not in {p.key for p in providers}:
+                raise PaymentError(_("Please choose a payment method."))
+            started = payment_request_pay(
+                request=asked,
+                provider=provider,
+                actor=request_actor(request),
+                return_url=reverse("payments:request", args=[asked.pk]),
+                notify_url=request.build_absolute_uri(reverse("payments:notify", args=[provider])),
+            )
+        except (PaymentError, PaymentRequestClosed) as exc:
+            error_summary = [("payment-provider", exc.message)]
+        else:
+            if started.redirect_url:
+                return redirect(started.redirect_url)
+            return redirect("payments:request", asked.pk)
+    payment = asked.payment
+    return render(
+        request,
+        "payments/request.html",
+        {
+            "asked": asked,
+            "municipality": asked.municipality,
+            "amount": format_cents(asked.amount_cents),
+            "is_open": asked.status == PaymentRequest.Status.OPEN,
+            "payment": payment,
+            "payment_label": next(
+                (p.label for p in providers if payment and p.key == payment.provider),
+                payment.provider if payment else "",
+            ),
+            "providers": providers,
+            "error_summary": error_summary,
+        },
+    )

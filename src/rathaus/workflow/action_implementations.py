@@ -149,3 +149,6 @@ def request_documents(context: ActionContext) -> dict[str, Any] | None:
         actor=PROCESS,
     )
     return {"document_request": str(request.pk)}
+
+
+from . import case_actions  # noqa: E402,F401

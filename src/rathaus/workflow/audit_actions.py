@@ -15,6 +15,8 @@ register_actions(
         "workflow.task_completed": "A clerk completed a task of a case's process.",
         "workflow.task_claimed": "A clerk took a task of the queue.",
         "workflow.task_assigned": "A task was assigned to a clerk, or given back to the queue.",
+        "workflow.message_received": "A message (a payment received, a hand-over done) let a "
+        "case's waiting process go on.",
         "workflow.keys_rewrap": "The data keys of a municipality's process states were wrapped "
         "with its current key-encryption key.",
     },
