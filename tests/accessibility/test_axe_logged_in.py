@@ -55,6 +55,7 @@ from tests.accessibility.seed_accounts import (
     TOTP_SECRET,
 )
 from tests.accessibility.test_axe import _problems, _report
+from tests.accessibility.workflow_seed import FORM_FIELD as TASK_FORM_FIELD
 from tests.applications import upload_samples
 from tests.staff.people import totp_code
 
@@ -649,16 +650,26 @@ def test_workflow_pages_in_their_views_and_with_errors(
 ) -> None:
     """The workflow pages a crawl does not reach: the worklist's other views (links with a
     query), and each form submitted with an error: complete the task (the amount of the
-    form "pruefung" missing), give it to a clerk (none chosen), upload a model version (no
+    form "pruefung" missing), complete the task with a task form of its version (its
+    required fields empty), give it to a clerk (none chosen), upload a model version (no
     service, no file)."""
     _, paths = staff_audits
-    task = next(path for path in paths if _route(path) == "backoffice:task")
+    tasks = [path for path in paths if _route(path) == "backoffice:task"]
+    task = form_task = ""
+    for path in tasks:
+        browser.open(path, language=language)
+        if browser.driver.find_elements(By.NAME, TASK_FORM_FIELD):
+            form_task = path
+        elif browser.driver.find_elements(By.NAME, "complete-amount"):
+            task = path
+    assert task and form_task, tasks
     audits = [
         browser.audit(f"/intern/aufgaben/?ansicht={view}", language=language)
         for view in ("team", "nicht-zugewiesen", "ueberfaellig")
     ]
     for path, field in (
         (task, "complete-amount"),
+        (form_task, f'"{TASK_FORM_FIELD}"'),  # a CSS attribute value: quoted
         (task, "assign-assignee"),
         ("/intern/prozessmodelle/", "service"),
     ):

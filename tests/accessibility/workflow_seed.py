@@ -5,12 +5,17 @@ process (a check with the form "pruefung" for Sachbearbeitung, then the team lea
 and a draft the engine refuses (no diagram: the version page lists the check's lines). The
 case of application_seed.py starts the process; its task is claimed by the seeded staff
 member (Sachbearbeitung in the Steueramt, seed_accounts.py), so that the crawl finds it in
-"Mir zugewiesen". Idempotent per database."""
+"Mir zugewiesen". Then a second version with a task form (`bewertung.form.json` of
+tests/workflow/task_form_models.py) is published and started for a case of its own; its
+task, claimed too, shows the form's fields (`FORM_FIELD` is one of them). Idempotent per
+database."""
 
 from tests.accessibility.application_seed import SERVICE
 from tests.accessibility.seed_accounts import CITIZEN_EMAIL, STAFF_EMAIL, STAFF_MUNICIPALITY
 
 NOTE = "Prüfung der Barrierefreiheit"
+FORM_NOTE = "Prüfung der Barrierefreiheit: Aufgabenformular"
+FORM_FIELD = "/fee"  # the name of a field of the task form
 
 
 def seed() -> None:
@@ -23,6 +28,7 @@ def seed() -> None:
     from rathaus.workflow import services
     from rathaus.workflow.models import ModelVersion, WorkItem
     from tests.workflow.engine_models import CHECK_AND_NOTIFY, HEAD, with_diagram
+    from tests.workflow.task_form_models import assessment, form_file
 
     if ModelVersion.objects.filter(note=NOTE).exists():
         return
@@ -75,3 +81,31 @@ def seed() -> None:
     item = WorkItem.objects.get(case=case, status=WorkItem.Status.OPEN)
     staff = User.objects.get(email=STAFF_EMAIL)
     services.work_item_claim(actor=Actor.person(staff), item_id=item.pk)
+
+    # A version whose task has a form of its own, and a case that runs it.
+    with_form = services.version_upload(
+        actor=system,
+        service=offer.service,
+        municipality=offer.municipality,
+        files=[
+            services.ModelFile("hund-anmelden.bpmn", with_diagram(assessment())),
+            services.ModelFile("bewertung.form.json", form_file()),
+        ],
+        note=FORM_NOTE,
+    )
+    assert with_form.runnable, with_form.check_report
+    services.version_publish(actor=system, version_id=with_form.pk)
+    now = timezone.now()
+    form_case = Case.objects.create(
+        reference=f"A11Y-WF-FORM-{now:%H%M%S%f}",
+        municipality=offer.municipality,
+        office=offer.responsible_office,
+        service=offer.service,
+        applicant=User.objects.get(email=CITIZEN_EMAIL),
+        status=Case.Status.SUBMITTED,
+        status_changed_at=now,
+        opened_at=now,
+    )
+    services.instance_start(case_id=form_case.pk)
+    form_item = WorkItem.objects.get(case=form_case, status=WorkItem.Status.OPEN)
+    services.work_item_claim(actor=Actor.person(staff), item_id=form_item.pk)

@@ -1,12 +1,14 @@
-"""The form engine's public face for the pages that render and read application forms (the
-portal): the JSON Schema + UI layer helpers, dates as typed and shown, declarations. The code
-lives in `form_schema.py`, `form_dates.py` and `declarations.py`."""
+"""The form engine's public face for the pages that render and read forms in its format (the
+portal's application forms, the back office's task forms of process models): the JSON
+Schema + UI layer helpers, validation with messages to show, dates as typed and shown,
+declarations. The code lives in `form_schema.py`, `form_dates.py` and `declarations.py`."""
 
 from rathaus.applications.declarations import Declaration, declarations_of
 from rathaus.applications.form_dates import date_from_input, date_text
 from rathaus.applications.form_schema import (
     FormError,
     field_labels,
+    form_data_validate,
     schema_at,
     visible_ui_fields,
 )
@@ -18,6 +20,7 @@ __all__ = [
     "date_text",
     "declarations_of",
     "field_labels",
+    "form_data_validate",
     "schema_at",
     "visible_ui_fields",
 ]

@@ -2,10 +2,10 @@
 
 /intern/aufgaben/: the clerk's worklist (mine, the team's, the queue, overdue) and a work
 item with its case, where the process stands, its due time, and what can be done with it:
-claim, give back, assign to a clerk of the office with the task's role, complete with the
-small form of `workflow_forms.TaskCompleteForm`. For case-handling roles (Sachbearbeitung,
-Teamleitung); another office's task does not exist (404); a task taken by someone else in
-the meantime is a 409 page.
+claim, give back, assign to a clerk of the office with the task's role, complete with its
+form (`workflow_forms.TaskCompleteForm`: the version's task form its form key names, or a
+built-in one). For case-handling roles (Sachbearbeitung, Teamleitung); another office's
+task does not exist (404); a task taken by someone else in the meantime is a 409 page.
 
 /intern/prozessmodelle/: the process models of the staff member's municipalities with their
 versions, the upload of a new version (checked at once), a version with its files and its
@@ -24,8 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.applications.models import Submission
@@ -34,6 +34,7 @@ from rathaus.backoffice.workflow_forms import (
     TaskAssignForm,
     TaskCompleteForm,
     VersionUploadForm,
+    task_form_answers,
 )
 from rathaus.backoffice.worklist_forms import WorklistFilterForm
 from rathaus.catalog.models import LocalService, Service
@@ -45,6 +46,7 @@ from rathaus.staff.models import Role
 from rathaus.staff.permissions import office_access_allowed
 from rathaus.workflow import selectors as workflow_selectors
 from rathaus.workflow import services as workflow_services
+from rathaus.workflow.forms import task_form
 from rathaus.workflow.models import ModelVersion, WorkItem
 
 WORKLIST_LIMIT = 200
@@ -132,16 +134,29 @@ def _task_roles(item: WorkItem) -> list[str]:
     return [*item.roles, Role.TEAM_LEAD] if item.roles else [Role.CASE_WORKER, Role.TEAM_LEAD]
 
 
+def _task_form(item: WorkItem) -> dict[str, Any] | None:
+    """The task form of the item's model version its form key names (None: built-in or none)."""
+    return task_form(files=item.instance.version.files, form_key=item.form)
+
+
 def _result_rows(item: WorkItem) -> list[ResultRow]:
-    """What the clerk gave when completing the task: the known fields and the note."""
+    """What the clerk gave when completing the task: the task form's fields (labelled as the
+    form labels them) or the built-in form's, and the note."""
     result = item.result or {}
-    rows = []
-    for spec in TASK_FORMS.get(item.form.strip().casefold(), ()):
-        if spec.name in result:
-            value = result[spec.name]
-            if spec.kind == "yes_no":
-                value = _("granted") if value else _("refused")
-            rows.append(ResultRow(spec.label, value))
+    definition = _task_form(item) if result else None
+    if definition is not None:
+        language = (get_language() or "de")[:2]
+        rows = [ResultRow(*row) for row in task_form_answers(definition, result, language)]
+        if "note" in (definition["schema"].get("properties") or {}):
+            return rows  # the form's own note is among its fields
+    else:
+        rows = []
+        for spec in TASK_FORMS.get(item.form.strip().casefold(), ()):
+            if spec.name in result:
+                value = result[spec.name]
+                if spec.kind == "yes_no":
+                    value = _("granted") if value else _("refused")
+                rows.append(ResultRow(spec.label, value))
     if result.get("note"):
         rows.append(ResultRow(_("Result / note"), result["note"]))
     return rows
@@ -186,7 +201,9 @@ def _task_render(
             clerks=workflow_selectors.work_item_assignees(item=item)
         )
     if context["may_complete"]:
-        context["complete_form"] = complete_form or TaskCompleteForm(form_key=item.form)
+        context["complete_form"] = complete_form or TaskCompleteForm(
+            form_key=item.form, definition=_task_form(item)
+        )
     return render(request, "backoffice/workflow/task.html", context, status=status)
 
 
@@ -261,7 +278,7 @@ def task_assign(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 def task_complete(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     """Complete the task with the form's data; the process goes on."""
     item = _item(request, item_id)
-    form = TaskCompleteForm(request.POST, form_key=item.form)
+    form = TaskCompleteForm(request.POST, form_key=item.form, definition=_task_form(item))
     if form.is_valid():
         try:
             workflow_services.work_item_complete(
@@ -270,7 +287,7 @@ def task_complete(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         except Conflict as error:
             return _conflict(request, item, error)
         except DomainError as error:
-            form_error_add(form, error, default="note")
+            form_error_add(form, error, default="note" if "note" in form.fields else None)
         else:
             messages.success(
                 request,

@@ -1,5 +1,6 @@
 """Process models as files: a version is uploaded (BPMN files made in bpmn.io or Camunda
-Modeler, with the DMN files they use), checked (`bpmn.model_check`) and, when the engine can
+Modeler, with the DMN files they use and the task forms `NAME.form.json` their user tasks
+name, see `workflow.forms`), checked (`bpmn.model_check`) and, when the engine can
 run it, published by the Fachadministration; new cases start the latest published version,
 running instances keep the version they started with."""
 
@@ -20,6 +21,7 @@ from rathaus.staff.models import Role
 from rathaus.staff.selectors import municipality_ids_with_role, sees_all_offices
 
 from .bpmn import ModelFile, model_check
+from .forms import is_form_file
 from .models import ModelVersion, ProcessModel
 
 MODEL_ROLES = (Role.SPECIALIST_ADMIN, Role.SYSTEM_ADMIN)
@@ -46,6 +48,13 @@ def ensure_model_keeper(*, actor: Actor, municipality: Municipality | None) -> N
     raise NotPermitted(_("Only the specialist administration keeps process models."))
 
 
+def _kind(name: str) -> str:
+    """A file's kind in `ModelVersion.files`: "bpmn", "dmn" or "form" (a task form)."""
+    if is_form_file(name):
+        return "form"
+    return "dmn" if name.lower().endswith(".dmn") else "bpmn"
+
+
 @transaction.atomic
 def version_upload(
     *,
@@ -65,7 +74,18 @@ def version_upload(
             raise DomainError(
                 _("“%(name)s” is larger than 2 MB.") % {"name": file.name}, field="files"
             )
-        if not file.name.lower().endswith((".bpmn", ".dmn", ".xml")):
+        if file.name.lower().endswith(".json") and not is_form_file(file.name):
+            raise DomainError(
+                _(
+                    "“%(name)s” is no task form: name a form file after the form key of its "
+                    "task, NAME.form.json."
+                )
+                % {"name": file.name},
+                field="files",
+            )
+        if not is_form_file(file.name) and not file.name.lower().endswith(
+            (".bpmn", ".dmn", ".xml")
+        ):
             raise DomainError(
                 _("“%(name)s” is no BPMN or DMN file (.bpmn, .dmn).") % {"name": file.name},
                 field="files",
@@ -81,14 +101,15 @@ def version_upload(
         stored.append(
             {
                 "name": file.name,
-                "kind": "dmn" if file.name.lower().endswith(".dmn") else "bpmn",
+                "kind": _kind(file.name),
                 "sha256": hashlib.sha256(file.data).hexdigest(),
                 "text": text,
             }
         )
     bpmn = [ModelFile(f["name"], f["text"].encode()) for f in stored if f["kind"] == "bpmn"]
     dmn = [ModelFile(f["name"], f["text"].encode()) for f in stored if f["kind"] == "dmn"]
-    report = model_check(bpmn=bpmn, dmn=dmn)
+    forms = [ModelFile(f["name"], f["text"].encode()) for f in stored if f["kind"] == "form"]
+    report = model_check(bpmn=bpmn, dmn=dmn, forms=forms)
     model, _created = ProcessModel.objects.get_or_create(municipality=municipality, service=service)
     ProcessModel.objects.filter(pk=model.pk).update(versions_issued=F("versions_issued") + 1)
     model.refresh_from_db(fields=["versions_issued"])

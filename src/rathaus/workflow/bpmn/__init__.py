@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..forms import (
+    FORM_FILE_SUFFIX,
+    form_file_problems,
+    form_name_of_file,
+    form_name_of_key,
+    is_builtin_form,
+)
 from .schema import NotBpmn, bpmn_parse, bpmn_schema_problems
 from .support import Finding, support_check
 
@@ -49,8 +56,12 @@ def _file_finding(name: str, message: str, line: int | None = None) -> tuple[str
     return name, Finding("refused", "file", "", message, line)
 
 
-def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
-    """Check the files of one model version (see the module docstring)."""
+def model_check(
+    *, bpmn: list[ModelFile], dmn: list[ModelFile], forms: list[ModelFile] | None = None
+) -> CheckReport:
+    """Check the files of one model version (see the module docstring). With `forms` (the
+    version's task forms, `NAME.form.json`), every form is checked and a user task must name
+    one of them or a built-in form (`workflow.forms`); without, form keys are not checked."""
     from ..dmn import DmnError, SchemaUnavailable, dmn_load, dmn_validate
     from ..engine.expressions import expression_problem
     from ..roles import role_of
@@ -96,6 +107,9 @@ def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
             report.decisions[decision.id] = text
             if decision.name:
                 report.decisions.setdefault(decision.name, text)
+    for form in forms or []:
+        for form_problem in form_file_problems(form.data):
+            report.findings.append(_file_finding(form.name, form_problem))
     if report.refused:
         return report
     from ..actions import action_names
@@ -111,10 +125,41 @@ def model_check(*, bpmn: list[ModelFile], dmn: list[ModelFile]) -> CheckReport:
     # Which file a finding is in: the tree whose document holds the element's line.
     for finding in support.findings:
         report.findings.append((_file_of(finding, report.trees, names), finding))
+    if forms is not None:
+        for index, finding in _form_key_findings(report.trees, forms):
+            report.findings.append((names[index], finding))
     report.main_process = support.main_process
     if report.runnable:
         _engine_check(report, names)
     return report
+
+
+def _form_key_findings(
+    trees: list[etree._ElementTree], forms: list[ModelFile]
+) -> list[tuple[int, Finding]]:
+    """A user task whose form key names no form file of the version (nor a built-in form)."""
+    from .extensions import form_of
+    from .schema import BPMN_NS
+
+    available = {form_name_of_file(file.name) for file in forms}
+    found = []
+    for index, tree in enumerate(trees):
+        for task in tree.getroot().iter(f"{{{BPMN_NS}}}userTask"):
+            key = form_of(task)
+            if not key or is_builtin_form(key) or form_name_of_key(key) in available:
+                continue
+            name = task.get("name") or task.get("id", "")
+            message = (
+                f"the task {name!r} names the form {key!r}, which is not among the version's "
+                f"files (upload {form_name_of_key(key) or key}{FORM_FILE_SUFFIX} with it)"
+            )
+            found.append(
+                (
+                    index,
+                    Finding("refused", "userTask", task.get("id", ""), message, task.sourceline),
+                )
+            )
+    return found
 
 
 def _normalized(tree: etree._ElementTree) -> etree._ElementTree:
