@@ -22,6 +22,7 @@ def seed() -> None:
     from django.utils import timezone
 
     from rathaus.accounts.models import User
+    from rathaus.applications.models import FormDefinition, Submission
     from rathaus.cases.models import Case
     from rathaus.catalog.models import LocalService
     from rathaus.core.actors import Actor
@@ -105,6 +106,20 @@ def seed() -> None:
         status=Case.Status.SUBMITTED,
         status_changed_at=now,
         opened_at=now,
+    )
+    # Every case of the staff's inbox came with an application (as application_seed.py).
+    form = FormDefinition.objects.filter(service=offer.service).latest("version")
+    Submission.objects.create(
+        reference=form_case.reference,
+        case=form_case,
+        form=form,
+        schema_version=form.version,
+        service=offer.service,
+        municipality=offer.municipality,
+        office=offer.responsible_office,
+        applicant=form_case.applicant,
+        data={},
+        submitted_at=now,
     )
     services.instance_start(case_id=form_case.pk)
     form_item = WorkItem.objects.get(case=form_case, status=WorkItem.Status.OPEN)
