@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import weasyprint
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -35,13 +34,10 @@ from rathaus.core.audit import audit_record
 from rathaus.core.events import event_publish, event_subscriber
 from rathaus.core.outbox import outbox_handlers
 from rathaus.payments.providers import payment_providers
+from rathaus.seals.pdfa import pdfa_render
 from rathaus.seals.services import pdf_seal
 
 BERLIN = ZoneInfo("Europe/Berlin")
-# PDF/A-2 is based on PDF 1.7; the tags (structure tree, /Lang, DisplayDocTitle) make the
-# receipt readable with a screen reader.
-PDF_VARIANT = "pdf/a-2b"
-PDF_VERSION = "1.7"
 
 
 @dataclass
@@ -238,9 +234,7 @@ def receipt_render(*, submission: Submission) -> bytes:
     language = "en" if submission.language == "en" else "de"
     with translation.override(language):
         html = render_to_string("applications/receipt.html", receipt_context(submission=submission))
-    document = weasyprint.HTML(string=html, base_url=None)
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_version=PDF_VERSION, pdf_tags=True)
-    return pdf
+    return pdfa_render(html=html)
 
 
 def receipt_create(*, submission_id: Any) -> None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rathaus.backoffice import (
+    decision_views,
     disposal_views,
     inspection_views,
     mailbox_views,
@@ -232,5 +233,32 @@ urlpatterns = [
         "prozessmodelle/versionen/<uuid:version_id>/veroeffentlichen/",
         workflow_views.process_version_publish,
         name="process-version-publish",
+    ),
+    path(
+        "bescheide/vorlagen/<uuid:service_id>/",
+        decision_views.templates,
+        name="decision-templates",
+    ),
+    path(
+        "bescheide/vorlagen/versionen/<uuid:version_id>/",
+        decision_views.version,
+        name="decision-version",
+    ),
+    path(
+        "bescheide/vorlagen/versionen/<uuid:version_id>/vorschau.pdf",
+        decision_views.version_preview,
+        name="decision-version-preview",
+    ),
+    path(
+        "bescheide/vorlagen/versionen/<uuid:version_id>/veroeffentlichen/",
+        decision_views.version_publish,
+        name="decision-version-publish",
+    ),
+    path("bescheide/postausgang/", decision_views.post_queue, name="decision-post-queue"),
+    path("bescheide/<uuid:decision_id>/pdf/", decision_views.decision_pdf, name="decision-pdf"),
+    path(
+        "bescheide/<uuid:decision_id>/zur-post/",
+        decision_views.decision_posted,
+        name="decision-posted",
     ),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rathaus.mailbox",
     "rathaus.webhooks",
     "rathaus.records",
+    "rathaus.decisions",
     "rathaus.workflow",
     "rathaus.contrib.oidc",
     "rathaus.contrib.saml",

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.cases.permissions import PROCESS_JOB
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
@@ -330,7 +331,10 @@ def act_provide(
     consented to this way of notification, and when the act is missing or not a PDF."""
     provisions.consent_check(user=case.applicant)
     office_box = mailbox_of_office(office=case.office)
-    ensure_mailbox_usable(actor=actor, mailbox=office_box)
+    # The case's process acts for its office (cases.permissions.PROCESS_JOB): it provides
+    # the decisions its model makes (rathaus.decisions) from the office's mailbox.
+    if not (actor.is_system and actor.id == PROCESS_JOB):
+        ensure_mailbox_usable(actor=actor, mailbox=office_box)
     subject, body = _clean_with_subject(subject, body)
     files = _act_document_prepare(document)
 

@@ -1,6 +1,7 @@
 """The documents of a filed case, from the apps that hold them (issue 11 §1): the submission's
 data, proofs and receipt (`rathaus.applications.filing_sources`) and the messages about the
-case with their attachments and receipts (`rathaus.mailbox.filing_sources`).
+case with their attachments and receipts (`rathaus.mailbox.filing_sources`), and the
+decisions about it (`rathaus.decisions.filing_sources`).
 
 `case_documents_file` files what is not filed yet (each source once, by its key) into the
 case's file. It runs when something arrives (subscribers of the apps' events), when a case is
@@ -17,6 +18,7 @@ from django.db import transaction
 from rathaus.applications.filing_sources import case_filing_sources as submission_sources
 from rathaus.cases.models import Case
 from rathaus.core.filing_sources import FilingSource
+from rathaus.decisions.filing_sources import case_filing_sources as decision_sources
 from rathaus.mailbox.filing_sources import case_filing_sources as message_sources
 
 from .documents import CheckedUpload, document_add
@@ -28,7 +30,11 @@ log = logging.getLogger(__name__)
 
 def filing_sources(*, case_id: UUID | str) -> list[FilingSource]:
     """Everything the apps hold about case `case_id` that belongs in its file."""
-    return [*submission_sources(case_id=case_id), *message_sources(case_id=case_id)]
+    return [
+        *submission_sources(case_id=case_id),
+        *message_sources(case_id=case_id),
+        *decision_sources(case_id=case_id),
+    ]
 
 
 def case_documents_file(*, case_id: UUID | str) -> list[Document]:

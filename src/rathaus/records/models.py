@@ -201,6 +201,7 @@ class Document(BaseModel):
     class Kind(models.TextChoices):
         INCOMING = "incoming", _("incoming")
         OUTGOING = "outgoing", _("outgoing")
+        DECISION = "decision", _("administrative decision")
         NOTE = "note", _("internal note")
 
     file = models.ForeignKey(

@@ -11,6 +11,7 @@ from rathaus.applications.events import (
 from rathaus.applications.filing_sources import submission_case_id
 from rathaus.cases.events import CaseOpened
 from rathaus.core.events import event_subscriber
+from rathaus.decisions.events import DecisionCreated
 from rathaus.mailbox.events import MessageSent
 
 from .case_documents import case_documents_file
@@ -62,6 +63,12 @@ def file_message(event: MessageSent) -> None:
     closed)."""
     if event.case_id is not None:
         case_documents_file(case_id=event.case_id)
+
+
+@event_subscriber(DecisionCreated, name="records.decision_filing")
+def file_decision(event: DecisionCreated) -> None:
+    """Subscriber of `decision.created`: the sealed decision into the case's file."""
+    case_documents_file(case_id=event.case_id)
 
 
 @event_subscriber(DocumentsChanged, name="records.search_index")

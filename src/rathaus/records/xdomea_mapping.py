@@ -36,6 +36,8 @@ _KINDS: dict[str, xdomea.DocumentKind] = {
     Document.Kind.NOTE: xdomea.DocumentKind.INTERNAL,
 }
 KINDS_BACK: dict[xdomea.DocumentKind, str] = {kind: ours for ours, kind in _KINDS.items()}
+# A decision leaves the authority: outgoing in xdomea (a file taken in keeps "outgoing").
+_KINDS[Document.Kind.DECISION] = xdomea.DocumentKind.OUTGOING
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:

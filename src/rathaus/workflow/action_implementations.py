@@ -151,4 +151,7 @@ def request_documents(context: ActionContext) -> dict[str, Any] | None:
     return {"document_request": str(request.pk)}
 
 
-from . import case_actions  # noqa: E402,F401
+from . import (  # noqa: E402
+    case_actions,  # noqa: F401
+    decision_actions,  # noqa: F401
+)
