@@ -31,6 +31,7 @@ from rathaus.demo.data import local_services as local_service_data
 from rathaus.demo.data import municipalities as municipality_data
 from rathaus.demo.data import offices as office_data
 from rathaus.demo.data import services as service_data
+from rathaus.demo.processes import demo_decision_templates_load, demo_processes_load
 from rathaus.demo.seals import demo_seals_load
 from rathaus.municipalities import services as municipality_services
 from rathaus.municipalities.models import Municipality, Office, OpeningException, PostalArea
@@ -447,6 +448,13 @@ def demo_load() -> DemoLoadResult:
     _load_forms(result, services)
     _load_file_plans(result, municipalities)
     _load_filing_rules(result, offices, services)
+    templates = demo_decision_templates_load()
+    if templates:
+        result.created["decision_template_version"] += templates
+    processes, process_warnings = demo_processes_load()
+    if processes:
+        result.created["process_version"] += processes
+    result.warnings += process_warnings
     seals_created, seals_updated = demo_seals_load()
     result.created.update(seals_created)
     result.updated.update(seals_updated)
