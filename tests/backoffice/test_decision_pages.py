@@ -108,6 +108,13 @@ def test_the_post_queue_shows_the_offices_decisions_and_marks_them_posted(
     login(client, clerk)
     page = client.get(reverse("backoffice:decision-post-queue"))
     assert page.status_code == 200 and case.reference in page.content.decode()
+    assert 'aria-current="page">Postausgang</a>' in page.content.decode()  # in the navigation
+    # The application's page lists the case's decisions with their PDF.
+    detail = client.get(
+        reverse("backoffice:submission-detail", args=[case.submission.pk])
+    ).content.decode()
+    assert reverse("backoffice:decision-pdf", args=[decision.pk]) in detail
+    assert "Bescheide" in detail and "per Post, wartet auf Postversand" in detail
     pdf = client.get(reverse("backoffice:decision-pdf", args=[decision.pk]))
     assert pdf.status_code == 200 and pdf.content == services.decision_pdf(decision=decision)
     today = timezone.localdate()

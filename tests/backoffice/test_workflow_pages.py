@@ -421,6 +421,8 @@ def test_a_runnable_and_a_broken_model_are_uploaded_and_only_the_runnable_publis
     assert download.status_code == 200 and download["Content-Type"] == "application/xml"
     assert download["Content-Disposition"] == 'attachment; filename="antrag.bpmn"'
     assert download.content == with_diagram(CHECK_AND_NOTIFY)
+    models = text_of(client.get(url("process-models")))  # with the way to the templates
+    assert url("decision-templates", world["form"].service.pk) in models
     assert client.get(url("process-version-file", first.pk, "fehlt.bpmn")).status_code == 404
 
     broken = upload(client, world, "kaputt.bpmn", CHECK_AND_NOTIFY.encode())  # no definitions

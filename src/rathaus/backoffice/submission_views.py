@@ -53,6 +53,7 @@ from rathaus.core.error_responses import form_error_add, message_error_add
 from rathaus.core.errors import DomainError
 from rathaus.core.forms import KernForm
 from rathaus.core.keyset import KeyList, KeysetPaginator, count_capped
+from rathaus.decisions import selectors as decision_selectors
 from rathaus.federation.actors import request_actor
 from rathaus.mailbox import selectors as mailbox_selectors
 from rathaus.mailbox import services as mailbox_services
@@ -213,6 +214,16 @@ def _accepted_at(value: Any) -> dt.datetime | None:
         return None
 
 
+def _decisions(request: HttpRequest, submission: Submission) -> list[Any]:
+    """The case's decisions for whoever may decide it (none shown to anyone else)."""
+    try:
+        return list(
+            decision_selectors.decisions_of_case(actor=request_actor(request), case=submission.case)
+        )
+    except DomainError:
+        return []
+
+
 def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
     language = (get_language() or "de")[:2]
     accepted = submission.declarations
@@ -223,6 +234,7 @@ def _detail_context(request: HttpRequest, submission: Submission) -> dict[str, A
         "mail_threads": [(thread, subjects[thread.pk]) for thread in threads],
         "provisions": mailbox_selectors.case_provisions(case=submission.case),
         "processes": workflow_selectors.case_processes(case=submission.case),
+        "decisions": _decisions(request, submission),
         "office_mailbox": mailbox_services.mailbox_of_office(office=submission.office),
         "sections": receipt_data_sections(submission=submission, language=language),
         "computed": receipt_computed_rows(submission=submission, language=language),
