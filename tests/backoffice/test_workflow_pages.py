@@ -333,6 +333,29 @@ def test_the_application_page_shows_the_process_its_next_task_and_history(client
     assert "Antrag prüfen (sach)" in history and "Benachrichtigen (der Prozess)" in history
 
 
+def test_a_task_for_the_registry_is_in_the_registrys_worklist(client, world):
+    """A task may name a role besides case work (the Registratur files the case): its
+    holders find it in their worklist and do it; the case worker's tasks stay theirs."""
+    body = CHECK_AND_NOTIFY.replace(
+        'camunda:candidateGroups="Sachbearbeitung"', 'camunda:candidateGroups="Registratur"'
+    )
+    publish(world, body)
+    _submission, item = submit(world)
+    assert item.roles == ["registry"]
+    registrar = make_staff("reg", (world["office"], Role.REGISTRY))
+    as_(client, registrar)
+    page = text_of(client.get(url("tasks"), {"ansicht": "team"}))
+    assert url("task", item.pk) in page and nav_count(page) == "0"
+    assert client.post(url("task-claim", item.pk)).status_code == 302
+    done = client.post(url("task-complete", item.pk), {"complete-amount": "50"})
+    assert done.status_code == 302
+    assert WorkItem.objects.get(pk=item.pk).completed_by == registrar
+    # Someone in another office with the same role does not see it.
+    other = make_staff("reg2", (OfficeFactory(), Role.REGISTRY))
+    as_(client, other)
+    assert client.get(url("task", item.pk)).status_code == 404
+
+
 def test_whoever_did_the_work_is_not_offered_to_approve_it(client, world):
     publish(world, FOUR_EYES)
     _submission, check = submit(world)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from lxml import etree
 
 from rathaus.core.errors import NotFound
-from rathaus.staff.models import RoleAssignment
+from rathaus.staff.models import Role, RoleAssignment
 from rathaus.staff.selectors import (
     held_offices_by_municipality,
     office_ids_visible_to,
@@ -28,13 +28,25 @@ from .models import ModelVersion, ProcessInstance, ProcessModel, WorkItem
 WORKLIST_VIEWS = ("mine", "team", "unassigned", "overdue")
 
 
-def _office_ids(user: Any) -> set[UUID] | None:
-    """The offices whose work the clerk sees (None: all, for the installation's admins)."""
+# Roles besides the case-handling ones whose holders a task may name (Registratur files,
+# the Kasse books): they see the tasks of their offices that name their role.
+TASK_ROLES = (Role.REGISTRY, Role.CASH_OFFICE)
+
+
+def _visible(user: Any) -> Q | None:
+    """Which work items the staff member sees (None: all, for the installation's admins): all
+    of the offices where they handle cases, and those naming one of their other task roles
+    in the offices where they hold it (from the request's memo of roles, no query)."""
     from .permissions import CASE_ROLES
 
     if sees_all_offices(user=user):
         return None
-    return office_ids_visible_to(user=user, roles=CASE_ROLES)
+    visible = Q(office_id__in=office_ids_visible_to(user=user, roles=CASE_ROLES))
+    for role in TASK_ROLES:
+        offices = office_ids_visible_to(user=user, role=role)
+        if offices:  # the roles are a JSON list: `"registry"` names the role exactly
+            visible |= Q(office_id__in=offices, roles__icontains=f'"{role.value}"')
+    return visible
 
 
 @dataclass(frozen=True)
@@ -49,9 +61,9 @@ class WorklistFilter:
 
 def _open_items(*, user: Any, filters: WorklistFilter | None = None) -> QuerySet[WorkItem]:
     items = WorkItem.objects.filter(status=WorkItem.Status.OPEN)
-    offices = _office_ids(user)
-    if offices is not None:
-        items = items.filter(office_id__in=offices)
+    visible = _visible(user)
+    if visible is not None:
+        items = items.filter(visible)
     if filters is not None:
         if filters.office_id:
             items = items.filter(office_id=filters.office_id)
@@ -104,8 +116,10 @@ def worklist_choices(*, user: Any) -> tuple[list[tuple[UUID, str]], list[tuple[U
 
 def work_item_get(*, user: Any, item_id: UUID | str) -> WorkItem:
     """A work item of the clerk's offices (NotFound otherwise)."""
+    visible = _visible(user)
     item = (
         WorkItem.objects.filter(pk=item_id)
+        .filter(visible if visible is not None else Q())
         .select_related(
             "case",
             "office",
@@ -115,8 +129,7 @@ def work_item_get(*, user: Any, item_id: UUID | str) -> WorkItem:
         )
         .first()
     )
-    offices = _office_ids(user)
-    if item is None or (offices is not None and item.office_id not in offices):
+    if item is None:
         raise NotFound(_("No such task."))
     return item
 
@@ -153,11 +166,12 @@ def model_version_get(*, version_id: UUID | str) -> ModelVersion:
 
 
 def handles_cases(*, user: Any) -> bool:
-    """Whether `user` has a worklist: a case-handling role in some office, or every office."""
+    """Whether `user` has a worklist: a case-handling or other task role (Registratur, Kasse)
+    in some office, or every office."""
     from .permissions import CASE_ROLES
 
     return sees_all_offices(user=user) or bool(
-        held_offices_by_municipality(user=user, roles=CASE_ROLES)
+        held_offices_by_municipality(user=user, roles=(*CASE_ROLES, *TASK_ROLES))
     )
 
 
