@@ -44,7 +44,7 @@ def test_the_decision_is_a_sealed_pdfa_with_letterhead_texts_and_legal_remedy(ad
     assert pdf.startswith(b"%PDF-1.7") and pdfa2_problems(pdf) == []
     seal = pdf_seal_validate(pdf=pdf, municipality=case.municipality)
     assert seal.ok, seal
-    assert timestamp_certificate_pem(bytes(decision.timestamp))  # RFC 3161 over the PDF
+    assert timestamp_certificate_pem(bytes(decision.timestamp))  # RFC 3161 time-stamp of the seal
     text = pdf_text(pdf)
     assert "Steueramt" in text and "Markt 1" in text and "52349 Düren" in text  # letterhead
     assert case.reference in text

@@ -27,11 +27,10 @@ from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotFound
 from rathaus.core.events import event_publish
-from rathaus.evidence.timestamps import timestamp_obtain
 from rathaus.mailbox import services as mailbox
 from rathaus.mailbox.provisions import ConsentMissing, consent_check
 from rathaus.municipalities.models import Municipality
-from rathaus.seals.services import pdf_seal
+from rathaus.seals.timestamping import pdf_seal_timestamped, pdf_signature_timestamp
 
 from . import rendering
 from .events import DecisionCreated, DecisionDelivered
@@ -274,7 +273,7 @@ def decision_create(
         {name: getattr(template_version, name) for name in TEXT_FIELDS}, values
     )
     # Rendering, sealing and time-stamping take a second and may ask a TSA: before any lock.
-    pdf = pdf_seal(
+    pdf = pdf_seal_timestamped(
         pdf=rendering.document_render(
             texts=texts,
             reference=case.reference,
@@ -287,7 +286,7 @@ def decision_create(
         location=case.municipality.name,
         municipality=case.municipality,
     )
-    timestamp = timestamp_obtain(data=pdf)
+    timestamp = pdf_signature_timestamp(pdf)  # the seal's own (PAdES B-T)
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic():
         if origin:

@@ -2,8 +2,9 @@
 installation's electronic seal: PAdES baseline B-B (CMS signature with signed attributes,
 embedded in the PDF as an incremental update, ETSI.CAdES.detached).
 
-No time-stamp authority is configured yet, so the signing time is the one the seal claims
-(B-B, not B-T); adding a TSA (pyhanko `HTTPTimeStamper`) turns this into B-T.
+Without a time-stamper the signing time is the one the seal claims (B-B); given one (a
+pyHanko `TimeStamper`), the signature carries a signature time-stamp token, PAdES B-T
+(`rathaus.seals.timestamping.pdf_seal_timestamped` asks the installation's TSA).
 
 Key material: the seal configured for the document's municipality (its own configuration
 profile, else its IT service provider's; rathaus.municipalities.configuration, key stored
@@ -27,6 +28,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from rathaus.core.errors import DomainError
@@ -222,11 +224,19 @@ def _producer_reset(writer: IncrementalPdfFileWriter) -> None:
         writer.mark_update(info_ref)
 
 
-def pdf_seal(*, pdf: bytes, reason: str, location: str, municipality: Any = None) -> bytes:
+def pdf_seal(
+    *,
+    pdf: bytes,
+    reason: str,
+    location: str,
+    municipality: Any = None,
+    timestamper: TimeStamper | None = None,
+) -> bytes:
     """`pdf` with the electronic seal (PAdES B-B) of `municipality` (its configured seal, else
     the installation's) added as an incremental update; the original bytes stay unchanged,
     the header and the PDF version too, and the update keeps a PDF/A document's metadata
-    consistent."""
+    consistent. With `timestamper` the signature gets a signature time-stamp from it
+    (PAdES B-T)."""
     material = seal_material(municipality=municipality)
     signer = seal_signer(material)
     meta = signers.PdfSignatureMetadata(
@@ -239,5 +249,5 @@ def pdf_seal(*, pdf: bytes, reason: str, location: str, municipality: Any = None
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     _producer_reset(writer)
     output = BytesIO()
-    _Pdf17Signer(meta, signer=signer).sign_pdf(writer, output=output)
+    _Pdf17Signer(meta, signer=signer, timestamper=timestamper).sign_pdf(writer, output=output)
     return output.getvalue()
