@@ -72,8 +72,8 @@ def test_a_version_is_uploaded_with_its_form_and_refused_without_it(client, worl
     broken = ModelVersion.objects.exclude(pk=version.pk).get()
     assert not broken.runnable
     page = text_of(client.get(missing["Location"]))
-    assert "names the form 'camunda-forms:bpmn:bewertung'" in page
-    assert "which is not among the version's files" in page and "(line 7)" in page
+    assert "nennt das Formular 'camunda-forms:bpmn:bewertung'" in page
+    assert "das nicht unter den Dateien der Version ist" in page and "(Zeile 7)" in page
 
     wrong_name = upload(client, world, [("antrag.bpmn", model), ("bewertung.json", form_file())])
     assert wrong_name.status_code == 400

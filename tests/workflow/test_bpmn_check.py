@@ -106,7 +106,7 @@ def test_the_command_exits_zero_only_for_a_runnable_model(tmp_path):
     good = tmp_path / "antrag.bpmn"
     good.write_bytes(with_diagram(CHECK_AND_NOTIFY))
     out = StringIO()
-    call_command("bpmn_check", str(good), stdout=out)
+    call_command("bpmn_check", str(good), "--language", "en", stdout=out)
     assert "runnable: process 'P'" in out.getvalue()
     bad = tmp_path / "skript.bpmn"
     bad.write_bytes(
@@ -118,7 +118,7 @@ def test_the_command_exits_zero_only_for_a_runnable_model(tmp_path):
     )
     out = StringIO()
     with pytest.raises(CommandError, match="refused: 1 problem"):
-        call_command("bpmn_check", str(bad), stdout=out)
+        call_command("bpmn_check", str(bad), "--language", "en", stdout=out)
     assert "skript.bpmn: scriptTask 'Run' (line" in out.getvalue()
 
 

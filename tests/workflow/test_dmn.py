@@ -360,6 +360,17 @@ def test_the_command_prints_the_result_as_json_on_its_last_line(tmp_path):
         {"fee": 180, "class": "B"},
     ]
     with pytest.raises(CommandError, match="No decision"):
-        call_command("dmn_evaluate", str(path), "--decision", "x", stdout=StringIO())
+        call_command(
+            "dmn_evaluate", str(path), "--decision", "x", "--language", "en", stdout=StringIO()
+        )
     with pytest.raises(CommandError, match="not JSON"):
-        call_command("dmn_evaluate", str(path), "--decision", "Entscheidung", "--input", "{")
+        call_command(
+            "dmn_evaluate",
+            str(path),
+            "--decision",
+            "Entscheidung",
+            "--input",
+            "{",
+            "--language",
+            "en",
+        )

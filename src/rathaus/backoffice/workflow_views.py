@@ -390,20 +390,10 @@ def _version(request: HttpRequest, version_id: uuid.UUID) -> tuple[ModelVersion,
     return version, keeps
 
 
-def _check_lines(version: ModelVersion) -> tuple[list[str], list[str]]:
-    """The check's lines as refusals and notes (`file: note: …` marks a note)."""
-    refused: list[str] = []
-    notes: list[str] = []
-    for line in version.check_report:
-        _file, _sep, rest = str(line).partition(": ")
-        (notes if rest.startswith("note: ") else refused).append(str(line))
-    return refused, notes
-
-
 @require_safe
 def process_version(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
     version, keeps = _version(request, version_id)
-    refused, notes = _check_lines(version)
+    refused, notes = workflow_selectors.check_lines_split(version=version)
     return render(
         request,
         "backoffice/workflow/version.html",

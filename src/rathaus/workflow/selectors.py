@@ -405,3 +405,17 @@ def version_diagram(*, version: ModelVersion) -> str | None:
         (svg for text in _bpmn_texts(version) if (svg := _diagram(text, Marking(), title))),
         None,
     )
+
+
+def check_lines_split(*, version: ModelVersion) -> tuple[list[str], list[str]]:
+    """The version's stored check lines as refusals and notes (`file: note: …`, in the
+    language of the upload)."""
+    from .bpmn import note_marks
+
+    marks = note_marks()
+    refused: list[str] = []
+    notes: list[str] = []
+    for line in version.check_report:
+        _file, _sep, rest = str(line).partition(": ")
+        (notes if rest.startswith(marks) else refused).append(str(line))
+    return refused, notes

@@ -3,6 +3,8 @@ FEEL expression that gives it at run time."""
 
 from typing import cast
 
+from django.utils.translation import gettext as _
+
 from rathaus.core.legal_time import BERLIN
 
 from . import timers
@@ -17,12 +19,15 @@ def timer_problem(kind: str, text: str) -> str | None:
         timers.timer_parse(cast(timers.TimerKind, kind), text, default_tz=BERLIN)
     except timers.TimerNeedsExpression as needs:
         if needs.template:
-            return (
-                f"the timer {text.strip()!r} mixes text and an expression; write one FEEL "
+            return _(
+                "the timer %(timer)s mixes text and an expression; write one FEEL "
                 "expression that gives the whole ISO 8601 value"
-            )
+            ) % {"timer": repr(text.strip())}
         problem = expression_problem(needs.expression)
-        return f"the timer's expression: {problem}" if problem else None
+        return _("the timer's expression: %(problem)s") % {"problem": problem} if problem else None
     except timers.TimerError as error:
-        return f"the timer {text.strip()!r} is not ISO 8601 as BPMN requires: {error}"
+        return _("the timer %(timer)s is not ISO 8601 as BPMN requires: %(error)s") % {
+            "timer": repr(text.strip()),
+            "error": error,
+        }
     return None

@@ -43,6 +43,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 TimerKind = Literal["timeDate", "timeDuration", "timeCycle"]
 ExpressionLanguage = Literal["feel", "juel"]
 
@@ -51,6 +54,23 @@ _MICROSECONDS_PER = {
     "hour": 3_600_000_000,
     "minute": 60_000_000,
     "second": 1_000_000,
+}
+
+
+# Names of a duration's components and of the kinds of date in messages (msgids).
+_FIELD_NAMES = {
+    "years": gettext_noop("years"),
+    "months": gettext_noop("months"),
+    "weeks": gettext_noop("weeks"),
+    "days": gettext_noop("days"),
+    "hours": gettext_noop("hours"),
+    "minutes": gettext_noop("minutes"),
+    "seconds": gettext_noop("seconds"),
+}
+_DATE_KINDS = {
+    "calendar": gettext_noop("calendar date"),
+    "week": gettext_noop("week date"),
+    "ordinal": gettext_noop("ordinal date"),
 }
 
 
@@ -76,9 +96,12 @@ class TimerNeedsExpression(TimerError):
         self, *, text: str, expression: str, language: ExpressionLanguage, template: bool = False
     ) -> None:
         super().__init__(
-            f"The timer “{text}” is an expression ({language.upper()}), not an ISO 8601 "
-            f"literal; expressions are evaluated by the process: evaluate “{expression}” and "
-            "parse the result again.",
+            _(
+                "The timer “%(text)s” is an expression (%(language)s), not an ISO 8601 "
+                "literal; expressions are evaluated by the process: evaluate “%(expression)s” "
+                "and parse the result again."
+            )
+            % {"text": text, "language": language.upper(), "expression": expression},
             text=text,
         )
         self.expression = expression
@@ -175,7 +198,8 @@ class Duration:
             return self._shift(moment, forward=True)
         except OverflowError:
             raise TimerError(
-                f"Adding “{self.isoformat()}” to {moment.isoformat()} goes past the year 9999.",
+                _("Adding “%(duration)s” to %(moment)s goes past the year 9999.")
+                % {"duration": self.isoformat(), "moment": moment.isoformat()},
                 text=self.isoformat(),
             ) from None
 
@@ -187,8 +211,8 @@ class Duration:
             return self._shift(moment, forward=False)
         except OverflowError:
             raise TimerError(
-                f"Subtracting “{self.isoformat()}” from {moment.isoformat()} goes before the "
-                "year 1.",
+                _("Subtracting “%(duration)s” from %(moment)s goes before the year 1.")
+                % {"duration": self.isoformat(), "moment": moment.isoformat()},
                 text=self.isoformat(),
             ) from None
 
@@ -238,8 +262,11 @@ def duration_parse(text: str) -> Duration:
     value = text.strip().upper()
     if value.startswith("-") or re.search(r"[A-Z]-\d", value):
         raise TimerError(
-            f"“{source}” is a negative duration; a timer cannot run backwards. "
-            "Write a positive duration such as P1D.",
+            _(
+                "“%(text)s” is a negative duration; a timer cannot run backwards. "
+                "Write a positive duration such as P1D."
+            )
+            % {"text": source},
             text=source,
         )
     alternative = _DURATION_ALTERNATIVE.match(value)
@@ -248,21 +275,29 @@ def duration_parse(text: str) -> Duration:
     match = _DURATION.match(value)
     if not match or value in {"P", "PT"} or value.endswith("T"):
         raise TimerError(
-            f"“{source}” is not an ISO 8601 duration. Write P, then years (Y), months (M), "
-            "weeks (W) and days (D), then T and hours (H), minutes (M) and seconds (S), "
-            "e.g. P10D, PT10M or P1DT12H.",
+            _(
+                "“%(text)s” is not an ISO 8601 duration. Write P, then years (Y), months (M), "
+                "weeks (W) and days (D), then T and hours (H), minutes (M) and seconds (S), "
+                "e.g. P10D, PT10M or P1DT12H."
+            )
+            % {"text": source},
             text=source,
         )
     present = [(field, match.group(field)) for field in _DURATION_FIELDS if match.group(field)]
     if not present:
         raise TimerError(
-            f"“{source}” names no amount; write e.g. P0D for a duration of zero.", text=source
+            _("“%(text)s” names no amount; write e.g. P0D for a duration of zero.")
+            % {"text": source},
+            text=source,
         )
     for field, number in present[:-1]:
         if not number.isdigit():
             raise TimerError(
-                f"“{source}” has a fraction in its {field}; ISO 8601 allows a fraction only in "
-                "the last component (e.g. PT1H30M or PT1.5H).",
+                _(
+                    "“%(text)s” has a fraction in its %(field)s; ISO 8601 allows a fraction only "
+                    "in the last component (e.g. PT1H30M or PT1.5H)."
+                )
+                % {"text": source, "field": _(_FIELD_NAMES[field])},
                 text=source,
             )
     numbers = {field: Decimal(number.replace(",", ".")) for field, number in present}
@@ -280,8 +315,11 @@ def _duration_alternative(source: str, match: re.Match[str]) -> Duration:
     for field, limit in limits.items():
         if numbers.get(field, Decimal(0)) > limit:
             raise TimerError(
-                f"“{source}” exceeds the carry-over point of its {field} ({limit}); the "
-                "alternative format P0001-02-10T02:30:00 counts like a calendar.",
+                _(
+                    "“%(text)s” exceeds the carry-over point of its %(field)s (%(limit)s); the "
+                    "alternative format P0001-02-10T02:30:00 counts like a calendar."
+                )
+                % {"text": source, "field": _(_FIELD_NAMES[field]), "limit": limit},
                 text=source,
             )
     return _duration_build(source, numbers)
@@ -292,8 +330,11 @@ def _duration_build(source: str, numbers: dict[str, Decimal]) -> Duration:
     months = numbers.get("months", Decimal(0))
     if months != months.to_integral_value():
         raise TimerError(
-            f"“{source}” has a fraction of a month, which has no fixed length; "
-            "write whole months and days instead (e.g. P1M15D).",
+            _(
+                "“%(text)s” has a fraction of a month, which has no fixed length; "
+                "write whole months and days instead (e.g. P1M15D)."
+            )
+            % {"text": source},
             text=source,
         )
     # Years and months stay as written (P14M is not rewritten as P1Y2M); only a fraction of a
@@ -302,8 +343,11 @@ def _duration_build(source: str, numbers: dict[str, Decimal]) -> Duration:
     total_months = (years - whole_years) * 12 + months
     if total_months != total_months.to_integral_value():
         raise TimerError(
-            f"“{source}” has a fraction of a year that is not a whole number of months; "
-            "write months instead (e.g. P1Y6M for P1.5Y).",
+            _(
+                "“%(text)s” has a fraction of a year that is not a whole number of months; "
+                "write months instead (e.g. P1Y6M for P1.5Y)."
+            )
+            % {"text": source},
             text=source,
         )
     day_amount = numbers.get("weeks", Decimal(0)) * 7 + numbers.get("days", Decimal(0))
@@ -317,7 +361,9 @@ def _duration_build(source: str, numbers: dict[str, Decimal]) -> Duration:
     try:
         exact = timedelta(microseconds=int(microseconds.quantize(1, rounding=ROUND_HALF_EVEN)))
     except OverflowError:
-        raise TimerError(f"“{source}” is too long to be a timer.", text=source) from None
+        raise TimerError(
+            _("“%(text)s” is too long to be a timer.") % {"text": source}, text=source
+        ) from None
     return Duration(years=whole_years, months=int(total_months), days=whole_days, time=exact)
 
 
@@ -348,7 +394,7 @@ def date_parse(text: str, *, default_tz: tzinfo) -> datetime:
     source = text
     value = text.strip()
     if not value:
-        raise TimerError("The date is empty; write e.g. 2026-12-24T10:00:00Z.", text=source)
+        raise TimerError(_("The date is empty; write e.g. 2026-12-24T10:00:00Z."), text=source)
     region: ZoneInfo | None = None
     region_match = _REGION_SUFFIX.search(value)
     if region_match:
@@ -356,15 +402,21 @@ def date_parse(text: str, *, default_tz: tzinfo) -> datetime:
             region = ZoneInfo(region_match.group("region"))
         except (ZoneInfoNotFoundError, ValueError):
             raise TimerError(
-                f"“{source}” names the time zone “{region_match.group('region')}”, which is "
-                "not an IANA time zone such as Europe/Berlin.",
+                _(
+                    "“%(text)s” names the time zone “%(zone)s”, which is not an IANA time zone "
+                    "such as Europe/Berlin."
+                )
+                % {"text": source, "zone": region_match.group("region")},
                 text=source,
             ) from None
         value = value[: region_match.start()]
     if " " in value:
         raise TimerError(
-            f"“{source}” separates date and time with a space; ISO 8601 needs a “T” "
-            "(e.g. 2026-12-24T10:00:00).",
+            _(
+                "“%(text)s” separates date and time with a space; ISO 8601 needs a “T” "
+                "(e.g. 2026-12-24T10:00:00)."
+            )
+            % {"text": source},
             text=source,
         )
     date_text, separator, time_text = value.partition("T" if "T" in value else "t")
@@ -388,9 +440,16 @@ def date_parse(text: str, *, default_tz: tzinfo) -> datetime:
         moment = (wall - offset).replace(tzinfo=UTC).astimezone(region)
         if moment.utcoffset() != offset and region_match and region_match.group("critical"):
             raise TimerError(
-                f"“{source}” gives the offset {_offset_format(offset)}, but {region.key} has "
-                f"{_offset_format(moment.utcoffset() or timedelta(0))} at that time; "
-                "correct the offset or leave it out.",
+                _(
+                    "“%(text)s” gives the offset %(offset)s, but %(zone)s has %(actual)s at that "
+                    "time; correct the offset or leave it out."
+                )
+                % {
+                    "text": source,
+                    "offset": _offset_format(offset),
+                    "zone": region.key,
+                    "actual": _offset_format(moment.utcoffset() or timedelta(0)),
+                },
                 text=source,
             )
         return moment
@@ -425,18 +484,25 @@ def _calendar_date_parse(text: str, *, source: str) -> date:
             return result
         except ValueError:
             raise TimerError(
-                f"“{source}” is not a valid date (the {kind} date “{text}” does not exist).",
+                _("“%(text)s” is not a valid date (the %(kind)s “%(date)s” does not exist).")
+                % {"text": source, "kind": _(_DATE_KINDS[kind]), "date": text},
                 text=source,
             ) from None
     if re.match(r"^\d{4}(-\d{2}|-?W\d{2})?$", text, re.IGNORECASE):
         raise TimerError(
-            f"“{source}” names a year, month or week, not a day; a timer needs a day "
-            "(e.g. 2026-12-24) and, if it matters, a time.",
+            _(
+                "“%(text)s” names a year, month or week, not a day; a timer needs a day "
+                "(e.g. 2026-12-24) and, if it matters, a time."
+            )
+            % {"text": source},
             text=source,
         )
     raise TimerError(
-        f"“{source}” is not an ISO 8601 date-time; write e.g. 2026-12-24T10:00:00Z, "
-        "2026-12-24T10:00:00+01:00, 2026-12-24T10:00:00 (local time) or 2026-12-24.",
+        _(
+            "“%(text)s” is not an ISO 8601 date-time; write e.g. 2026-12-24T10:00:00Z, "
+            "2026-12-24T10:00:00+01:00, 2026-12-24T10:00:00 (local time) or 2026-12-24."
+        )
+        % {"text": source},
         text=source,
     )
 
@@ -445,20 +511,28 @@ def _clock_apply(day: date, text: str, *, extended_date: bool, source: str) -> d
     match = (_CLOCK_EXTENDED if ":" in text else _CLOCK_BASIC).match(text)
     if not match:
         raise TimerError(
-            f"“{source}” has no valid time after “T”; write hh:mm:ss, e.g. T10:00:00.",
+            _("“%(text)s” has no valid time after “T”; write hh:mm:ss, e.g. T10:00:00.")
+            % {"text": source},
             text=source,
         )
     hour, minute, second, fraction = match.group("hour", "minute", "second", "fraction")
     if minute is not None and (":" in text) != extended_date:
         raise TimerError(
-            f"“{source}” mixes the basic (20261224T1000) and extended (2026-12-24T10:00) "
-            "formats; use one of them.",
+            _(
+                "“%(text)s” mixes the basic (20261224T1000) and extended (2026-12-24T10:00) "
+                "formats; use one of them."
+            )
+            % {"text": source},
             text=source,
         )
     hours, minutes, seconds = int(hour), int(minute or 0), int(second or 0)
     if minutes > 59 or seconds > 59 or hours > 24:
-        what = "a leap second" if seconds == 60 else "an hour, minute or second out of range"
-        raise TimerError(f"“{source}” has {what}; it cannot be scheduled.", text=source)
+        message = (
+            _("“%(text)s” has a leap second; it cannot be scheduled.")
+            if seconds == 60
+            else _("“%(text)s” has an hour, minute or second out of range; it cannot be scheduled.")
+        )
+        raise TimerError(message % {"text": source}, text=source)
     unit = "second" if second is not None else "minute" if minute is not None else "hour"
     fraction_us = (
         int((Decimal("0." + fraction) * _MICROSECONDS_PER[unit]).to_integral_value(ROUND_DOWN))
@@ -467,8 +541,11 @@ def _clock_apply(day: date, text: str, *, extended_date: bool, source: str) -> d
     )
     if hours == 24 and (minutes or seconds or fraction_us):
         raise TimerError(
-            f"“{source}” has the hour 24 with minutes or seconds; only 24:00 (the end of the "
-            "day) is allowed.",
+            _(
+                "“%(text)s” has the hour 24 with minutes or seconds; only 24:00 (the end of the "
+                "day) is allowed."
+            )
+            % {"text": source},
             text=source,
         )
     return datetime.combine(day, time(0)) + timedelta(
@@ -483,7 +560,11 @@ def _offset_parse(text: str, *, source: str) -> timedelta:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours > 23 or minutes > 59:
-        raise TimerError(f"“{source}” has an offset out of range ({text}).", text=source)
+        raise TimerError(
+            _("“%(text)s” has an offset out of range (%(offset)s).")
+            % {"text": source, "offset": text},
+            text=source,
+        )
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
@@ -552,9 +633,12 @@ def _is_cron(value: str) -> bool:
 
 def _cron_error(source: str) -> TimerError:
     return TimerError(
-        f"“{source}” is a cron expression; cron expressions are not supported; use ISO 8601 "
-        "R/… instead (e.g. R/2026-01-05T09:00:00/P1D for every day at 9:00, R/PT1H for "
-        "every hour).",
+        _(
+            "“%(text)s” is a cron expression; cron expressions are not supported; use ISO 8601 "
+            "R/… instead (e.g. R/2026-01-05T09:00:00/P1D for every day at 9:00, R/PT1H for "
+            "every hour)."
+        )
+        % {"text": source},
         text=source,
     )
 
@@ -717,20 +801,27 @@ def cycle_parse(text: str, *, default_tz: tzinfo) -> Cycle:
     if not repeat:
         if len(parts) == 1 and _looks_like_duration(value):
             raise TimerError(
-                f"“{source}” is a duration, not a cycle; a timeCycle starts with R and a count "
-                f"(R3/{value} for three times, R/{value} without end) — or use timeDuration "
-                "to fire once.",
+                _(
+                    "“%(text)s” is a duration, not a cycle; a timeCycle starts with R and a count "
+                    "(R3/%(value)s for three times, R/%(value)s without end) — or use "
+                    "timeDuration to fire once."
+                )
+                % {"text": source, "value": value},
                 text=source,
             )
         raise TimerError(
-            f"“{source}” is not an ISO 8601 repeating interval; write e.g. R3/PT10M, R/P1D "
-            "or R5/2026-12-01T08:00:00Z/P1D.",
+            _(
+                "“%(text)s” is not an ISO 8601 repeating interval; write e.g. R3/PT10M, R/P1D "
+                "or R5/2026-12-01T08:00:00Z/P1D."
+            )
+            % {"text": source},
             text=source,
         )
     count = int(repeat.group("count")) if repeat.group("count") else None
     if len(parts) == 1:
         raise TimerError(
-            f"“{source}” has no interval after {parts[0]}; write e.g. {parts[0]}/PT10M.",
+            _("“%(text)s” has no interval after %(repeat)s; write e.g. %(repeat)s/PT10M.")
+            % {"text": source, "repeat": parts[0]},
             text=source,
         )
     if len(parts) == 2:
@@ -740,8 +831,11 @@ def cycle_parse(text: str, *, default_tz: tzinfo) -> Cycle:
         if _looks_like_duration(first):
             if _looks_like_duration(second):
                 raise TimerError(
-                    f"“{source}” has two durations; an interval is start/end, start/duration "
-                    "or duration/end.",
+                    _(
+                        "“%(text)s” has two durations; an interval is start/end, "
+                        "start/duration or duration/end."
+                    )
+                    % {"text": source},
                     text=source,
                 )
             period = _cycle_period(first, source=source)
@@ -759,15 +853,18 @@ def cycle_parse(text: str, *, default_tz: tzinfo) -> Cycle:
         )
         if _utc(end) <= _utc(start):
             raise TimerError(
-                f"“{source}” must end after it starts (start {start.isoformat()}, end "
-                f"{end.isoformat()}).",
+                _("“%(text)s” must end after it starts (start %(start)s, end %(end)s).")
+                % {"text": source, "start": start.isoformat(), "end": end.isoformat()},
                 text=source,
             )
         period = Duration(time=_utc(end) - _utc(start))
         return Cycle(repetitions=count, period=period, start=start)
     raise TimerError(
-        f"“{source}” has {len(parts)} parts separated by “/”; a repeating interval has "
-        "Rn and one or two more (R3/PT10M, R3/<start>/P1D).",
+        _(
+            "“%(text)s” has %(count)s parts separated by “/”; a repeating interval has "
+            "Rn and one or two more (R3/PT10M, R3/<start>/P1D)."
+        )
+        % {"text": source, "count": len(parts)},
         text=source,
     )
 
@@ -780,11 +877,16 @@ def _cycle_period(value: str, *, source: str) -> Duration:
     try:
         period = duration_parse(value)
     except TimerError as exc:
-        raise TimerError(f"In the cycle “{source}”: {exc}", text=source) from None
+        raise TimerError(
+            _("In the cycle “%(text)s”: %(error)s") % {"text": source, "error": exc}, text=source
+        ) from None
     if period.is_zero:
         raise TimerError(
-            f"“{source}” repeats every {value}, i.e. without any time between; a cycle needs "
-            "a period longer than zero.",
+            _(
+                "“%(text)s” repeats every %(value)s, i.e. without any time between; a cycle "
+                "needs a period longer than zero."
+            )
+            % {"text": source, "value": value},
             text=source,
         )
     return period
@@ -794,7 +896,9 @@ def _cycle_date(value: str, *, default_tz: tzinfo, source: str) -> datetime:
     try:
         return date_parse(value, default_tz=default_tz)
     except TimerError as exc:
-        raise TimerError(f"In the cycle “{source}”: {exc}", text=source) from None
+        raise TimerError(
+            _("In the cycle “%(text)s”: %(error)s") % {"text": source, "error": exc}, text=source
+        ) from None
 
 
 def _interval_end_complete(start: str, end: str, *, source: str) -> str:
@@ -808,8 +912,11 @@ def _interval_end_complete(start: str, end: str, *, source: str) -> str:
     )
     if not start_match:
         raise TimerError(
-            f"“{source}” shortens the end of the interval, which works only after a start in "
-            "extended format (2026-12-01T08:00/10:00); write the end in full.",
+            _(
+                "“%(text)s” shortens the end of the interval, which works only after a start in "
+                "extended format (2026-12-01T08:00/10:00); write the end in full."
+            )
+            % {"text": source},
             text=source,
         )
     year, month, day, clock, zone = start_match.group("year", "month", "day", "clock", "zone")
@@ -819,7 +926,8 @@ def _interval_end_complete(start: str, end: str, *, source: str) -> str:
         end_date, separator, end_clock = "", "T", end
     if (clock is None) != (not separator):
         raise TimerError(
-            f"“{source}” has a time in only one end of the interval; write the end in full.",
+            _("“%(text)s” has a time in only one end of the interval; write the end in full.")
+            % {"text": source},
             text=source,
         )
     if re.match(r"^\d{2}-\d{2}$", end_date):
@@ -830,7 +938,8 @@ def _interval_end_complete(start: str, end: str, *, source: str) -> str:
         full_date = f"{year}-{month}-{day}"
     else:
         raise TimerError(
-            f"“{source}” has an end “{end}” that is neither a date-time nor a shortened one.",
+            _("“%(text)s” has an end “%(end)s” that is neither a date-time nor a shortened one.")
+            % {"text": source, "end": end},
             text=source,
         )
     if not separator:
@@ -902,7 +1011,9 @@ def timer_parse(kind: TimerKind, text: str, *, default_tz: tzinfo) -> TimerSpec:
     source = text
     value = text.strip()
     if not value:
-        raise TimerError(f"The {kind} is empty; it needs an ISO 8601 value.", text=source)
+        raise TimerError(
+            _("The %(kind)s is empty; it needs an ISO 8601 value.") % {"kind": kind}, text=source
+        )
     if _JUEL.search(value):
         whole = _JUEL_WHOLE.match(value)
         raise TimerNeedsExpression(
@@ -914,14 +1025,18 @@ def timer_parse(kind: TimerKind, text: str, *, default_tz: tzinfo) -> TimerSpec:
     if value.startswith("="):
         if not value[1:].strip():
             raise TimerError(
-                f'The {kind} “{source}” is an empty FEEL expression; write e.g. ="PT10M".',
+                _('The %(kind)s “%(text)s” is an empty FEEL expression; write e.g. ="PT10M".')
+                % {"kind": kind, "text": source},
                 text=source,
             )
         function, literal = _feel_unwrap(value[1:].strip(), source=source)
     elif _FEEL_STRING_ONLY.match(value):
         raise TimerError(
-            f"The {kind} “{source}” is in quotes without “=”; write {value[1:-1].strip()} "
-            f"(a literal) or ={value} (a FEEL expression).",
+            _(
+                "The %(kind)s “%(text)s” is in quotes without “=”; write %(literal)s "
+                "(a literal) or =%(value)s (a FEEL expression)."
+            )
+            % {"kind": kind, "text": source, "literal": value[1:-1].strip(), "value": value},
             text=source,
         )
     else:
@@ -970,7 +1085,9 @@ def _feel_string_decode(literal: str, *, source: str) -> str:
             index += 6
         else:
             raise TimerError(
-                f"“{source}” has an unknown escape “\\{escaped}” in its string.", text=source
+                _("“%(text)s” has an unknown escape “\\%(escape)s” in its string.")
+                % {"text": source, "escape": escaped},
+                text=source,
             )
     return "".join(result).strip()
 
@@ -983,10 +1100,11 @@ _FUNCTION_KINDS: dict[str, set[TimerKind]] = {
     "date": {"timeDate"},
     "cycle": {"timeCycle"},
 }
+# Msgids, translated where a message uses them.
 _KIND_NEEDS = {
-    "timeDate": "a date-time (e.g. 2026-12-24T10:00:00Z)",
-    "timeDuration": "a duration (e.g. PT10M)",
-    "timeCycle": "a repeating interval (e.g. R3/PT10M)",
+    "timeDate": gettext_noop("a date-time (e.g. 2026-12-24T10:00:00Z)"),
+    "timeDuration": gettext_noop("a duration (e.g. PT10M)"),
+    "timeCycle": gettext_noop("a repeating interval (e.g. R3/PT10M)"),
 }
 
 
@@ -997,14 +1115,16 @@ def _timer_literal_parse(
         raise ValueError(f"Unknown timer kind {kind!r}; use timeDate, timeDuration or timeCycle.")
     if kind not in _FUNCTION_KINDS[function]:
         raise TimerError(
-            f"The {kind} “{source}” is a FEEL {function}, but a {kind} needs {_KIND_NEEDS[kind]}.",
+            _("The %(kind)s “%(text)s” is a FEEL %(function)s, but a %(kind)s needs %(needs)s.")
+            % {"kind": kind, "text": source, "function": function, "needs": _(_KIND_NEEDS[kind])},
             text=source,
         )
     if _is_cron(literal):
         if kind == "timeCycle":
             raise _cron_error(source)
         raise TimerError(
-            f"The {kind} “{source}” is a cron expression; a {kind} needs {_KIND_NEEDS[kind]}.",
+            _("The %(kind)s “%(text)s” is a cron expression; a %(kind)s needs %(needs)s.")
+            % {"kind": kind, "text": source, "needs": _(_KIND_NEEDS[kind])},
             text=source,
         )
     try:
@@ -1016,7 +1136,11 @@ def _timer_literal_parse(
     except TimerError as exc:
         if exc.text == source:
             raise
-        raise TimerError(f"The {kind} “{source}” cannot be used: {exc}", text=source) from None
+        raise TimerError(
+            _("The %(kind)s “%(text)s” cannot be used: %(error)s")
+            % {"kind": kind, "text": source, "error": exc},
+            text=source,
+        ) from None
 
 
 def _feel_date_parse(literal: str, *, tz: tzinfo) -> datetime:

@@ -6,6 +6,7 @@ by the engine. `manage.py bpmn_check` and the upload in /intern/ both use `model
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from ..forms import (
@@ -49,7 +50,8 @@ class CheckReport:
     def lines(self) -> list[str]:
         """One line per finding, refusals first: `file: element 'id' (line n): message`."""
         ordered = self.refused + self.notes
-        return [f"{name}: {'' if f.level == 'refused' else 'note: '}{f}" for name, f in ordered]
+        note = _("note: ")  # what marks a note in the stored lines (`note_marks`)
+        return [f"{name}: {'' if f.level == 'refused' else note}{f}" for name, f in ordered]
 
 
 def _file_finding(name: str, message: str, line: int | None = None) -> tuple[str, Finding]:
@@ -69,7 +71,7 @@ def model_check(
 
     report = CheckReport()
     if not bpmn:
-        report.findings.append(_file_finding("-", "The model needs at least one BPMN file."))
+        report.findings.append(_file_finding("-", _("The model needs at least one BPMN file.")))
         return report
     names: dict[int, str] = {}
     for file in bpmn:
@@ -81,7 +83,11 @@ def model_check(
         problems = bpmn_schema_problems(tree)
         for problem in problems:
             report.findings.append(
-                _file_finding(file.name, f"not valid BPMN 2.0: {problem.message}", problem.line)
+                _file_finding(
+                    file.name,
+                    _("not valid BPMN 2.0: %(problem)s") % {"problem": problem.message},
+                    problem.line,
+                )
             )
         if not problems:
             names[len(report.trees)] = file.name
@@ -94,7 +100,9 @@ def model_check(
         except DmnError as error:
             invalid = [str(error)]
         for text in invalid:
-            report.findings.append(_file_finding(file.name, f"not valid DMN: {text}"))
+            report.findings.append(
+                _file_finding(file.name, _("not valid DMN: %(problem)s") % {"problem": text})
+            )
         if invalid:
             continue
         try:
@@ -149,10 +157,14 @@ def _form_key_findings(
             if not key or is_builtin_form(key) or form_name_of_key(key) in available:
                 continue
             name = task.get("name") or task.get("id", "")
-            message = (
-                f"the task {name!r} names the form {key!r}, which is not among the version's "
-                f"files (upload {form_name_of_key(key) or key}{FORM_FILE_SUFFIX} with it)"
-            )
+            message = _(
+                "the task %(task)s names the form %(form)s, which is not among the version's "
+                "files (upload %(file)s with it)"
+            ) % {
+                "task": repr(name),
+                "form": repr(key),
+                "file": f"{form_name_of_key(key) or key}{FORM_FILE_SUFFIX}",
+            }
             found.append(
                 (
                     index,
@@ -198,7 +210,21 @@ def _engine_check(report: CheckReport, names: dict[int, str]) -> None:
             "refused",
             error.tag or "process",
             error.id or "",
-            f"the engine cannot run it: {error.args[0] if error.args else error}",
+            _("the engine cannot run it: %(reason)s")
+            % {"reason": error.args[0] if error.args else error},
             int(error.line_number) if str(error.line_number or "").isdigit() else None,
         )
         report.findings.append((_file_of(finding, report.trees, names), finding))
+
+
+def note_marks() -> tuple[str, ...]:
+    """How a stored check line marks a note, in every language of the installation (the
+    lines are stored in the language of the upload)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    marks = {"note: "}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            marks.add(_("note: "))
+    return tuple(sorted(marks))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import SpiffWorkflow.bpmn.parser as spiff_parser
 from django.conf import settings
+from django.utils.translation import gettext as _
 from lxml import etree
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -45,13 +46,17 @@ def bpmn_parse(data: bytes) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(data, PARSER))
     except etree.XMLSyntaxError as error:
         raise NotBpmn(
-            f"The file is not well-formed XML: {error.msg} (line {error.lineno})."
+            _("The file is not well-formed XML: %(error)s (line %(line)s).")
+            % {"error": error.msg, "line": error.lineno}
         ) from None
     root = tree.getroot()
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise NotBpmn(
-            f"The file is not a BPMN 2.0 model: its root element is {root.tag}, expected "
-            f"definitions in the namespace {BPMN_NS}."
+            _(
+                "The file is not a BPMN 2.0 model: its root element is %(tag)s, expected "
+                "definitions in the namespace %(namespace)s."
+            )
+            % {"tag": root.tag, "namespace": BPMN_NS}
         )
     return tree
 

@@ -9,6 +9,8 @@ it; `bpmn.engine` parses only models without refusals.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from .extensions import (
@@ -50,13 +52,19 @@ EXECUTED = frozenset(
 # reader might expect to be executed (data, message flows), accepted silently where they are
 # plainly structure (the definitions' parts, DI, texts).
 DESCRIPTIVE_NOTED = {
-    "dataObject": "data objects are descriptive: the process data are the case's data",
-    "dataObjectReference": "data objects are descriptive: the process data are the case's data",
-    "dataInputAssociation": "data associations are descriptive",
-    "dataOutputAssociation": "data associations are descriptive",
-    "messageFlow": "message flows are descriptive: messages are sent by service tasks",
-    "textAnnotation": "annotations are not executed",
-    "group": "groups are not executed",
+    "dataObject": gettext_noop(
+        "data objects are descriptive: the process data are the case's data"
+    ),
+    "dataObjectReference": gettext_noop(
+        "data objects are descriptive: the process data are the case's data"
+    ),
+    "dataInputAssociation": gettext_noop("data associations are descriptive"),
+    "dataOutputAssociation": gettext_noop("data associations are descriptive"),
+    "messageFlow": gettext_noop(
+        "message flows are descriptive: messages are sent by service tasks"
+    ),
+    "textAnnotation": gettext_noop("annotations are not executed"),
+    "group": gettext_noop("groups are not executed"),
 }
 STRUCTURE = frozenset(
     {
@@ -183,38 +191,49 @@ STRUCTURE = frozenset(
         "structureRef",
     }
 )
+# The reasons are msgids, translated when a finding is made (in the active language).
 REFUSED = {
-    "scriptTask": "script tasks are not executed: an uploaded model may not run code; use a "
-    "service task with one of the actions",
-    "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
-    "transaction": "transactions (with compensation) are not supported",
-    "adHocSubProcess": "ad-hoc subprocesses are not supported",
-    "dataStoreReference": "data stores are not supported: the process data are the case's data",
-    "standardLoopCharacteristics": "loops are not supported; model the repetition with a gateway",
-    "multiInstanceLoopCharacteristics": "multi-instance activities are not supported",
-    "signalEventDefinition": "signal events are not supported",
-    "escalationEventDefinition": "escalation events are not supported; escalate with a timer",
-    "compensateEventDefinition": "compensation is not supported",
-    "conditionalEventDefinition": "conditional events are not supported",
-    "linkEventDefinition": "link events are not supported; draw the sequence flow",
-    "cancelEventDefinition": "cancel events are not supported",
-    "choreography": "choreographies are not executed",
-    "choreographyTask": "choreographies are not executed",
-    "subChoreography": "choreographies are not executed",
-    "callChoreography": "choreographies are not executed",
-    "globalTask": "global tasks are not supported",
-    "globalUserTask": "global tasks are not supported",
-    "globalManualTask": "global tasks are not supported",
-    "globalScriptTask": "global tasks are not supported",
-    "globalBusinessRuleTask": "global tasks are not supported",
-    "globalConversation": "conversations are not executed",
-    "conversation": "conversations are not executed",
-    "subConversation": "conversations are not executed",
-    "callConversation": "conversations are not executed",
-    "conversationLink": "conversations are not executed",
-    "conversationAssociation": "conversations are not executed",
-    "implicitThrowEvent": "implicit throw events are not supported",
-    "eventDefinition": "abstract event definitions are not supported",
+    "scriptTask": gettext_noop(
+        "script tasks are not executed: an uploaded model may not run code; use a "
+        "service task with one of the actions"
+    ),
+    "complexGateway": gettext_noop(
+        "complex gateways are not supported; use exclusive or inclusive gateways"
+    ),
+    "transaction": gettext_noop("transactions (with compensation) are not supported"),
+    "adHocSubProcess": gettext_noop("ad-hoc subprocesses are not supported"),
+    "dataStoreReference": gettext_noop(
+        "data stores are not supported: the process data are the case's data"
+    ),
+    "standardLoopCharacteristics": gettext_noop(
+        "loops are not supported; model the repetition with a gateway"
+    ),
+    "multiInstanceLoopCharacteristics": gettext_noop("multi-instance activities are not supported"),
+    "signalEventDefinition": gettext_noop("signal events are not supported"),
+    "escalationEventDefinition": gettext_noop(
+        "escalation events are not supported; escalate with a timer"
+    ),
+    "compensateEventDefinition": gettext_noop("compensation is not supported"),
+    "conditionalEventDefinition": gettext_noop("conditional events are not supported"),
+    "linkEventDefinition": gettext_noop("link events are not supported; draw the sequence flow"),
+    "cancelEventDefinition": gettext_noop("cancel events are not supported"),
+    "choreography": gettext_noop("choreographies are not executed"),
+    "choreographyTask": gettext_noop("choreographies are not executed"),
+    "subChoreography": gettext_noop("choreographies are not executed"),
+    "callChoreography": gettext_noop("choreographies are not executed"),
+    "globalTask": gettext_noop("global tasks are not supported"),
+    "globalUserTask": gettext_noop("global tasks are not supported"),
+    "globalManualTask": gettext_noop("global tasks are not supported"),
+    "globalScriptTask": gettext_noop("global tasks are not supported"),
+    "globalBusinessRuleTask": gettext_noop("global tasks are not supported"),
+    "globalConversation": gettext_noop("conversations are not executed"),
+    "conversation": gettext_noop("conversations are not executed"),
+    "subConversation": gettext_noop("conversations are not executed"),
+    "callConversation": gettext_noop("conversations are not executed"),
+    "conversationLink": gettext_noop("conversations are not executed"),
+    "conversationAssociation": gettext_noop("conversations are not executed"),
+    "implicitThrowEvent": gettext_noop("implicit throw events are not supported"),
+    "eventDefinition": gettext_noop("abstract event definitions are not supported"),
 }
 # Which event definitions each event may carry (none = a plain event).
 EVENT_DEFINITIONS = {
@@ -272,8 +291,13 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.element} {self.id!r}" if self.id else self.element
-        line = f" (line {self.line})" if self.line else ""
-        return f"{where}{line}: {self.message}"
+        if self.line:
+            return _("%(element)s (line %(line)s): %(message)s") % {
+                "element": where,
+                "line": self.line,
+                "message": self.message,
+            }
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -369,15 +393,19 @@ def support_check(
         first = processes[0] if processes else trees[0].getroot()
         context.refuse(
             first,
-            "the model has no executable process: mark the process to run with "
-            'isExecutable="true" (in Camunda Modeler: "Executable")',
+            _(
+                "the model has no executable process: mark the process to run with "
+                'isExecutable="true" (in Camunda Modeler: "Executable")'
+            ),
         )
     elif len(roots) > 1:
         context.refuse(
             trees[0].getroot(),
-            "the model has several executable processes that no call activity calls ("
-            + ", ".join(roots)
-            + "): mark only the one a case starts as executable",
+            _(
+                "the model has several executable processes that no call activity calls "
+                "(%(processes)s): mark only the one a case starts as executable"
+            )
+            % {"processes": ", ".join(roots)},
         )
     else:
         support.main_process = roots[0] if roots else None
@@ -395,7 +423,10 @@ def _element_check(element: etree._Element, context: _Context) -> None:
     tag = local(element)
     identifier = element.get("id", "")
     if identifier in RESERVED_IDS or identifier.endswith(RESERVED_SUFFIXES):
-        context.refuse(element, f"the id {identifier!r} is reserved by the engine; rename it")
+        context.refuse(
+            element,
+            _("the id %(id)s is reserved by the engine; rename it") % {"id": repr(identifier)},
+        )
     if tag in REFUSED:
         # An event definition or a loop is named by the event or activity that carries it
         # (tools write them without ids); the reason still says which.
@@ -403,11 +434,11 @@ def _element_check(element: etree._Element, context: _Context) -> None:
         if (tag.endswith("EventDefinition") or tag.endswith("LoopCharacteristics")) and (
             carrier is not None
         ):
-            context.refuse(carrier, REFUSED[tag])
+            context.refuse(carrier, _(REFUSED[tag]))
         else:
-            context.refuse(element, REFUSED[tag])
+            context.refuse(element, _(REFUSED[tag]))
     elif tag in DESCRIPTIVE_NOTED:
-        context.note(element, DESCRIPTIVE_NOTED[tag])
+        context.note(element, _(DESCRIPTIVE_NOTED[tag]))
     elif tag in EVENT_DEFINITIONS:
         _event_check(element, context)
     elif tag in {"serviceTask", "sendTask"}:
@@ -415,44 +446,50 @@ def _element_check(element: etree._Element, context: _Context) -> None:
     elif tag == "businessRuleTask":
         _business_rule_check(element, context)
     elif tag == "subProcess" and element.get("triggeredByEvent") == "true":
-        context.refuse(element, "event subprocesses are not supported")
+        context.refuse(element, _("event subprocesses are not supported"))
     elif tag == "callActivity":
         called = element.get("calledElement", "")
         if called not in context.process_ids:
             context.refuse(
                 element,
-                f"the call activity calls {called or 'nothing'!r}, which is no process of "
-                "this model: upload the called process's file with it",
+                _(
+                    "the call activity calls %(called)s, which is no process of this model: "
+                    "upload the called process's file with it"
+                )
+                % {"called": repr(called) if called else _("nothing")},
             )
     elif tag == "sequenceFlow":
         _condition_check(element, context)
     elif tag == "receiveTask":
         if not element.get("messageRef"):
-            context.refuse(element, "a receive task needs the message it waits for")
+            context.refuse(element, _("a receive task needs the message it waits for"))
     elif tag in {"userTask", "manualTask"}:
         for role in roles_of(element):
             if context.role_of(role) is None:
-                context.refuse(element, f"the candidate group {role!r} names no staff role")
+                context.refuse(
+                    element,
+                    _("the candidate group %(group)s names no staff role") % {"group": repr(role)},
+                )
         _implementation_check(element, context)
     elif tag == "task":
         _implementation_check(element, context)
     elif tag in EXECUTED or tag in STRUCTURE or tag in ALL_EVENT_DEFINITIONS:
         pass
     else:  # a BPMN element this list does not know: never ignore it silently
-        context.refuse(element, f"the element {tag} is not supported")
+        context.refuse(element, _("the element %(tag)s is not supported") % {"tag": tag})
 
 
 def _event_check(event: etree._Element, context: _Context) -> None:
     tag = local(event)
     definitions = [child for child in event if local(child) in ALL_EVENT_DEFINITIONS]
     if len(definitions) > 1:
-        context.refuse(event, "events with several event definitions are not supported")
+        context.refuse(event, _("events with several event definitions are not supported"))
         return
     if not definitions:
         return
     kind = local(definitions[0])
     if kind == "eventDefinitionRef":
-        context.refuse(event, "events referring to a shared event definition are not supported")
+        context.refuse(event, _("events referring to a shared event definition are not supported"))
     elif kind in REFUSED:
         pass  # the definition itself is refused with its reason
     elif kind not in EVENT_DEFINITIONS[tag]:
@@ -460,15 +497,21 @@ def _event_check(event: etree._Element, context: _Context) -> None:
         if tag == "startEvent":
             context.refuse(
                 event,
-                f"{what} start events are not supported: a process starts when a case is "
-                "opened (a plain start event)",
+                _(
+                    "%(kind)s start events are not supported: a process starts when a case is "
+                    "opened (a plain start event)"
+                )
+                % {"kind": what},
             )
         else:
-            context.refuse(event, f"{what} events are not supported as {tag}")
+            context.refuse(
+                event,
+                _("%(kind)s events are not supported as %(tag)s") % {"kind": what, "tag": tag},
+            )
     elif kind == "timerEventDefinition":
         _timer_check(event, definitions[0], context)
     elif kind == "messageEventDefinition" and not definitions[0].get("messageRef"):
-        context.refuse(event, "a message event needs the message it waits for")
+        context.refuse(event, _("a message event needs the message it waits for"))
 
 
 def _timer_check(event: etree._Element, definition: etree._Element, context: _Context) -> None:
@@ -476,7 +519,7 @@ def _timer_check(event: etree._Element, definition: etree._Element, context: _Co
         child for child in definition if local(child) in {"timeDate", "timeDuration", "timeCycle"}
     ]
     if len(parts) != 1:
-        context.refuse(event, "a timer needs exactly one of timeDate, timeDuration, timeCycle")
+        context.refuse(event, _("a timer needs exactly one of timeDate, timeDuration, timeCycle"))
         return
     problem = context.timer_problem(local(parts[0]), parts[0].text or "")
     if problem:
@@ -488,21 +531,28 @@ def _service_task_check(task: etree._Element, context: _Context) -> None:
     if java:
         context.refuse(
             task,
-            f"the service task calls Java ({java}); name one of the actions instead "
-            f"({', '.join(sorted(context.actions))})",
+            _(
+                "the service task calls Java (%(java)s); name one of the actions instead "
+                "(%(actions)s)"
+            )
+            % {"java": java, "actions": ", ".join(sorted(context.actions))},
         )
         return
     action = action_of(task)
     if not action:
         context.refuse(
             task,
-            "the service task names no action: set its type (Camunda 8: task definition "
-            "type; Camunda 7: external topic) to one of " + ", ".join(sorted(context.actions)),
+            _(
+                "the service task names no action: set its type (Camunda 8: task definition "
+                "type; Camunda 7: external topic) to one of %(actions)s"
+            )
+            % {"actions": ", ".join(sorted(context.actions))},
         )
     elif action not in context.actions:
         context.refuse(
             task,
-            f"unknown action {action!r}; known are " + ", ".join(sorted(context.actions)),
+            _("unknown action %(action)s; known are %(actions)s")
+            % {"action": repr(action), "actions": ", ".join(sorted(context.actions))},
         )
     _implementation_check(task, context)
 
@@ -510,18 +560,19 @@ def _service_task_check(task: etree._Element, context: _Context) -> None:
 def _business_rule_check(task: etree._Element, context: _Context) -> None:
     decision = decision_of(task)
     if not decision:
-        context.refuse(task, "the business rule task names no decision (decision reference)")
+        context.refuse(task, _("the business rule task names no decision (decision reference)"))
     elif decision not in context.decisions:
         context.refuse(
             task,
-            f"the decision {decision!r} is in none of the DMN files uploaded with the model",
+            _("the decision %(decision)s is in none of the DMN files uploaded with the model")
+            % {"decision": repr(decision)},
         )
     _implementation_check(task, context)
 
 
 def _implementation_check(task: etree._Element, context: _Context) -> None:
     if local(task) not in {"serviceTask", "sendTask"} and java_implementation_of(task):
-        context.refuse(task, "the task calls Java, which the engine does not run")
+        context.refuse(task, _("the task calls Java, which the engine does not run"))
     if task.get(f"{{{CAMUNDA_NS}}}asyncBefore") or task.get(f"{{{CAMUNDA_NS}}}asyncAfter"):
         pass  # every step runs in the background already
 
@@ -537,7 +588,8 @@ def _condition_check(flow: etree._Element, context: _Context) -> None:
     if language not in FEEL_LANGUAGES:
         context.refuse(
             flow,
-            f"the condition is written in {language}; the engine evaluates FEEL only",
+            _("the condition is written in %(language)s; the engine evaluates FEEL only")
+            % {"language": language},
         )
         return
     problem = context.expression_problem(condition.text or "")
@@ -562,9 +614,11 @@ def _diagram_check(tree: etree._ElementTree, context: _Context) -> None:
     if not shapes and nodes:
         context.refuse(
             tree.getroot(),
-            "the model has no diagram (BPMN DI): the case view draws the process from it; "
-            "export the model with its diagram (bpmn.io and Camunda Modeler always do)",
+            _(
+                "the model has no diagram (BPMN DI): the case view draws the process from it; "
+                "export the model with its diagram (bpmn.io and Camunda Modeler always do)"
+            ),
         )
     else:
         for node in missing:
-            context.refuse(node, "the element has no shape in the diagram (BPMN DI)")
+            context.refuse(node, _("the element has no shape in the diagram (BPMN DI)"))

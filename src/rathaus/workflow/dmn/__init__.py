@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from .feel import (
@@ -84,8 +85,11 @@ class DecisionModel:
         for decision in self.decisions:
             if key in (decision.id, decision.name):
                 return decision
-        known = ", ".join(f"{d.id} ({d.name})" for d in self.decisions) or "none"
-        raise DmnError(f"No decision {key!r} in the model; it has: {known}.")
+        known = ", ".join(f"{d.id} ({d.name})" for d in self.decisions) or _("none")
+        raise DmnError(
+            _("No decision %(key)s in the model; it has: %(known)s.")
+            % {"key": repr(key), "known": known}
+        )
 
 
 # --- Loading -----------------------------------------------------------------------------
@@ -102,7 +106,8 @@ def _feel_language(element: etree._Element, where: str) -> None:
     language = (element.get("expressionLanguage") or "").lower()
     if language and "feel" not in language:
         raise FeelError(
-            f"{where}: the expression language {language!r} is not supported; only FEEL is."
+            _("%(where)s: the expression language %(language)s is not supported; only FEEL is.")
+            % {"where": where, "language": repr(language)}
         )
 
 
@@ -112,12 +117,14 @@ def dmn_load(data: bytes) -> DecisionModel:
         root = etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as error:
         raise DmnError(
-            f"The file is not well-formed XML: {error.msg} (line {error.lineno})."
+            _("The file is not well-formed XML: %(error)s (line %(line)s).")
+            % {"error": error.msg, "line": error.lineno}
         ) from None
     namespace = etree.QName(root).namespace or ""
     if etree.QName(root).localname != "definitions" or namespace not in DMN_NAMESPACES:
         raise DmnError(
-            f"The file is not a DMN model: root {root.tag}; DMN 1.1 to 1.5 are supported."
+            _("The file is not a DMN model: root %(tag)s; DMN 1.1 to 1.5 are supported.")
+            % {"tag": root.tag}
         )
     # Names with spaces the expressions may use: input data, decisions and their variables.
     names = [
@@ -127,13 +134,16 @@ def dmn_load(data: bytes) -> DecisionModel:
     ]
     decisions = [_decision(element, names) for element in root.iterfind(f"{{{namespace}}}decision")]
     if not decisions:
-        raise DmnError("The DMN file holds no decision.")
+        raise DmnError(_("The DMN file holds no decision."))
     return DecisionModel(DMN_NAMESPACES[namespace], decisions)
 
 
 def _decision(element: etree._Element, known: list[str]) -> Decision:
     identifier = element.get("id", "")
-    where = f"decision {identifier!r} (line {element.sourceline})"
+    where = _("decision %(id)s (line %(line)s)") % {
+        "id": repr(identifier),
+        "line": element.sourceline,
+    }
     requires = [
         (ref.get("href") or "").lstrip("#")
         for ref in element.iterfind("{*}informationRequirement/{*}requiredDecision")
@@ -146,8 +156,8 @@ def _decision(element: etree._Element, known: list[str]) -> Decision:
     if table is None and literal is None:
         logic = [etree.QName(c).localname for c in element if isinstance(c.tag, str)]
         raise DmnError(
-            f"{where}: only decision tables and literal expressions are supported "
-            f"({', '.join(logic)})."
+            _("%(where)s: only decision tables and literal expressions are supported (%(logic)s).")
+            % {"where": where, "logic": ", ".join(logic)}
         )
     if literal is not None:
         _feel_language(literal, where)
@@ -160,17 +170,26 @@ def _decision(element: etree._Element, known: list[str]) -> Decision:
     assert table is not None
     hit_policy = (table.get("hitPolicy") or "UNIQUE").upper().replace("_", " ")
     if hit_policy not in HIT_POLICIES:
-        raise DmnError(f"{where}: unknown hit policy {hit_policy!r}.")
+        raise DmnError(
+            _("%(where)s: unknown hit policy %(policy)s.")
+            % {"where": where, "policy": repr(hit_policy)}
+        )
     decision.hit_policy = hit_policy
     decision.aggregation = (table.get("aggregation") or "").upper()
     if decision.aggregation and (
         hit_policy != "COLLECT" or decision.aggregation not in AGGREGATIONS
     ):
-        raise DmnError(f"{where}: aggregation {decision.aggregation!r} needs hit policy COLLECT.")
+        raise DmnError(
+            _("%(where)s: aggregation %(aggregation)s needs hit policy COLLECT.")
+            % {"where": where, "aggregation": repr(decision.aggregation)}
+        )
     for clause in table.iterfind("{*}input"):
         expression = clause.find("{*}inputExpression")
         if expression is None:
-            raise DmnError(f"{where}: input {clause.get('id')!r} has no input expression.")
+            raise DmnError(
+                _("%(where)s: input %(input)s has no input expression.")
+                % {"where": where, "input": repr(clause.get("id"))}
+            )
         _feel_language(expression, where)
         decision.inputs.append(
             Clause(
@@ -195,9 +214,9 @@ def _decision(element: etree._Element, known: list[str]) -> Decision:
             )
         )
     if not decision.outputs:
-        raise DmnError(f"{where}: the decision table has no output.")
+        raise DmnError(_("%(where)s: the decision table has no output.") % {"where": where})
     if decision.aggregation and len(decision.outputs) != 1:
-        raise DmnError(f"{where}: an aggregation needs exactly one output.")
+        raise DmnError(_("%(where)s: an aggregation needs exactly one output.") % {"where": where})
     # FEEL names may contain spaces; the cells can use the input expressions' names and the
     # required decisions' names (known here), and whatever the caller passes (at evaluation).
     names = (
@@ -210,14 +229,20 @@ def _decision(element: etree._Element, known: list[str]) -> Decision:
         entries = rule.findall("{*}inputEntry")
         results = rule.findall("{*}outputEntry")
         if len(entries) != len(decision.inputs) or len(results) != len(decision.outputs):
-            raise DmnError(f"{where}: rule {rule_id!r} has not one entry per column.")
+            raise DmnError(
+                _("%(where)s: rule %(rule)s has not one entry per column.")
+                % {"where": where, "rule": repr(rule_id)}
+            )
         try:
             inputs = [(_text(e), unary_tests_parse(_text(e), names)) for e in entries]
             outputs = [
                 (_text(e), feel_parse(_text(e), names) if _text(e) else None) for e in results
             ]
         except FeelError as error:
-            raise FeelError(f"{where}, rule {rule_id!r}: {error}") from None
+            raise FeelError(
+                _("%(where)s, rule %(rule)s: %(error)s")
+                % {"where": where, "rule": repr(rule_id), "error": error}
+            ) from None
         decision.rules.append(Rule(rule_id, inputs, outputs))
     return decision
 
@@ -228,7 +253,9 @@ def _output_values(values: etree._Element | None, where: str) -> list[Any]:
     try:
         node = unary_tests_parse(_text(values))
     except FeelError as error:
-        raise FeelError(f"{where}: output values: {error}") from None
+        raise FeelError(
+            _("%(where)s: output values: %(error)s") % {"where": where, "error": error}
+        ) from None
     return [evaluate(test[1], {}) for test in node[1]] if node[0] == "tests" else []
 
 
@@ -279,20 +306,21 @@ def _evaluate(
     model: DecisionModel, decision: Decision, context: dict[str, Any], *, seen: tuple[str, ...]
 ) -> Any:
     if decision.id in seen:
-        raise DmnError(f"decision {decision.id!r} requires itself.")
+        raise DmnError(_("decision %(id)s requires itself.") % {"id": repr(decision.id)})
     for required_id in decision.requires:
         required = model.find(required_id)
         result = _evaluate(model, required, context, seen=(*seen, decision.id))
         context[required.name or required.id] = result
         if len(required.outputs) == 1 and required.outputs[0].text:
             context.setdefault(required.outputs[0].text, result)
-    where = f"decision {decision.id!r}"
+    where = _("decision %(id)s") % {"id": repr(decision.id)}
     try:
         if decision.literal is not None:
             return feel_evaluate(decision.literal, context)
         return _table(decision, context)
     except FeelError as error:
-        if str(error).startswith("decision "):
+        # Already named by its decision ("decision " in English, in the active language).
+        if str(error).startswith(_("decision %(id)s") % {"id": ""}):
             raise
         raise FeelError(f"{where}: {error}") from None
 
@@ -394,7 +422,10 @@ def dmn_validate(data: bytes) -> list[str]:
     try:
         root = etree.fromstring(data, PARSER)
     except etree.XMLSyntaxError as error:
-        return [f"not well-formed XML: {error.msg} (line {error.lineno})"]
+        return [
+            _("not well-formed XML: %(error)s (line %(line)s)")
+            % {"error": error.msg, "line": error.lineno}
+        ]
     if etree.QName(root).namespace != "https://www.omg.org/spec/DMN/20191111/MODEL/":
         raise SchemaUnavailable("Only DMN 1.3 files are validated against the XSD.")
     path = _schema_path()
@@ -403,7 +434,10 @@ def dmn_validate(data: bytes) -> list[str]:
     schema = _schema(str(path))
     if schema.validate(etree.ElementTree(root)):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [
+        _("line %(line)s: %(problem)s") % {"line": e.line, "problem": e.message}
+        for e in schema.error_log
+    ]
 
 
 __all__ = [

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DmnError(ValueError):
     """A DMN file, decision or expression that cannot be used; the message says where."""
@@ -89,7 +91,10 @@ def tokenize(text: str, names: Iterable[str] = ()) -> list[Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise FeelError(f"“{text}”: unexpected “{text[position:].strip()[:10]}”.")
+            raise FeelError(
+                _("“%(expression)s”: unexpected “%(token)s”.")
+                % {"expression": text, "token": text[position:].strip()[:10]}
+            )
         kind = match.lastgroup or ""
         tokens.append(Token(kind, match.group(kind)))
         position = match.end()
@@ -131,7 +136,9 @@ class _Parser:
         self.range_end = False  # parsing a range's upper end: "[" closes it, is no filter
 
     def error(self, message: str) -> FeelError:
-        return FeelError(f"“{self.text}”: {message}")
+        return FeelError(
+            _("“%(expression)s”: %(problem)s") % {"expression": self.text, "problem": message}
+        )
 
     @property
     def token(self) -> Token:
@@ -140,8 +147,11 @@ class _Parser:
     def take(self, text: str | None = None) -> Token:
         token = self.token
         if text is not None and token.text != text:
-            found = token.text or "the end"
-            raise self.error(f"expected “{text}”, found “{found}”.")
+            found = token.text or _("the end")
+            raise self.error(
+                _("expected “%(expected)s”, found “%(found)s”.")
+                % {"expected": text, "found": found}
+            )
         self.index += 1
         return token
 
@@ -150,12 +160,14 @@ class _Parser:
 
     def done(self) -> None:
         if self.token.kind != "end":
-            raise self.error(f"unexpected “{self.token.text}”.")
+            raise self.error(_("unexpected “%(token)s”.") % {"token": self.token.text})
 
     # expression := if | disjunction
     def expression(self) -> Node:
         if self.token.kind == "name" and self.token.text in UNSUPPORTED:
-            raise self.error(f"“{self.token.text}” expressions are not supported.")
+            raise self.error(
+                _("“%(keyword)s” expressions are not supported.") % {"keyword": self.token.text}
+            )
         if self.at("if"):
             self.take()
             condition = self.expression()
@@ -232,21 +244,21 @@ class _Parser:
                 self.take()
                 name = self.take()
                 if name.kind != "name":
-                    raise self.error("a name must follow “.”.")
+                    raise self.error(_("a name must follow “.”."))
                 node = ("path", node, name.text)
             elif self.at("(") and node[0] == "name":
                 self.take()
                 arguments: list[Node] = []
                 while not self.at(")"):
                     if self.token.kind == "name" and self.tokens[self.index + 1].text == ":":
-                        raise self.error("named arguments are not supported.")
+                        raise self.error(_("named arguments are not supported."))
                     arguments.append(self.expression())
                     if not self.at(")"):
                         self.take(",")
                 self.take(")")
                 node = ("call", node[1], arguments)
             elif self.at("[") and not self.range_end:
-                raise self.error("filters (list[…]) are not supported.")
+                raise self.error(_("filters (list[…]) are not supported."))
             else:
                 return node
 
@@ -262,7 +274,7 @@ class _Parser:
             self.take()
             literal = self.take()
             if literal.kind != "string":
-                raise self.error("“@” must be followed by a string.")
+                raise self.error(_("“@” must be followed by a string."))
             return ("call", "@", [("lit", _unescape(literal.text[1:-1]))])
         if token.kind == "name":
             if token.text in ("true", "false"):
@@ -272,7 +284,7 @@ class _Parser:
                 self.take()
                 return ("lit", None)
             if token.text in KEYWORDS - {"not"}:
-                raise self.error(f"unexpected “{token.text}”.")
+                raise self.error(_("unexpected “%(token)s”.") % {"token": token.text})
             self.take()
             return ("name", token.text)
         if token.kind == "op" and token.text == "?":
@@ -308,14 +320,14 @@ class _Parser:
             while not self.at("}"):
                 key = self.take()
                 if key.kind not in {"name", "string"}:
-                    raise self.error("a context key must be a name or a string.")
+                    raise self.error(_("a context key must be a name or a string."))
                 self.take(":")
                 entries.append((key.text.strip('"'), self.expression()))
                 if not self.at("}"):
                     self.take(",")
             self.take("}")
             return ("context", entries)
-        raise self.error(f"unexpected “{token.text or 'end'}”.")
+        raise self.error(_("unexpected “%(token)s”.") % {"token": token.text or _("end")})
 
     def range_rest(self, low: Node, *, low_closed: bool) -> Node:
         self.take("..")
@@ -329,7 +341,7 @@ class _Parser:
             self.take()
             high_closed = False
         else:
-            raise self.error("a range ends with “]”, “)” or “[”.")
+            raise self.error(_("a range ends with “]”, “)” or “[”."))
         return ("range", low, high, low_closed, high_closed)
 
     # Unary tests (decision table cells)
@@ -374,7 +386,7 @@ def _unescape(text: str) -> str:
 def feel_parse(text: str, names: Iterable[str] = ()) -> Node:
     """The tree of a FEEL expression (FeelError when it is not FEEL this layer knows)."""
     if not text.strip():
-        raise FeelError("The expression is empty.")
+        raise FeelError(_("The expression is empty."))
     parser = _Parser(text, names)
     node = parser.expression()
     parser.done()
@@ -542,7 +554,9 @@ def evaluate(node: Node, context: dict[str, Any], *, source: str = "") -> Any:
     if kind == "call":
         arguments = [evaluate(n, context, source=source) for n in node[2]]
         return _call(node[1], arguments, source=source)
-    raise FeelError(f"“{source}”: cannot evaluate {kind}.")
+    raise FeelError(
+        _("“%(expression)s”: cannot evaluate %(kind)s.") % {"expression": source, "kind": kind}
+    )
 
 
 def _property(base: Any, name: str) -> Any:
@@ -791,11 +805,17 @@ def _to_number(value: Any) -> Any:
 def _call(name: str, arguments: list[Any], *, source: str) -> Any:
     function = FUNCTIONS.get(name)
     if function is None:
-        raise FeelError(f"“{source}”: the function “{name}” is not supported.")
+        raise FeelError(
+            _("“%(expression)s”: the function “%(function)s” is not supported.")
+            % {"expression": source, "function": name}
+        )
     try:
         return function(*arguments)
     except TypeError:
-        raise FeelError(f"“{source}”: “{name}” does not take these arguments.") from None
+        raise FeelError(
+            _("“%(expression)s”: “%(function)s” does not take these arguments.")
+            % {"expression": source, "function": name}
+        ) from None
 
 
 def feel_check(text: str, names: Iterable[str] = ()) -> None:
@@ -808,7 +828,10 @@ def feel_check(text: str, names: Iterable[str] = ()) -> None:
 def _functions_check(node: Any, source: str) -> None:
     if isinstance(node, tuple):
         if node and node[0] == "call" and node[1] not in FUNCTIONS:
-            raise FeelError(f"“{source}”: the function “{node[1]}” is not supported.")
+            raise FeelError(
+                _("“%(expression)s”: the function “%(function)s” is not supported.")
+                % {"expression": source, "function": node[1]}
+            )
         for part in node[1:]:
             _functions_check(part, source)
     elif isinstance(node, list):

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .feel import DmnError
 
 
@@ -43,25 +45,37 @@ def hit_policy_apply(
 ) -> Any:
     """The decision's result from its matched rules (in rule order) and their outputs."""
     policy = decision.hit_policy
-    where = f"decision {decision.id!r}"
+    where = _("decision %(id)s") % {"id": repr(decision.id)}
     if policy in {"UNIQUE", "ANY", "FIRST", "PRIORITY"}:
         if not results:
             return _value(decision, default())
         if policy == "UNIQUE" and len(results) > 1:
             rules = ", ".join(rule.id for rule in matched)
-            raise DmnError(f"{where}: hit policy UNIQUE, but several rules match ({rules}).")
+            raise DmnError(
+                _("%(where)s: hit policy UNIQUE, but several rules match (%(rules)s).")
+                % {"where": where, "rules": rules}
+            )
         if policy == "ANY" and any(r != results[0] for r in results[1:]):
             rules = ", ".join(rule.id for rule in matched)
-            raise DmnError(f"{where}: hit policy ANY, but the matching rules ({rules}) differ.")
+            raise DmnError(
+                _("%(where)s: hit policy ANY, but the matching rules (%(rules)s) differ.")
+                % {"where": where, "rules": rules}
+            )
         if policy == "PRIORITY":
             if not any(clause.values for clause in decision.outputs):
-                raise DmnError(f"{where}: hit policy PRIORITY needs output values.")
+                raise DmnError(
+                    _("%(where)s: hit policy %(policy)s needs output values.")
+                    % {"where": where, "policy": "PRIORITY"}
+                )
             best = min(range(len(results)), key=lambda i: _priority_key(decision, results[i]))
             return _value(decision, results[best])
         return _value(decision, results[0])
     if policy == "OUTPUT ORDER":
         if not any(clause.values for clause in decision.outputs):
-            raise DmnError(f"{where}: hit policy OUTPUT ORDER needs output values.")
+            raise DmnError(
+                _("%(where)s: hit policy %(policy)s needs output values.")
+                % {"where": where, "policy": "OUTPUT ORDER"}
+            )
         ordered = sorted(range(len(results)), key=lambda i: _priority_key(decision, results[i]))
         return [_value(decision, results[i]) for i in ordered]
     values = [_value(decision, result) for result in results]
@@ -72,10 +86,13 @@ def hit_policy_apply(
     if not values:
         return None
     if any(not isinstance(v, Decimal) for v in values) and decision.aggregation == "SUM":
-        raise DmnError(f"{where}: SUM needs numbers.")
+        raise DmnError(_("%(where)s: SUM needs numbers.") % {"where": where})
     try:
         if decision.aggregation == "SUM":
             return sum(values, Decimal(0))
         return min(values) if decision.aggregation == "MIN" else max(values)
     except TypeError:
-        raise DmnError(f"{where}: {decision.aggregation} needs values of one kind.") from None
+        raise DmnError(
+            _("%(where)s: %(aggregation)s needs values of one kind.")
+            % {"where": where, "aggregation": decision.aggregation}
+        ) from None

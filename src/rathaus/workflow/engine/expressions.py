@@ -10,6 +10,7 @@ FEEL when its inside is FEEL (`${amount > 100}`) and refused otherwise (`${a == 
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
@@ -33,11 +34,14 @@ def expression_problem(expression: str) -> str | None:
     """What is wrong with a condition (None: it is FEEL the engine evaluates)."""
     text = feel_text(expression)
     if not text:
-        return "the condition is empty"
+        return _("the condition is empty")
     try:
         feel_check(text)
     except FeelError as error:
-        return f"the condition {expression.strip()!r} is not FEEL the engine evaluates: {error}"
+        return _("the condition %(condition)s is not FEEL the engine evaluates: %(error)s") % {
+            "condition": repr(expression.strip()),
+            "error": error,
+        }
     return None
 
 
@@ -57,11 +61,13 @@ class FeelScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             return expression_evaluate(expression, data)
         except FeelError as error:
             raise WorkflowTaskException(
-                f"The expression {expression!r} could not be evaluated: {error}", task=task
+                _("The expression %(expression)s could not be evaluated: %(error)s")
+                % {"expression": repr(expression), "error": error},
+                task=task,
             ) from None
 
     def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
-        raise WorkflowTaskException("Scripts are not executed.", task=task)
+        raise WorkflowTaskException(_("Scripts are not executed."), task=task)
 
     def validate(self, expression: str) -> None:
         problem = expression_problem(expression)
