@@ -4,8 +4,8 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from rathaus.applications.forms import step_fields, step_values_parse
 from rathaus.applications.models import Draft
-from rathaus.portal.application_forms import step_fields, step_values_parse
 from tests.factories import DraftFactory, FormDefinitionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +240,7 @@ def test_a_stored_date_is_shown_the_german_way(definition):
     ],
 )
 def test_inputs_are_as_wide_as_their_content(sub, css):
-    from rathaus.portal.application_forms import _build
+    from rathaus.applications.form_steps import _build
 
     built = _build(
         pointer="/x", sub=sub, ui_field={}, required=True, label="X", value=None, language="de"

@@ -7,37 +7,40 @@ instance, where the model's gateways and expressions read them by name. Besides 
 (`camunda:formKey`, `zeebe:formDefinition formKey`/`formId`) decides the fields:
 
 - a **task form** of the model version (`NAME.form.json`, `workflow.forms.task_form`): a
-  JSON Schema with the UI layer of the online forms. Its fields are rendered as the portal
-  renders an application's (`TaskFormField` for the template portal/application/_field.html),
-  the POSTed strings are typed by the schema (numbers, booleans, enum codes, dates as ISO
-  text, choices as lists) and validated by the applications' form engine
-  (`applications.forms.form_data_validate`, its German messages naming the field); the
-  valid data go into the instance by their property names (`/amount` → `amount`);
+  JSON Schema with the UI layer of the online forms. Its fields are built, and the POSTed
+  strings typed by the schema (numbers, booleans, enum codes, dates as ISO text, choices as
+  lists), by the form engine's shared step helpers (`applications.forms.step_fields`,
+  `step_values_parse`, `answer_rows`), rendered by the portal's template
+  portal/application/_field.html with ids of their own (`tf-…`), and validated by the
+  form engine (`applications.forms.form_data_validate`, its German messages naming the
+  field); the valid data go into the instance by their property names (`/amount` →
+  `amount`);
 - the built-in keys of `TASK_FORMS`, kept for models without form files: `pruefung` asks
   for `amount` (a number, e.g. for `=amount > 100`), `entscheidung` for `approved` (true or
   false);
 - any other key (the check refuses it at upload; older versions): the note alone.
 """
 
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import ErrorList
+from django.http import QueryDict
 from django.utils import translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.applications.forms import (
-    date_from_input,
-    date_text,
-    field_labels,
+    StepField,
+    answer_rows,
+    error_summary,
     form_data_validate,
-    schema_at,
+    localized_text,
+    step_fields,
+    step_values_parse,
     visible_ui_fields,
 )
 from rathaus.core.forms import KernForm
@@ -92,9 +95,8 @@ def _number(value: Decimal) -> int | float:
 
 # --- Task forms (JSON Schema + UI layer) -------------------------------------------------
 
-RADIO_MAX_OPTIONS = 6  # as in the portal: more options are a select
-TEXTAREA_MIN_LENGTH = 200
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+# The task form's HTML ids start with "t" (`tf-fee`): apart from the page's other inputs.
+TASK_FORM_ID_PREFIX = "t"
 
 
 @dataclass(frozen=True)
@@ -106,69 +108,9 @@ class TaskFormDefinition:
 
 
 @dataclass
-class TaskFormOption:
-    value: str
-    label: str
-    selected: bool
-    html_id: str
-
-
-@dataclass
-class TaskFormField:
-    """One input of a task form, with the attributes portal/application/_field.html reads."""
-
-    pointer: str
-    html_id: str
-    label: str
-    widget: str  # text, textarea, date, email, number, radio, select, checkbox, checkboxes
-    required: bool
-    help: str = ""
-    value: str = ""
-    checked: bool = False
-    options: list[TaskFormOption] = field(default_factory=list)
-    inputmode: str = ""
-    autocomplete: str = ""
-    width_class: str = ""
-    max_length: int | None = None
-    errors: list[str] = field(default_factory=list)
-    children: list["TaskFormField"] = field(default_factory=list)
-
-    @property
-    def described_by(self) -> str:
-        ids = [self.html_id + "-help"] if self.help else []
-        return " ".join([*ids, self.html_id + "-error"] if self.errors else ids)
-
-    @property
-    def focus_id(self) -> str:
-        """The element the error summary links to (the first option of a group)."""
-        if self.widget in ("radio", "checkboxes") and self.options:
-            return self.options[0].html_id
-        return self.html_id
-
-
-@dataclass
 class TaskFormStep:
     title: str
-    fields: list[TaskFormField]
-
-
-def _localized(value: Any, language: str) -> str:
-    if isinstance(value, Mapping):
-        return str(value.get(language) or value.get("de") or "")
-    return str(value or "")
-
-
-def _split(pointer: str) -> list[str]:
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
-
-
-def _value_at(data: Any, pointer: str) -> Any:
-    node = data
-    for part in _split(pointer):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
+    fields: list[StepField]  # as portal/application/_field.html renders them
 
 
 def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,137 +119,12 @@ def _nested(values: Mapping[str, Any]) -> dict[str, Any]:
     for pointer, value in values.items():
         if value is None:
             continue
-        *parents, last = _split(pointer)
+        *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
         node = data
         for part in parents:
             node = node.setdefault(part, {})
         node[last] = value
     return data
-
-
-def _number_typed(text: str, *, integer: bool) -> Any:
-    """A number as clerks type it (150, 150,50, 1.234,50 or 89.5); the text itself when it is
-    none, so that validation names the field."""
-    cleaned = text.replace(" ", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return text
-    if not number.is_finite():
-        return text
-    if number == number.to_integral_value():
-        return int(number)
-    return text if integer else float(number)
-
-
-def _enum_value(sub: Mapping[str, Any], text: str) -> Any:
-    """The enum's own value (a number stays a number) for the code posted."""
-    for code in sub.get("enum") or []:
-        if str(code) == text:
-            return code
-    return text
-
-
-def _items(sub: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The schema of an array's items ({} when it declares none)."""
-    items = sub.get("items")
-    return items if isinstance(items, Mapping) else {}
-
-
-def _parse(sub: Mapping[str, Any], pointer: str, post: Any) -> Any:
-    kind = sub.get("type")
-    if kind == "array":
-        items = _items(sub)
-        chosen = [_enum_value(items, v) for v in post.getlist(pointer) if v.strip()]
-        return chosen or None
-    if kind == "boolean" and "enum" not in sub:
-        return post.get(pointer) in ("true", "on", "1")
-    text = str(post.get(pointer) or "").strip()
-    if text == "":
-        return None
-    if "enum" in sub:
-        return _enum_value(sub, text)
-    if kind in ("integer", "number"):
-        return _number_typed(text, integer=kind == "integer")
-    if sub.get("format") == "date":
-        return date_from_input(text)
-    return text
-
-
-def _display(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
-    return str(value)
-
-
-def _required(schema: Mapping[str, Any], pointer: str) -> bool:
-    parent_pointer, _sep, name = pointer.rpartition("/")
-    parent = schema_at(schema, parent_pointer) if parent_pointer else schema
-    return name in (parent or {}).get("required", [])
-
-
-def _field(
-    definition: TaskFormDefinition, ui_field: Mapping[str, Any], data: Any, language: str
-) -> TaskFormField:
-    pointer = str(ui_field["field"])
-    sub = schema_at(definition.schema, pointer) or {}
-    html_id = "tf" + _ID_UNSAFE.sub("-", pointer.replace("/", "-"))
-    value = _value_at(data, pointer)
-    result = TaskFormField(
-        pointer=pointer,
-        html_id=html_id,
-        label=_localized(ui_field.get("label"), language),
-        widget="text",
-        required=_required(definition.schema, pointer),
-        help=_localized(ui_field.get("help"), language),
-    )
-    labels = ui_field.get("options") or {}
-    kind = sub.get("type")
-    items = _items(sub)
-    if "enum" in sub or (kind == "array" and "enum" in items):
-        codes = [str(code) for code in (sub.get("enum") or items.get("enum") or [])]
-        chosen = {str(v) for v in value} if isinstance(value, list) else {_display(value)}
-        if kind == "array":
-            result.widget = "checkboxes"
-        else:
-            result.widget = "radio" if len(codes) <= RADIO_MAX_OPTIONS else "select"
-        result.options = [
-            TaskFormOption(
-                code,
-                _localized(labels.get(code), language) or code,
-                code in chosen,
-                f"{html_id}-{i}",
-            )
-            for i, code in enumerate(codes)
-        ]
-    elif kind == "boolean":
-        result.widget = "checkbox"
-        result.checked = value is True
-    elif kind in ("integer", "number"):
-        result.widget = "number"
-        result.inputmode = "numeric" if kind == "integer" else "decimal"
-        result.value = _display(value)
-        result.width_class = "input-width-10"
-    elif sub.get("format") == "date":
-        result.widget = "date"
-        result.value = date_text(value)
-        result.width_class = "input-width-10"
-        example = gettext("For example 15.06.1990")
-        result.help = f"{result.help} {example}" if result.help else example
-    elif sub.get("format") == "email":
-        result.widget = "email"
-        result.value = _display(value)
-    else:
-        max_length = sub.get("maxLength")
-        result.max_length = max_length if isinstance(max_length, int) else None
-        if result.max_length is None or result.max_length > TEXTAREA_MIN_LENGTH:
-            result.widget = "textarea"
-        result.value = _display(value)
-    return result
 
 
 def task_form_answers(
@@ -316,27 +133,14 @@ def task_form_answers(
     """(label, value as read) of the fields of the task form (`{"schema": …, "ui": …}`)
     answered in `data`, in form order: the values a completed task shows."""
     definition = TaskFormDefinition(task_form["schema"], task_form.get("ui") or {})
-    labels = field_labels(definition.ui, language)
-    rows = []
-    for ui_field in visible_ui_fields(definition.ui, data):
-        pointer = str(ui_field["field"])
-        value = _value_at(data, pointer)
-        if value is None or value == [] or value == "":
-            continue
-        sub = schema_at(definition.schema, pointer) or {}
-        options = ui_field.get("options") or {}
-        if isinstance(value, bool):
-            text = gettext("yes") if value else gettext("no")
-        elif isinstance(value, list):
-            text = ", ".join(_localized(options.get(str(v)), language) or str(v) for v in value)
-        elif "enum" in sub:
-            text = _localized(options.get(str(value)), language) or str(value)
-        elif sub.get("format") == "date":
-            text = date_text(value)
-        else:
-            text = _display(value)
-        rows.append((labels.get(pointer) or pointer, text))
-    return rows
+    return [
+        (row.label, row.value)
+        for _step_id, _title, rows in answer_rows(
+            definition=definition, data=data, language=language
+        )
+        for row in rows
+        if row.value != ""
+    ]
 
 
 # --- Completing a task -----------------------------------------------------------------
@@ -426,13 +230,12 @@ class TaskCompleteForm(KernForm):
         """The POSTed values of the task form's fields, typed by schema, without the answers
         to fields whose `visible_if` does not hold (repeated: a hidden answer may hide more)."""
         assert self.definition is not None
-        values = {}
+        assert isinstance(self.data, QueryDict)  # bound to request.POST
+        values: dict[str, Any] = {}
         for step in self.definition.ui.get("steps", []):
-            for ui_field in step.get("fields", []):
-                pointer = str(ui_field["field"])
-                values[pointer] = _parse(
-                    schema_at(self.definition.schema, pointer) or {}, pointer, self.data
-                )
+            values |= step_values_parse(
+                definition=self.definition, step_id=step.get("id"), post=self.data
+            )
         data = _nested(values)
         for _round in range(len(values) + 1):
             shown = {str(f["field"]) for f in visible_ui_fields(self.definition.ui, data)}
@@ -447,29 +250,25 @@ class TaskCompleteForm(KernForm):
         per step of the UI layer, with their values and errors."""
         if self.definition is None:
             return []
-        errors: dict[str, list[str]] = {}
-        for pointer, message in self.form_errors:
-            errors.setdefault(pointer, []).append(message)
+        errors = [(pointer, message) for pointer, message in self.form_errors if pointer]
         steps = []
         for step in self.definition.ui.get("steps", []):
-            fields = []
-            for ui_field in visible_ui_fields(self.definition.ui, self.form_data, step.get("id")):
-                built = _field(self.definition, ui_field, self.form_data, self.language)
-                built.errors = [
-                    message
-                    for pointer, messages in errors.items()
-                    if pointer == built.pointer or pointer.startswith(built.pointer + "/")
-                    for message in messages
-                ]
-                fields.append(built)
+            fields = step_fields(
+                definition=self.definition,
+                step_id=step.get("id"),
+                data=self.form_data,
+                errors=errors,
+                language=self.language,
+                id_prefix=TASK_FORM_ID_PREFIX,
+            )
             if fields:
-                steps.append(TaskFormStep(_localized(step.get("title"), self.language), fields))
+                steps.append(TaskFormStep(localized_text(step.get("title"), self.language), fields))
         return steps
 
     def error_summary(self) -> list[tuple[str, str]]:
         """The task form's errors in field order, linked to their fields, then the note's."""
         fields = [built for step in self.task_form_steps() for built in step.fields]
-        summary = [(built.focus_id, message) for built in fields for message in built.errors]
+        summary = error_summary(fields)
         shown = {message for _id, message in summary}
         # An error of a property the UI layer does not ask for: said, without a link.
         summary += [("", message) for _p, message in self.form_errors if message not in shown]

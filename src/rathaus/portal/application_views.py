@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.applications import forms
 from rathaus.applications import selectors as application_selectors
 from rathaus.applications.forms import declarations_of
 from rathaus.applications.models import Draft, Submission
@@ -73,7 +74,6 @@ from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.organisations.selectors import current_principal, principal_label
 from rathaus.payments.selectors import payment_allows_submission, payment_providers_enabled
 from rathaus.payments.services import PaymentError
-from rathaus.portal import application_forms as forms
 from rathaus.portal.invalid_characters import invalid_character_errors
 
 P = ParamSpec("P")

@@ -11,8 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rathaus.applications.forms import FormError
-from rathaus.portal.application_forms import field_labels, step_of
+from rathaus.applications.forms import FormError, field_labels, step_of
 
 
 def invalid_character_errors(
@@ -25,7 +24,7 @@ def invalid_character_errors(
 ) -> list[FormError]:
     """`errors` plus one for each field of the step among the POSTed `names` that held an
     invalid character (unless the field has an error already: one message per field)."""
-    labels = field_labels(definition, language)
+    labels = field_labels(definition.ui, language)
     fields = {f["field"] for f in (step_of(definition, step_id) or {}).get("fields", [])}
     reported = {pointer for pointer, _message in errors}
     added: list[FormError] = []

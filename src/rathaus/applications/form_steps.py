@@ -1,11 +1,18 @@
-"""Rendering and parsing of application form steps from a form definition.
+"""Rendering and parsing of the steps of a form in the form engine's format (public through
+`applications.forms`): the portal's application forms and the back office's task forms of
+process models render and read their fields with it.
 
 A definition is a JSON Schema plus a UI layer (see `applications.form_schema`). For one step
 this module turns the schema of each field into a widget description the templates render
 (`StepField`), and turns the POSTed strings back into typed values by schema
 (`step_values_parse`). Validation stays in the domain (`form_data_validate` via
 `draft_save_step`); a value that cannot be coerced is kept as the raw string, so validation
-reports it and the field shows it back.
+reports it and the field shows it back. Numbers are read as Germans type them (150,
+150,50, 1.234,50, 89.5); a posted enum code becomes the enum's own value (a number stays a
+number).
+
+Several forms on one page keep their HTML ids apart by an `id_prefix` (the task form's "t":
+`tf-fee` next to the page's other inputs).
 
 Widgets: string → text (textarea when maxLength > 200; `format: date` → a text input for
 dates as Germans write them, 15.06.1990, stored as ISO; `format: email` → e-mail input),
@@ -24,6 +31,7 @@ Limit: an array of objects is edited as exactly one entry (index 0); further ent
 in the data are left untouched by the form but are not shown.
 """
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,14 +40,10 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from rathaus.applications.forms import (
-    FormError,
-    date_from_input,
-    date_text,
-    schema_at,
-    visible_ui_fields,
-)
-from rathaus.applications.forms import field_labels as _full_labels
+# Not through `applications.forms`: that module exports this one.
+from rathaus.applications.form_dates import date_from_input, date_text
+from rathaus.applications.form_schema import FormError, schema_at, visible_ui_fields
+from rathaus.applications.form_schema import field_labels as _full_labels
 
 RADIO_MAX_OPTIONS = 6
 TEXTAREA_MIN_LENGTH = 200
@@ -77,9 +81,10 @@ def localized_text(value: Any, language: str) -> str:
     return str(value or "")
 
 
-def field_html_id(pointer: str) -> str:
-    """A stable HTML id for the field at JSON `pointer` (`/person/name` → `f-person-name`)."""
-    return "f" + _ID_UNSAFE.sub("-", pointer.replace("/", "-"))
+def field_html_id(pointer: str, id_prefix: str = "") -> str:
+    """A stable HTML id for the field at JSON `pointer` (`/person/name` → `f-person-name`;
+    with `id_prefix` "t": `tf-person-name`)."""
+    return id_prefix + "f" + _ID_UNSAFE.sub("-", pointer.replace("/", "-"))
 
 
 def _split(pointer: str) -> list[str]:
@@ -183,8 +188,9 @@ def _build(
     label: str,
     value: Any,
     language: str,
+    id_prefix: str = "",
 ) -> StepField:
-    html_id = field_html_id(pointer)
+    html_id = field_html_id(pointer, id_prefix)
     kind = sub.get("type")
     result = StepField(
         pointer=pointer,
@@ -232,6 +238,7 @@ def _build(
                     or str(child_schema.get("title") or name),
                     value=entry.get(name) if isinstance(entry, Mapping) else None,
                     language=language,
+                    id_prefix=id_prefix,
                 )
             )
     elif kind in ("integer", "number"):
@@ -288,17 +295,18 @@ def step_of(definition: Any, step_id: str) -> Mapping[str, Any] | None:
     return None
 
 
-def field_labels(definition: Any, language: str) -> dict[str, str]:
-    """Full label of every field of the UI layer by pointer ("2. Hund: Rufname")."""
-    return _full_labels(definition.ui, language)
-
-
 def step_fields(
-    *, definition: Any, step_id: str, data: Any, errors: list[FormError], language: str
+    *,
+    definition: Any,
+    step_id: str,
+    data: Any,
+    errors: list[FormError],
+    language: str,
+    id_prefix: str = "",
 ) -> list[StepField]:
     """The fields of step `step_id` that apply to `data` (their conditions hold), with the
     values of `data` and the `errors` of that step; the fields of a group of the UI layer
-    are the children of one `section` (a fieldset)."""
+    are the children of one `section` (a fieldset). `id_prefix` starts every HTML id."""
     step = step_of(definition, step_id) or {}
     groups = {g["id"]: g for g in step.get("groups", [])}
     sections: dict[str, StepField] = {}
@@ -314,13 +322,14 @@ def step_fields(
             label=localized_text(ui_field.get("label"), language),
             value=value_at(data, pointer),
             language=language,
+            id_prefix=id_prefix,
         )
         group_id = str(ui_field.get("group", ""))
         if group_id in groups:
             if group_id not in sections:
                 sections[group_id] = StepField(
                     pointer="",
-                    html_id="g-" + _ID_UNSAFE.sub("-", group_id),
+                    html_id=id_prefix + "g-" + _ID_UNSAFE.sub("-", group_id),
                     label=localized_text(groups[group_id].get("legend"), language),
                     widget="section",
                     required=True,
@@ -360,23 +369,42 @@ def error_summary(fields: list[StepField]) -> list[tuple[str, str]]:
     return [(f.focus_id, m) for top in fields for f in _all_fields(top) for m in f.errors]
 
 
+def _enum_value(sub: Mapping[str, Any], text: str) -> Any:
+    """The enum's own value for the code posted (a number stays a number); None if none."""
+    for code in sub.get("enum") or []:
+        if not isinstance(code, bool) and str(code) == text:
+            return code
+    return None
+
+
 def _coerce(sub: Mapping[str, Any], raw: str) -> Any:
     text = raw.strip()
     if text == "":
         return None
     kind = sub.get("type")
+    code = _enum_value(sub, text)
+    if code is not None:
+        return code
     if kind == "integer":
         try:
-            return int(text)
+            return int(text.replace(" ", ""))
         except ValueError:
             return text
     if kind == "number":
+        # As Germans type it (150, 150,50, 1.234,50) or with a decimal point (89.5).
+        cleaned = text.replace(" ", "")
         try:
-            number = float(text.replace(".", "").replace(",", ".") if "," in text else text)
+            number = float(
+                cleaned.replace(".", "").replace(",", ".") if "," in cleaned else cleaned
+            )
         except ValueError:
             return text
+        if not math.isfinite(number):
+            return text
         return (
-            int(number) if number.is_integer() and "," not in text and "." not in text else number
+            int(number)
+            if number.is_integer() and "," not in cleaned and "." not in cleaned
+            else number
         )
     if kind == "boolean":
         return text in ("true", "on", "1")
