@@ -42,12 +42,13 @@ FORMS = {
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def apply(slug, *, changes=None):
-    """The demo form's example submitted by a new citizen in the first municipality that
-    offers the service; the outbox drained (the process has started)."""
+def apply(slug, *, changes=None, citizen=None):
+    """The demo form's example submitted by `citizen` (a new one by default) in the first
+    municipality that offers the service; the outbox drained (the process has started)."""
     example = importlib.import_module(f"rathaus.demo.data.forms.{FORMS[slug]}").EXAMPLE
-    offer = LocalService.objects.filter(service__slug=slug).order_by("municipality__slug").first()
-    citizen = UserFactory()
+    offers = LocalService.objects.filter(service__slug=slug)
+    offer = offers.filter(municipality__slug="dueren").first() or offers.first()
+    citizen = citizen or UserFactory()
     actor = Actor.person(citizen, level_of_assurance="substantial")
     draft = application_services.draft_start(offer=offer, principal=Principal(user=citizen))
     for step, values in example.items():
@@ -180,18 +181,71 @@ def test_gewerbe_anmelden_is_handed_over_and_its_receipt_goes_by_post_without_co
     assert "Activity_Weitergeben" in instance_of(case).completed_elements
 
 
-def test_bewohnerparkausweis_is_granted_by_the_table_or_refused_after_a_check():
+def test_bewohnerparkausweis_done_when():
+    """Issue 12 "Done when": the demo citizen applies for a Bewohnerparkausweis, the demo
+    clerk finds the task in the worklist and decides, the second demo clerk co-signs, the
+    sealed decision arrives in the citizen's Postfach and is retrieved, and the case's file
+    in the E-Akte holds the application, the decision and the receipts."""
+    from rathaus.accounts.models import User
+    from rathaus.decisions.services import decision_pdf
+    from rathaus.demo.accounts import CITIZEN_EMAIL, TRAFFIC_CLERKS
+    from rathaus.mailbox import services as mailbox_services
+    from rathaus.mailbox.models import Provision
+    from rathaus.records.models import CaseFiling, Document
+    from rathaus.seals.validation import pdf_seal_validate
+    from rathaus.workflow import selectors as workflow_selectors
+    from tests.decisions.conftest import pdf_text
+
+    citizen = User.objects.get(email=CITIZEN_EMAIL)
+    case = apply("bewohnerparkausweis", citizen=citizen).case
+    first, second = (User.objects.get(email=email) for email, _p, _n in TRAFFIC_CLERKS)
+    # The clerk finds the task in the worklist (the queue of the Straßenverkehrsamt).
+    queue = workflow_selectors.worklist(user=first, view="unassigned")
+    item = queue.get(case=case)
+    assert item.name == "Antrag prüfen und entscheiden" and item.form == "entscheidung"
+    instances.work_item_claim(actor=Actor.person(first), item_id=item.pk)
+    complete(first, case, {"approved": True, "note": "Hauptwohnung in Zone C."})
+    sign = workflow_selectors.worklist(user=second, view="unassigned").get(case=case)
+    assert sign.name == "Mitzeichnen"
+    with pytest.raises(Exception, match="zweite Person"):  # never the one who decided
+        instances.work_item_complete(actor=Actor.person(first), item_id=sign.pk, data={})
+    complete(second, case, {})
+    decision = decision_of(case)
+    assert decision.title == "Bewohnerparkausweis" and decision.channel == "retrieval"
+    pdf = decision_pdf(decision=decision)
+    assert "Ihnen wird ein Bewohnerparkausweis" in pdf_text(pdf)
+    assert pdf_seal_validate(pdf=pdf, municipality=case.municipality).ok
+    # In the citizen's Postfach, retrieved at the level the act needs.
+    thread = decision.message.thread
+    box = mailbox_services.mailbox_of_user(user=citizen)
+    reader = Actor.person(citizen, level_of_assurance="substantial")
+    assert len(mailbox_services.thread_open(actor=reader, thread=thread, mailbox=box)) == 1
+    assert Provision.objects.get(message=decision.message).retrieved_at is not None
+    outbox_drain()
+    decision.refresh_from_db()
+    assert decision.state == "notified" and decision.notified_on is not None
+    # The E-Akte: the case's file holds the application, the decision and the receipts.
+    filing = CaseFiling.objects.select_related("file").get(case=case)
+    assert filing.file.title.startswith("Bewohnerparken ")
+    sources = {d.source.split(":")[0] for d in Document.objects.filter(case=case)}
+    assert {
+        "applications.submission",
+        "applications.receipt",
+        "decisions.decision",
+        "mailbox.message",
+    } <= sources, sources
+    assert instance_of(case).status == "completed"
+
+
+def test_bewohnerparkausweis_without_a_right_is_refused_with_the_tables_reason():
     from rathaus.decisions.services import decision_pdf
     from tests.decisions.conftest import pdf_text
 
-    granted = apply("bewohnerparkausweis").case  # main residence, own car
-    assert not WorkItem.objects.filter(case=granted).exists()
-    assert decision_of(granted).title == "Bewohnerparkausweis"
-    assert instance_of(granted).status == "completed"
-    refused = apply("bewohnerparkausweis", changes={"antragsteller": {"/residence": "secondary"}})
-    refused = refused.case
-    complete(clerks(refused)["clerk"], refused, {"note": "Nebenwohnung"})
-    decision = decision_of(refused)
+    case = apply("bewohnerparkausweis", changes={"antragsteller": {"/residence": "secondary"}}).case
+    people = clerks(case)
+    complete(people["clerk"], case, {"approved": False})
+    complete(people["colleague"], case, {})
+    decision = decision_of(case)
     assert decision.title == "Ablehnung eines Bewohnerparkausweises"
     assert "mit Hauptwohnung gemeldet sind" in pdf_text(decision_pdf(decision=decision))
 

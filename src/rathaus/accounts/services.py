@@ -55,8 +55,11 @@ def profile_update(*, user: User, actor: Actor, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def consent_give(*, user: User, text: ConsentText, language: str) -> Consent:
-    """Record that `user` agrees to `text` as shown in `language`; idempotent per version."""
+def consent_give(
+    *, user: User, text: ConsentText, language: str, actor: Actor | None = None
+) -> Consent:
+    """Record that `user` agrees to `text` as shown in `language`; idempotent per version.
+    Audited as `user`'s act, or as `actor`'s where another records it (the demo loader)."""
     if not text.active:
         raise DomainError("this consent text is no longer offered")
     User.objects.select_for_update().get(pk=user.pk)  # serialises consent changes per user
@@ -79,7 +82,7 @@ def consent_give(*, user: User, text: ConsentText, language: str) -> Consent:
         granted_at=now,
     )
     audit_record(
-        actor=Actor.person(user),
+        actor=actor or Actor.person(user),
         action="consent.give",
         obj=consent,
         details={"key": text.key, "version": text.version, "language": language},

@@ -1,8 +1,11 @@
 """Demo accounts for `make run` (demo only – never load the demo data into production):
 
-- a citizen with a verified e-mail address and a filled profile,
+- a citizen with a verified e-mail address, a filled profile and consent to notification by
+  retrieval from the Postfach (§41 (2a) VwVfG),
 - a clerk (Sachbearbeitung) of the Düren Steueramt, responsible for Hund anmelden, with a
   password and a TOTP authenticator (the staff area needs a second factor),
+- two clerks of the Düren Straßenverkehrsamt (Bewohnerparkausweis: one decides, the other
+  co-signs), the same way,
 - an API client "Fachverfahren Hundesteuer (Demo)" of Düren with a token.
 
 Idempotent like the rest of the loader: existing accounts are left as they are (a password
@@ -21,6 +24,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
 from django.contrib.auth import get_user_model
 
+from rathaus.accounts.selectors import consent_active, consent_text_current
+from rathaus.accounts.services import consent_give
 from rathaus.apitokens import services as apitoken_services
 from rathaus.apitokens.models import ApiClient, ApiToken
 from rathaus.core.actors import Actor
@@ -29,6 +34,7 @@ from rathaus.core.model_changes import instance_create
 
 # The demo citizen (also the person the demo eID confirms, rathaus.demo.eid).
 from rathaus.demo.data.citizen import CITIZEN_EMAIL, CITIZEN_PASSWORD, CITIZEN_PROFILE
+from rathaus.mailbox.provisions import CONSENT_KEY
 from rathaus.municipalities.models import Municipality, Office
 from rathaus.staff.models import Role, RoleAssignment
 
@@ -37,6 +43,14 @@ CLERK_PASSWORD = "Demo-Steueramt-2026"  # noqa: S105
 CLERK_NAME = ("Sabine", "Schmitz")
 # (municipality slug, office slug, role): the office responsible for Hund anmelden in Düren.
 CLERK_ROLE = ("dueren", "steueramt", Role.CASE_WORKER)
+
+# The two clerks of Düren's Straßenverkehrsamt (Bewohnerparkausweis): one decides, the other
+# co-signs (four eyes, the demo process of Bewohnerparkausweis).
+TRAFFIC_CLERKS = (
+    ("verkehr1@demo.rathaus.example", "Demo-Verkehr1-2026", ("Tom", "Becker")),
+    ("verkehr2@demo.rathaus.example", "Demo-Verkehr2-2026", ("Lea", "Wagner")),
+)
+TRAFFIC_ROLE = ("dueren", "strassenverkehrsamt", Role.CASE_WORKER)
 
 API_CLIENT_NAME = "Fachverfahren Hundesteuer (Demo)"
 API_CLIENT_MUNICIPALITY = "dueren"
@@ -97,11 +111,17 @@ def _totp_secret(user: Any, result: DemoAccountsResult) -> str:
 
 
 def _citizen(result: DemoAccountsResult) -> None:
-    _, created = _user(
+    citizen, created = _user(
         CITIZEN_EMAIL, password=CITIZEN_PASSWORD, staff=False, profile=CITIZEN_PROFILE
     )
     if created:
         result.count("citizen")
+    # The demo citizen agrees to notification by retrieval from the Postfach (§41 (2a)
+    # VwVfG), so that decisions arrive there; revocable in Mein Bereich like any consent.
+    text = consent_text_current(key=CONSENT_KEY)
+    if text is not None and consent_active(user=citizen, key=CONSENT_KEY) is None:
+        consent_give(user=citizen, text=text, language="de", actor=DEMO_ACTOR)
+        result.count("consent")
     result.credentials.append(
         f"Citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}"
         + ("" if created else " (unless changed since)")
@@ -109,17 +129,24 @@ def _citizen(result: DemoAccountsResult) -> None:
     )
 
 
-def _clerk(result: DemoAccountsResult) -> None:
-    first_name, last_name = CLERK_NAME
+def _clerk(
+    result: DemoAccountsResult,
+    *,
+    email: str = CLERK_EMAIL,
+    password: str = CLERK_PASSWORD,
+    name: tuple[str, str] = CLERK_NAME,
+    role_of: tuple[str, str, str] = CLERK_ROLE,
+) -> None:
+    first_name, last_name = name
     user, created = _user(
-        CLERK_EMAIL,
-        password=CLERK_PASSWORD,
+        email,
+        password=password,
         staff=True,
         profile={"first_name": first_name, "last_name": last_name},
     )
     if created:
         result.count("clerk")
-    municipality_slug, office_slug, role = CLERK_ROLE
+    municipality_slug, office_slug, role = role_of
     office = Office.objects.get(municipality__slug=municipality_slug, slug=office_slug)
     if not RoleAssignment.objects.filter(user=user, office=office, role=role).exists():
         assignment = instance_create(
@@ -135,7 +162,7 @@ def _clerk(result: DemoAccountsResult) -> None:
         result.count("role_assignment")
     secret = _totp_secret(user, result)
     result.credentials.append(
-        f"Clerk ({office.name}, {role.label}): {CLERK_EMAIL} / {CLERK_PASSWORD}"
+        f"Clerk ({office.name}, {Role(role).label}): {email} / {password}"
         + ("" if created else " (unless changed since)")
         + f" – TOTP secret {secret} (add it to an authenticator app) – staff area /intern/"
     )
@@ -174,5 +201,7 @@ def demo_accounts_load() -> DemoAccountsResult:
     result = DemoAccountsResult()
     _citizen(result)
     _clerk(result)
+    for email, password, name in TRAFFIC_CLERKS:
+        _clerk(result, email=email, password=password, name=name, role_of=TRAFFIC_ROLE)
     _api_client(result)
     return result

@@ -400,12 +400,13 @@ def _load_file_plans(result: DemoLoadResult, municipalities: dict[str, Municipal
             result.updated["file_plan_item"] += len(imported.changed)
 
 
-# Where the Steueramt's dog-tax cases file themselves: the year's file under 963 Hundesteuer.
+# Where cases file themselves: the Steueramt's dog-tax cases in the year's file under 963
+# Hundesteuer, the Straßenverkehrsamt's residents' parking permits under 142 Bewohnerparken.
 FILING_RULES = [
     (municipality, "steueramt", service, "963", "Hundesteuer {year}")
     for municipality in ("dueren", "guetersloh")
     for service in ("hund-anmelden", "hund-abmelden")
-]
+] + [("dueren", "strassenverkehrsamt", "bewohnerparkausweis", "142", "Bewohnerparken {year}")]
 
 
 def _load_filing_rules(
