@@ -241,3 +241,29 @@ class LocalService(BaseModel):
             raise ValidationError(
                 {"responsible_office": _("The responsible office must belong to the municipality.")}
             )
+
+
+class PerServiceDocument(BaseModel):
+    """Something kept per service, for one municipality or — without a municipality — for
+    every municipality that has none of its own, in numbered versions (process models,
+    decision templates). Concrete models add their Meta: ordering, names and the
+    constraints that make it one per (municipality, service) and one installation-wide."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    versions_issued = models.PositiveIntegerField(_("versions issued"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.municipality or '*'}"

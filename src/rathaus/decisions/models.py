@@ -9,10 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.models import Case
-from rathaus.catalog.models import Service
+from rathaus.catalog.models import PerServiceDocument
 from rathaus.core.models import BaseModel
 from rathaus.mailbox.models import Message
-from rathaus.municipalities.models import Municipality
 
 
 def _user(name: Any) -> "models.ForeignKey[Any, Any]":
@@ -26,22 +25,9 @@ def _user(name: Any) -> "models.ForeignKey[Any, Any]":
     )
 
 
-class DecisionTemplate(BaseModel):
+class DecisionTemplate(PerServiceDocument):
     """The decision template of one service in one municipality (or, without a municipality,
     of every municipality that has none of its own)."""
-
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
-    )
-    versions_issued = models.PositiveIntegerField(_("versions issued"), default=0)
 
     class Meta:
         ordering = ["service__name_de"]
@@ -57,9 +43,6 @@ class DecisionTemplate(BaseModel):
                 name="decisions_template_installation_wide",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.service} – {self.municipality or '*'}"
 
 
 class TemplateVersion(BaseModel):

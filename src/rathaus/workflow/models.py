@@ -7,9 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.models import Case
-from rathaus.catalog.models import Service
+from rathaus.catalog.models import PerServiceDocument
 from rathaus.core.models import BaseModel
-from rathaus.municipalities.models import Municipality, Office
+from rathaus.municipalities.models import Office
 
 
 def _user(name: Any, *, null: bool = True) -> "models.ForeignKey[Any, Any]":
@@ -23,22 +23,9 @@ def _user(name: Any, *, null: bool = True) -> "models.ForeignKey[Any, Any]":
     )
 
 
-class ProcessModel(BaseModel):
+class ProcessModel(PerServiceDocument):
     """The process of one online service in one municipality (or, without a municipality,
     of every municipality that has none of its own)."""
-
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
-    )
-    versions_issued = models.PositiveIntegerField(_("versions issued"), default=0)
 
     class Meta:
         ordering = ["service__name_de"]
@@ -54,9 +41,6 @@ class ProcessModel(BaseModel):
                 name="workflow_model_installation_wide",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.service} – {self.municipality or '*'}"
 
 
 class ModelVersion(BaseModel):
