@@ -64,9 +64,13 @@ def test_citizen_writes_clerk_answers_and_provides_an_act_the_receipt_verifies(
     login = {"login": accounts.CITIZEN_EMAIL, "password": accounts.CITIZEN_PASSWORD}
     assert citizen.post("/konto/anmelden/", login).status_code == 302
 
-    # Consent to notification by retrieval (§41 (2a) VwVfG) on the consents page.
-    consents = citizen.get("/konto/einwilligungen/").content.decode()
+    # Consent to notification by retrieval (§41 (2a) VwVfG) on the consents page: the demo
+    # citizen has given it (the demo loader); she revokes it there and gives it again.
     text = ConsentText.objects.get(key="mailbox_notification_by_retrieval", active=True)
+    revoke = f"/konto/einwilligungen/{text.key}/widerrufen/"
+    assert revoke in citizen.get("/konto/einwilligungen/").content.decode()
+    assert citizen.post(revoke).status_code == 302
+    consents = citizen.get("/konto/einwilligungen/").content.decode()
     assert f"/konto/einwilligungen/{text.pk}/erteilen/" in consents
     citizen.post(f"/konto/einwilligungen/{text.pk}/erteilen/")
 
