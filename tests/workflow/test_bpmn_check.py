@@ -157,3 +157,53 @@ def test_the_standards_potential_owner_names_the_role():
     assert roles_of(tasks["Sign"]) == ["Teamleitung"]
     unknown = check(body.replace(">Sachbearbeitung<", ">HR-Abteilung<"))
     assert ("userTask", "Check") in refused(unknown)
+
+
+def test_input_and_output_mappings_are_carried_out_or_refused_never_ignored():
+    """Camunda 7 input parameters (literal, or `${…}` read as FEEL) and Camunda 8 ioMapping
+    inputs become the task's parameters; scripts in parameters and output mappings are
+    refused by name."""
+    from lxml import etree
+
+    from rathaus.workflow.bpmn.extensions import parameters_of
+
+    def model(extensions):
+        return f"""
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="StartEvent_1"/>
+  {flow("f1", "StartEvent_1", "Status")}
+  <bpmn:serviceTask id="Status" name="Status" camunda:type="external" camunda:topic="status_set">
+    <bpmn:extensionElements>{extensions}</bpmn:extensionElements>
+  </bpmn:serviceTask>
+  {flow("f2", "Status", "EndEvent_1")}
+  <bpmn:endEvent id="EndEvent_1"/>
+</bpmn:process>
+"""
+
+    literal = model(
+        '<camunda:inputOutput><camunda:inputParameter name="status">decided'
+        '</camunda:inputParameter><camunda:inputParameter name="note">${reason}'
+        "</camunda:inputParameter></camunda:inputOutput>"
+        '<zeebe:ioMapping><zeebe:input source="=fee * 2" target="amount"/></zeebe:ioMapping>'
+    )
+    assert check(literal).runnable, check(literal).lines()
+    task = next(etree.fromstring(with_diagram(literal)).iter("{*}serviceTask"))
+    assert parameters_of(task) == {"status": "decided", "note": "=reason", "amount": "=fee * 2"}
+    script = model(
+        '<camunda:inputOutput><camunda:inputParameter name="status">'
+        '<camunda:script scriptFormat="JavaScript">"decided"</camunda:script>'
+        "</camunda:inputParameter></camunda:inputOutput>"
+    )
+    output = model('<zeebe:ioMapping><zeebe:output source="=x" target="y"/></zeebe:ioMapping>')
+    juel = model(
+        '<camunda:inputOutput><camunda:inputParameter name="status">${a == 1 &amp;&amp; b}'
+        "</camunda:inputParameter></camunda:inputOutput>"
+    )
+    for body, needle in (
+        (script, "'status' is a script"),
+        (output, "output mapping 'y'"),
+        (juel, "the parameter 'status'"),
+    ):
+        report = check(body)
+        assert not report.runnable and ("serviceTask", "Status") in refused(report)
+        assert any(needle in line for line in report.lines()), report.lines()

@@ -137,6 +137,36 @@ def parameters_of(task: etree._Element) -> dict[str, str]:
     io = _extension(task, CAMUNDA_NS, "inputOutput")
     if io is not None:
         for parameter in io.iterfind(f"{{{CAMUNDA_NS}}}inputParameter"):
-            if len(parameter) == 0 and parameter.text and "${" not in parameter.text:
-                found[parameter.get("name", "")] = parameter.text.strip()
+            text = (parameter.text or "").strip()
+            if len(parameter) == 0 and text:
+                # `${…}` (JUEL) is read as the FEEL inside it; the check refuses what is not.
+                found[parameter.get("name", "")] = (
+                    "=" + text[2:-1].strip()
+                    if text.startswith("${") and text.endswith("}")
+                    else text
+                )
+    mapping = _extension(task, ZEEBE_NS, "ioMapping")
+    if mapping is not None:  # Camunda 8 input mappings: `source` (FEEL with =) → `target`
+        for entry in mapping.iterfind(f"{{{ZEEBE_NS}}}input"):
+            found[entry.get("target", "")] = (entry.get("source") or "").strip()
     return {key: value for key, value in found.items() if key}
+
+
+def mappings_unsupported(task: etree._Element) -> list[tuple[str, str]]:
+    """The input/output mappings of a task the engine does not carry out, as (kind, name):
+    a Camunda 7 input parameter that is a script, list or map; any output mapping (Camunda 7
+    outputParameter, Camunda 8 ioMapping output) — the process data come from the tasks'
+    results and forms."""
+    found: list[tuple[str, str]] = []
+    io = _extension(task, CAMUNDA_NS, "inputOutput")
+    if io is not None:
+        for parameter in io.iterfind(f"{{{CAMUNDA_NS}}}inputParameter"):
+            if len(parameter) > 0:
+                found.append(("input", parameter.get("name", "")))
+        for parameter in io.iterfind(f"{{{CAMUNDA_NS}}}outputParameter"):
+            found.append(("output", parameter.get("name", "")))
+    mapping = _extension(task, ZEEBE_NS, "ioMapping")
+    if mapping is not None:
+        for entry in mapping.iterfind(f"{{{ZEEBE_NS}}}output"):
+            found.append(("output", entry.get("target", "")))
+    return found

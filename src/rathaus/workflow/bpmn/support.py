@@ -18,6 +18,8 @@ from .extensions import (
     action_of,
     decision_of,
     java_implementation_of,
+    mappings_unsupported,
+    parameters_of,
     roles_of,
 )
 from .schema import BPMN_NS
@@ -389,10 +391,17 @@ def support_check(
         for c in tree.getroot().iter(f"{{{BPMN_NS}}}callActivity")
     }
     roots = [p for p in support.executable if p not in called]
-    if not support.executable:
-        first = processes[0] if processes else trees[0].getroot()
+    if not processes:
         context.refuse(
-            first,
+            trees[0].getroot(),
+            _(
+                "the file contains no process (only a collaboration or a diagram): model the "
+                "process the engine runs"
+            ),
+        )
+    elif not support.executable:
+        context.refuse(
+            processes[0],
             _(
                 "the model has no executable process: mark the process to run with "
                 'isExecutable="true" (in Camunda Modeler: "Executable")'
@@ -427,6 +436,8 @@ def _element_check(element: etree._Element, context: _Context) -> None:
             element,
             _("the id %(id)s is reserved by the engine; rename it") % {"id": repr(identifier)},
         )
+    if element.find(f"{{{BPMN_NS}}}extensionElements") is not None:
+        _mapping_check(element, context)
     if tag in REFUSED:
         # An event definition or a loop is named by the event or activity that carries it
         # (tools write them without ids); the reason still says which.
@@ -568,6 +579,34 @@ def _business_rule_check(task: etree._Element, context: _Context) -> None:
             % {"decision": repr(decision)},
         )
     _implementation_check(task, context)
+
+
+def _mapping_check(element: etree._Element, context: _Context) -> None:
+    """Input and output mappings are carried out or refused, never ignored: literal inputs
+    and FEEL inputs become the task's parameters; scripts, lists, maps and output mappings
+    are refused by name, and so is an input expression that is not FEEL."""
+    for kind, name in mappings_unsupported(element):
+        message = (
+            _(
+                "the output mapping %(name)s is not carried out by the engine (the process data "
+                "come from the tasks' results and forms)"
+            )
+            if kind == "output"
+            else _(
+                "the input parameter %(name)s is a script, list or map, which the engine "
+                "does not run; give it as a literal or a FEEL expression"
+            )
+        )
+        context.refuse(element, message % {"name": repr(name)})
+    for name, value in parameters_of(element).items():
+        if value.startswith("="):
+            problem = context.expression_problem(value)
+            if problem:
+                context.refuse(
+                    element,
+                    _("the parameter %(name)s: %(problem)s")
+                    % {"name": repr(name), "problem": problem},
+                )
 
 
 def _implementation_check(task: etree._Element, context: _Context) -> None:
