@@ -121,6 +121,7 @@ STAFF_ROUTES = {
     "backoffice:task",
     "backoffice:process-models",
     "backoffice:process-version",
+    "backoffice:process-version-migrate",
 }
 
 
@@ -652,7 +653,7 @@ def test_workflow_pages_in_their_views_and_with_errors(
     query), and each form submitted with an error: complete the task (the amount of the
     form "pruefung" missing), complete the task with a task form of its version (its
     required fields empty), give it to a clerk (none chosen), upload a model version (no
-    service, no file)."""
+    service, no file), move running cases to another version (none chosen)."""
     _, paths = staff_audits
     tasks = [path for path in paths if _route(path) == "backoffice:task"]
     task = form_task = ""
@@ -663,6 +664,7 @@ def test_workflow_pages_in_their_views_and_with_errors(
         elif browser.driver.find_elements(By.NAME, "complete-amount"):
             task = path
     assert task and form_task, tasks
+    migrate = next(p for p in paths if _route(p) == "backoffice:process-version-migrate")
     audits = [
         browser.audit(f"/intern/aufgaben/?ansicht={view}", language=language)
         for view in ("team", "nicht-zugewiesen", "ueberfaellig")
@@ -672,6 +674,7 @@ def test_workflow_pages_in_their_views_and_with_errors(
         (form_task, f'"{TASK_FORM_FIELD}"'),  # a CSS attribute value: quoted
         (task, "assign-assignee"),
         ("/intern/prozessmodelle/", "service"),
+        (migrate, "instances"),  # no case chosen
     ):
         browser.open(path, language=language)
         _submit_form_of(browser, field)

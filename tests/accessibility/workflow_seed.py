@@ -7,14 +7,16 @@ case of application_seed.py starts the process; its task is claimed by the seede
 member (Sachbearbeitung in the Steueramt, seed_accounts.py), so that the crawl finds it in
 "Mir zugewiesen". Then a second version with a task form (`bewertung.form.json` of
 tests/workflow/task_form_models.py) is published and started for a case of its own; its
-task, claimed too, shows the form's fields (`FORM_FIELD` is one of them). Idempotent per
-database."""
+task, claimed too, shows the form's fields (`FORM_FIELD` is one of them). A third version,
+like the first, is published last: its page of running cases offers the first case to move
+and refuses the other. Idempotent per database."""
 
 from tests.accessibility.application_seed import SERVICE
 from tests.accessibility.seed_accounts import CITIZEN_EMAIL, STAFF_EMAIL, STAFF_MUNICIPALITY
 
 NOTE = "Prüfung der Barrierefreiheit"
 FORM_NOTE = "Prüfung der Barrierefreiheit: Aufgabenformular"
+MIGRATE_NOTE = "Prüfung der Barrierefreiheit: Umstellung laufender Fälle"
 FORM_FIELD = "/fee"  # the name of a field of the task form
 
 
@@ -124,3 +126,14 @@ def seed() -> None:
     services.instance_start(case_id=form_case.pk)
     form_item = WorkItem.objects.get(case=form_case, status=WorkItem.Status.OPEN)
     services.work_item_claim(actor=Actor.person(staff), item_id=form_item.pk)
+
+    # A third version like the first, published: on its page of running cases the first
+    # case can move (it stands at "Check"), the case with the task form cannot.
+    again = services.version_upload(
+        actor=system,
+        service=offer.service,
+        municipality=offer.municipality,
+        files=[services.ModelFile("hund-anmelden.bpmn", with_diagram(CHECK_AND_NOTIFY))],
+        note=MIGRATE_NOTE,
+    )
+    services.version_publish(actor=system, version_id=again.pk)

@@ -23,7 +23,7 @@ from rathaus.core.models import AuditEvent
 from rathaus.core.outbox_runner import outbox_drain
 from rathaus.staff.models import Role
 from rathaus.workflow import services as workflow_services
-from rathaus.workflow.models import ModelVersion, WorkItem
+from rathaus.workflow.models import ModelVersion, ProcessInstance, WorkItem
 from tests.applications.inbox_data import make_submission
 from tests.factories import DraftFactory, FormDefinitionFactory, OfficeFactory
 from tests.staff.people import login_with_mfa, make_staff
@@ -504,3 +504,55 @@ def test_the_worklist_costs_the_same_queries_for_more_rows(client, world, task):
         files=[workflow_services.ModelFile("b.bpmn", with_diagram(CHECK_AND_NOTIFY))],
     )
     assert queries(models) == before
+
+
+def test_running_cases_are_moved_to_the_published_version_on_its_page(client, world):
+    from tests.workflow.test_instance_migration import CHECK, CHECK_AND_SIGN, REVIEW
+
+    publish(world, CHECK)
+    first, _item = submit(world)  # stands at "Check" of version 1
+    v2 = publish(world, REVIEW)  # has no "Check": the first case cannot move to it
+    second, _item = submit(world)  # stands at "Review" of version 2
+    as_(client, world["admin"])
+    page = text_of(client.get(url("process-version-migrate", v2.pk)))
+    assert first.reference in page and "nein: Check fehlt in Version 2" in page
+    assert "Keiner dieser Fälle kann auf diese Version umgestellt werden." in page
+    assert 'type="checkbox"' not in page
+
+    v3 = publish(world, CHECK_AND_SIGN)
+    version_page = text_of(client.get(url("process-version", v3.pk)))
+    assert url("process-version-migrate", v3.pk) in version_page
+    assert "Laufende Fälle auf Version 3 umstellen" in version_page
+    page = text_of(client.get(url("process-version-migrate", v3.pk)))
+    assert "<title>Laufende Fälle von" in page
+    assert "nein: Review fehlt in Version 3" in page  # the second case
+    assert page.count('type="checkbox"') == 1 and f">{first.reference}</label>" in page
+
+    nothing = client.post(url("process-version-migrate", v3.pk), {})
+    assert nothing.status_code == 400
+    page = text_of(nothing)
+    assert "<title>Fehler: Laufende Fälle" in page and 'href="#id_instances"' in page
+    assert "Wählen Sie mindestens einen Fall aus, der umgestellt werden soll." in page
+    unmovable = ProcessInstance.objects.get(case=second.case)
+    refused = client.post(url("process-version-migrate", v3.pk), {"instances": [unmovable.pk]})
+    assert refused.status_code == 400
+    assert "kann nicht (mehr) auf diese Version umgestellt werden" in text_of(refused)
+    assert not AuditEvent.objects.filter(action="workflow.instance_migrated").exists()
+
+    instance = ProcessInstance.objects.get(case=first.case)
+    moved = client.post(url("process-version-migrate", v3.pk), {"instances": [instance.pk]})
+    assert moved.status_code == 302
+    assert moved["Location"] == url("process-version-migrate", v3.pk)
+    page = text_of(client.get(moved["Location"]))
+    assert "1 Fall läuft jetzt mit Version 3." in page
+    instance.refresh_from_db()
+    assert instance.version_id == v3.pk
+    event = AuditEvent.objects.get(action="workflow.instance_migrated")
+    assert event.actor_id == str(world["admin"].pk)
+    assert (event.details["from_version"], event.details["to_version"]) == (1, 3)
+    assert first.reference not in page.split("<tbody", 1)[1]  # it runs version 3 now
+
+    # Only for the published version, and only for the specialist administration.
+    assert client.get(url("process-version-migrate", v2.pk)).status_code == 404  # retired
+    as_(client, world["clerk"])
+    assert client.get(url("process-version-migrate", v3.pk)).status_code == 404

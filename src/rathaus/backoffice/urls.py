@@ -235,6 +235,11 @@ urlpatterns = [
         name="process-version-publish",
     ),
     path(
+        "prozessmodelle/versionen/<uuid:version_id>/laufende-faelle/",
+        workflow_views.process_version_migrate,
+        name="process-version-migrate",
+    ),
+    path(
         "bescheide/vorlagen/<uuid:service_id>/",
         decision_views.templates,
         name="decision-templates",

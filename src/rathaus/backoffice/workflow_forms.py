@@ -312,6 +312,31 @@ class TaskAssignForm(KernForm):
         field.queryset = clerks
 
 
+class InstanceMigrationForm(KernForm):
+    """Which of the running cases that can move go to the version now (`plans`: what
+    `instance_migration_plan` found for each)."""
+
+    instances = forms.MultipleChoiceField(
+        label=_("Cases to move"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one case to move."),
+            "invalid_choice": _(
+                "A case you chose cannot move to this version (any more); the list shows "
+                "where it stands now."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, plans: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["instances"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (str(plan.instance_id), plan.case_reference) for plan in plans if plan.movable
+        ]
+
+
 class _NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)

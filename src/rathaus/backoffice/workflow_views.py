@@ -9,8 +9,10 @@ task does not exist (404); a task taken by someone else in the meantime is a 409
 
 /intern/prozessmodelle/: the process models of the staff member's municipalities with their
 versions, the upload of a new version (checked at once), a version with its files and its
-check, published when the engine can run it. Only for the Fachadministration and the system
-administration (404 for everyone else).
+check, published when the engine can run it; for the published version, the running cases
+of older versions with what moving them would do, and the move of the chosen ones
+(`workflow.instance_migrate`, audited per case). Only for the Fachadministration and the
+system administration (404 for everyone else).
 
 Thin: the workflow's selectors read, its services decide and change.
 """
@@ -24,13 +26,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.applications.models import Submission
 from rathaus.backoffice.workflow_forms import (
     TASK_FORMS,
+    InstanceMigrationForm,
     TaskAssignForm,
     TaskCompleteForm,
     VersionUploadForm,
@@ -50,6 +53,8 @@ from rathaus.workflow.forms import task_form
 from rathaus.workflow.models import ModelVersion, WorkItem
 
 WORKLIST_LIMIT = 200
+# Running cases planned on the migration page at once (each plan reads the instance's state).
+MIGRATION_LIMIT = 200
 
 # The worklist's views: the slug in the address, the selector's name, the tab's label.
 WORKLIST_VIEWS = (
@@ -409,6 +414,7 @@ def process_version(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse
             "may_publish": keeps
             and version.runnable
             and version.status == ModelVersion.Status.DRAFT,
+            "may_migrate": keeps and version.status == ModelVersion.Status.PUBLISHED,
         },
     )
 
@@ -437,3 +443,55 @@ def process_version_publish(request: HttpRequest, version_id: uuid.UUID) -> Http
             % {"number": version.number},
         )
     return redirect("backoffice:process-version", version.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def process_version_migrate(request: HttpRequest, version_id: uuid.UUID) -> HttpResponse:
+    """The running cases of older versions of the model, what moving each to this (the
+    published) version would do, and the move of the chosen ones."""
+    version, keeps = _version(request, version_id)
+    if not keeps or version.status != ModelVersion.Status.PUBLISHED:
+        raise NotFound(_("Running cases move only to the published version of their model."))
+    instances = workflow_services.instances_to_migrate(version=version)[:MIGRATION_LIMIT]
+    plans = [
+        workflow_services.instance_migration_plan(instance=instance, version=version)
+        for instance in instances
+    ]
+    form = InstanceMigrationForm(request.POST if request.method == "POST" else None, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["instances"])
+        moved = 0
+        for instance in instances:
+            if str(instance.pk) not in chosen:
+                continue
+            try:
+                workflow_services.instance_migrate(
+                    actor=request_actor(request), instance=instance, version=version
+                )
+            except Conflict as error:  # it moved on since the page was shown
+                messages.error(request, f"{instance.case.reference}: {error.message}")
+            else:
+                moved += 1
+        if moved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d case now runs version %(number)d.",
+                    "%(count)d cases now run version %(number)d.",
+                    moved,
+                )
+                % {"count": moved, "number": version.number},
+            )
+        return redirect("backoffice:process-version-migrate", version.pk)
+    return render(
+        request,
+        "backoffice/workflow/migrate.html",
+        {
+            "version": version,
+            "model": version.process_model,
+            "plans": plans,
+            "form": form,
+            "limited": len(plans) == MIGRATION_LIMIT,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -42,6 +42,8 @@ class KernForm(forms.Form):
         summary: list[tuple[str, str]] = []
         for name in self.fields:
             bound = self[name]
-            summary.extend((bound.id_for_label, str(message)) for message in bound.errors)
+            # A group of checkboxes or radios has no one label: its fieldset carries the id.
+            target = bound.id_for_label or bound.auto_id or ""
+            summary.extend((target, str(message)) for message in bound.errors)
         summary.extend(("", str(message)) for message in self.non_field_errors())
         return summary
