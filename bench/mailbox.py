@@ -553,9 +553,7 @@ def _drain_main() -> None:
 
     django.setup()
     from rathaus.core.outbox_runner import outbox_drain
-    from rathaus.core.process_warmup import process_warm
 
-    process_warm()  # as a Celery worker process does (RATHAUS_GC_FREEZE=false: not)
     while True:
         if not outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH):
             time.sleep(0.02)

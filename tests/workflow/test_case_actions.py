@@ -5,6 +5,7 @@ the submission is handed over (`fitconnect_hand_over`) and the process waits for
 `handover_done`. Each runs through the real services, events and the outbox."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -264,12 +265,35 @@ def test_a_payment_before_the_process_waits_for_it_is_delivered_later(world, cli
     pay_in_the_sandbox(client, request.pk)
     outbox_drain()
     retry = OutboxMessage.objects.get(topic="workflow.message.deliver", status="pending")
-    item = WorkItem.objects.get(case=case, element="Check")
-    instances.work_item_complete(actor=Actor.person(world["clerk"]), item_id=item.pk, data={})
-    assert ProcessInstance.objects.get(case=case).active_elements == ["Wait"]
+    assert retry.available_at > timezone.now() + timedelta(minutes=9)  # offered in 10 min
+    assert retry.payload["offers"] == 1
+    # Offered again while the clerk still checks: twice as long until the next offer.
     OutboxMessage.objects.filter(pk=retry.pk).update(available_at=timezone.now())
     outbox_drain()
+    retry = OutboxMessage.objects.get(topic="workflow.message.deliver", status="pending")
+    assert retry.payload["offers"] == 2
+    assert retry.available_at > timezone.now() + timedelta(minutes=19)
+    item = WorkItem.objects.get(case=case, element="Check")
+    instances.work_item_complete(actor=Actor.person(world["clerk"]), item_id=item.pk, data={})
+    # The step that makes the instance wait for the message offers it at once.
+    assert OutboxMessage.objects.get(pk=retry.pk).available_at <= timezone.now()
+    outbox_drain()
     assert ProcessInstance.objects.get(case=case).status == "completed"
+
+
+def test_a_message_not_awaited_is_offered_less_often_the_longer_it_waits():
+    from rathaus.workflow.instance_messages import retry_delay
+
+    assert [retry_delay(n) for n in (1, 2, 3, 4, 5, 6, 7, 50)] == [
+        600,
+        1200,
+        2400,
+        4800,
+        9600,
+        19200,
+        21600,
+        21600,
+    ]
 
 
 # --- record_file ---

@@ -16,9 +16,6 @@ VAR_DIR = Path(env_str("RATHAUS_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("RATHAUS_DEBUG", False)
-# Long-running processes freeze their loaded code out of the garbage collector
-# (rathaus.core.process_warmup).
-RATHAUS_GC_FREEZE = env_bool("RATHAUS_GC_FREEZE", True)
 # The default key is only usable with DEBUG on; production must set RATHAUS_SECRET_KEY.
 SECRET_KEY = env_str("RATHAUS_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -3,8 +3,10 @@ hand-over done) lets a waiting message catch event or receive task go on.
 
 Correlation is by case: a case has one instance, and the message goes to it. A message the
 instance does not wait for yet — the model reaches its catch event later (a clerk's task
-comes first) — is delivered again later (`MessageNotAwaited`, retried by the subscribers
-through the outbox); one the model never waits for is dropped.
+comes first) — is kept as an outbox message (`MessageNotAwaited`): the step that makes the
+instance wait for a message offers it again at once (`instances._step`), and otherwise it
+is offered again after 10 minutes, then after twice as long each time, at most every 6
+hours, for as long as the instance runs; one the model never waits for is dropped.
 """
 
 import logging
@@ -22,22 +24,20 @@ from rathaus.core.outbox import outbox_enqueue, outbox_handlers
 
 from .engine.runner import EngineError
 from .instances import SYSTEM, _locked, _step, _workflow_of
+from .message_events import MESSAGE_OFFER_TOPIC, event_definitions
 from .models import ProcessInstance
 
 log = logging.getLogger(__name__)
 
-# A message the instance will wait for later is offered again after this many seconds.
+# A message the instance will wait for later is offered again after this many seconds,
+# twice as long after each further offer, at most after MAX_RETRY_SECONDS.
 RETRY_SECONDS = 600
-RETRY_TOPIC = "workflow.message.deliver"
+MAX_RETRY_SECONDS = 6 * 3600
+RETRY_TOPIC = MESSAGE_OFFER_TOPIC
 
 
 class MessageNotAwaited(Conflict):
     """The instance has a catch event for the message but does not wait for it yet."""
-
-
-def _definitions(definition: Any) -> list[Any]:
-    # An event-based gateway's event (MultipleEventDefinition) waits for several at once.
-    return list(getattr(definition, "event_definitions", None) or [definition])
 
 
 def _model_waits_for(workflow: Any, name: str) -> bool:
@@ -45,7 +45,7 @@ def _model_waits_for(workflow: Any, name: str) -> bool:
     specs = [workflow.spec, *workflow.subprocess_specs.values()]
     for spec in specs:
         for task_spec in spec.task_specs.values():
-            for definition in _definitions(getattr(task_spec, "event_definition", None)):
+            for definition in event_definitions(getattr(task_spec, "event_definition", None)):
                 if isinstance(definition, MessageEventDefinition) and definition.name == name:
                     return True
     return False
@@ -98,18 +98,31 @@ def instance_message_deliver(*, case_id: UUID, name: str, payload: dict[str, Any
         return False
 
 
-def message_deliver_or_later(*, case_id: UUID, name: str, payload: dict[str, Any]) -> bool:
+def retry_delay(offers: int) -> int:
+    """Seconds until a message not awaited is offered again after its `offers`-th offer."""
+    return min(RETRY_SECONDS << max(offers - 1, 0), MAX_RETRY_SECONDS)
+
+
+def message_deliver_or_later(
+    *, case_id: UUID, name: str, payload: dict[str, Any], offers: int = 1
+) -> bool:
     """`instance_message_deliver`, and when the instance waits for the message only later,
-    a fresh outbox message that offers it again in RETRY_SECONDS (not a failure: it does not
-    use up the outbox's retries)."""
+    a fresh outbox message that offers it again (`retry_delay`; at once when a step makes
+    the instance wait for a message) — not a failure: it does not use up the outbox's
+    retries. `offers`: how often it has been offered, this time included."""
     try:
         return instance_message_deliver(case_id=case_id, name=name, payload=payload)
     except MessageNotAwaited:
         with transaction.atomic():
             outbox_enqueue(
                 topic=RETRY_TOPIC,
-                payload={"case": str(case_id), "name": name, "payload": payload},
-                delay_seconds=RETRY_SECONDS,
+                payload={
+                    "case": str(case_id),
+                    "name": name,
+                    "payload": payload,
+                    "offers": offers,
+                },
+                delay_seconds=retry_delay(offers),
             )
         return False
 
@@ -118,5 +131,8 @@ def message_deliver_or_later(*, case_id: UUID, name: str, payload: dict[str, Any
 def message_deliver_again(payload: dict[str, Any]) -> None:
     """Outbox handler: offer a message again that the instance did not wait for yet."""
     message_deliver_or_later(
-        case_id=UUID(payload["case"]), name=payload["name"], payload=payload["payload"]
+        case_id=UUID(payload["case"]),
+        name=payload["name"],
+        payload=payload["payload"],
+        offers=int(payload.get("offers", 1)) + 1,
     )

@@ -22,6 +22,7 @@ from rathaus.cases.models import Case
 from rathaus.core.actors import Actor
 from rathaus.core.audit import audit_record
 from rathaus.core.errors import Conflict, DomainError, NotFound, NotPermitted
+from rathaus.core.outbox import outbox_hasten
 
 from .actions import ActionContext, ActionRefused
 from .actions import registry as actions
@@ -37,6 +38,7 @@ from .engine.runner import (
 )
 from .engine.serializer import workflow_dump, workflow_load
 from .instance_state import STATE_FIELDS, state_open, state_seal
+from .message_events import MESSAGE_OFFER_TOPIC, waits_for_a_message
 from .models import ModelVersion, ProcessInstance, WorkItem
 from .selectors import work_item_authors
 
@@ -185,6 +187,10 @@ def _step(instance: ProcessInstance, workflow: Any, *, case: Case) -> Step:
         ]
     )
     _work_items_sync(instance, case, step.work)
+    if not step.finished and waits_for_a_message(workflow):
+        # A message that came before the instance waited for it is offered again now, not
+        # at its next scheduled offer (instance_messages.message_deliver_or_later).
+        outbox_hasten(topic=MESSAGE_OFFER_TOPIC, key="case", values=[str(case.pk)])
     return step
 
 
