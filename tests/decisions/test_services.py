@@ -276,3 +276,31 @@ def test_the_decision_is_filed_into_the_cases_file(admin, clerk, office):
     document = Document.objects.get(case=case, source=f"decisions.decision:{decision.pk}")
     assert document.kind == "decision"
     assert content_read(document.versions.get().content) == services.decision_pdf(decision=decision)
+
+
+def test_the_letterhead_carries_the_municipalitys_coat_of_arms(admin, clerk, case):
+    import io
+
+    from pypdf import PdfReader
+
+    from rathaus.decisions.rendering import arms_data_uri
+
+    def first_page_drawing(pdf):
+        return len(PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data())
+
+    published(admin, case)
+    municipality = case.municipality
+    municipality.coat_of_arms = ""
+    municipality.save(update_fields=["coat_of_arms"])
+    plain = services.decision_pdf(decision=make(case, clerk))
+    municipality.coat_of_arms = "demo/arms/dueren.svg"
+    municipality.save(update_fields=["coat_of_arms"])
+    assert arms_data_uri(municipality).startswith("data:image/svg+xml;base64,")
+    pdf = services.decision_pdf(decision=make(case, clerk))
+    assert pdfa2_problems(pdf) == []  # the image embedded, nothing fetched from outside
+    # The SVG's shapes are drawn on the first page (vector paths in its content).
+    assert first_page_drawing(pdf) > first_page_drawing(plain) + 500
+    # No arms, a missing file or another type: the letterhead without them.
+    for path in ("", "demo/arms/gibt-es-nicht.svg", "portal/portal.css"):
+        municipality.coat_of_arms = path
+        assert arms_data_uri(municipality) == ""

@@ -8,11 +8,15 @@ Placeholders use Django's template syntax (`{{ reference }}`, `{% if granted %}�
 a dict of plain values (text, numbers, booleans, lists and dicts of them) — never a model,
 so a template cannot reach anything the caller did not put there."""
 
+import base64
 import datetime as dt
+import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -163,6 +167,23 @@ def placeholder_values(
     return values
 
 
+# The image types a coat of arms may have in the letterhead (PDF/A embeds them as they are).
+ARMS_TYPES = {"image/svg+xml", "image/png", "image/jpeg"}
+
+
+def arms_data_uri(municipality: Any) -> str:
+    """The coat of arms of `municipality` (its static file, `Municipality.coat_of_arms`) as a
+    data: URI for the letterhead — the document loads nothing from outside; empty when it
+    has none, or the file is missing or of another type."""
+    path = (getattr(municipality, "coat_of_arms", "") or "").strip()
+    kind = mimetypes.guess_type(path)[0] if path else None
+    found = finders.find(path) if kind in ARMS_TYPES else None
+    if not found or isinstance(found, list):
+        return ""
+    data = Path(found).read_bytes()
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def document_html(
     *,
     texts: DecisionTexts,
@@ -182,6 +203,7 @@ def document_html(
                 "reference": reference,
                 "authority": municipality.authority_name or municipality.name,
                 "municipality_name": municipality.name,
+                "arms": arms_data_uri(municipality),
                 "office": office,
                 "applicant_lines": [line for line in applicant_lines if line],
                 "dated": dated.strftime("%d.%m.%Y"),

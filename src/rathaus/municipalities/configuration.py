@@ -210,32 +210,35 @@ def mail_sender_for(*, municipality: Municipality | UUID | str | None) -> MailSe
     return MailSender(from_email=settings.DEFAULT_FROM_EMAIL)
 
 
-def _keks(profile_ids: list[UUID]) -> dict[UUID, tuple[KekVersion, ...]]:
-    """The KEK versions of `profile_ids` (newest first), for those that have any."""
-    found: dict[UUID, list[KekVersion]] = {}
-    rows = (
-        KeyEncryptionKeyRow.objects.filter(profile_id__in=profile_ids)
-        .order_by("-version")
-        .values_list("profile_id", "version", "provider", "material")
+def _kek_of(municipality: Municipality) -> KeyEncryptionKey | None:
+    """The KEK versions of the profiles that apply to `municipality` (its own first, then its
+    IT service provider's), newest first, in one query; None when neither has any."""
+    municipality_id = _municipality_id(municipality)
+    provider_ids = Municipality.objects.filter(pk=municipality_id).values(
+        "configuration_provider_id"
     )
-    for profile_id, version, provider, material in rows:
-        found.setdefault(profile_id, []).append(
+    rows = (
+        KeyEncryptionKeyRow.objects.filter(
+            Q(profile__municipality_id=municipality_id) | Q(profile_id__in=provider_ids)
+        )
+        .order_by("-version")
+        .values_list("profile_id", "profile__municipality_id", "version", "provider", "material")
+    )
+    keks: dict[UUID, list[KekVersion]] = {}
+    own: set[UUID] = set()
+    for profile_id, owner_id, version, provider, material in rows:
+        keks.setdefault(profile_id, []).append(
             KekVersion(version=version, provider=provider, material=material)
         )
-    return {profile_id: tuple(versions) for profile_id, versions in found.items()}
-
-
-def _kek_of(municipality: Municipality) -> KeyEncryptionKey | None:
-    profile_ids = [p.pk for p in configuration_profiles_for(municipality=municipality)]
-    keks = _keks(profile_ids)
-    with_kek = [pk for pk in profile_ids if pk in keks]
-    if not with_kek:
+        if owner_id is not None and str(owner_id) == str(municipality_id):
+            own.add(profile_id)
+    if not keks:
         return None
-    current, *others = with_kek
+    current, *others = sorted(keks, key=lambda pk: 0 if pk in own else 1)
     return KeyEncryptionKey(
         profile_id=current,
-        versions=keks[current],
-        also_unwraps=tuple((pk, keks[pk]) for pk in others),
+        versions=tuple(keks[current]),
+        also_unwraps=tuple((pk, tuple(keks[pk])) for pk in others),
     )
 
 
