@@ -56,11 +56,16 @@ MULTIWORD_FUNCTIONS = (
     "years and months duration",
     "date and time",
     "string length",
+    "string join",
+    "substring before",
+    "substring after",
     "upper case",
     "lower case",
     "starts with",
     "ends with",
     "list contains",
+    "distinct values",
+    "index of",
     "is defined",
 )
 KEYWORDS = {"and", "or", "not", "in", "between", "if", "then", "else", "true", "false", "null"}
@@ -789,6 +794,116 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "not": lambda v: (not v) if isinstance(v, bool) else None,
     "is defined": lambda v: v is not None,
 }
+
+
+def _string_join(items: Any, delimiter: Any = "") -> Any:
+    """string join(list, delimiter?): the strings joined; null items left out (DMN 1.4)."""
+    if not isinstance(items, list) or not isinstance(delimiter, str):
+        return None
+    if any(i is not None and not isinstance(i, str) for i in items):
+        return None
+    return delimiter.join(i for i in items if i is not None)
+
+
+def _substring_around(s: Any, match: Any, *, after: bool) -> Any:
+    if not isinstance(s, str) or not isinstance(match, str):
+        return None
+    head, found, tail = s.partition(match)
+    if not found:
+        return ""
+    return tail if after else head
+
+
+def _flatten(items: Any) -> Any:
+    if not isinstance(items, list):
+        return None
+    flat: list[Any] = []
+    for item in items:
+        flat.extend(_flatten(item) if isinstance(item, list) else [item])
+    return flat
+
+
+def _distinct(items: Any) -> Any:
+    if not isinstance(items, list):
+        return None
+    kept: list[Any] = []
+    for item in items:
+        if not any(_compare("=", item, k) is True or (item is None and k is None) for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _sublist(items: Any, start: Any, length: Any = None) -> Any:
+    """sublist(list, start, length?): 1-based; a negative start counts from the end."""
+    if not isinstance(items, list) or not isinstance(start, Decimal) or start == 0:
+        return None
+    first = int(start) - 1 if start > 0 else len(items) + int(start)
+    if not 0 <= first < len(items):
+        return None
+    if length is None:
+        return items[first:]
+    return items[first : first + int(length)] if isinstance(length, Decimal) else None
+
+
+def _truth(function: Callable[[list[bool]], bool], args: list[Any]) -> Any:
+    """all/any: over booleans; null when an item is not a boolean and does not decide."""
+    items = args[0] if len(args) == 1 and isinstance(args[0], list) else args
+    decided = [i for i in items if isinstance(i, bool)]
+    if len(decided) < len(items):  # something else than true/false among them
+        decisive = (False in decided) if function is all else (True in decided)
+        return (function is any) if decisive else None
+    return function(decided)
+
+
+def _modulo(dividend: Any, divisor: Any) -> Any:
+    if not isinstance(dividend, Decimal) or not isinstance(divisor, Decimal) or divisor == 0:
+        return None
+    return dividend - divisor * (dividend / divisor).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def _parity(n: Any, remainder: int) -> Any:
+    if not isinstance(n, Decimal) or n != n.to_integral_value():
+        return None
+    return int(n) % 2 == remainder
+
+
+def _mean(items: list[Any]) -> Any:
+    return sum(items) / len(items)
+
+
+def _product(items: list[Any]) -> Any:
+    result = Decimal(1)
+    for item in items:
+        result *= item
+    return result
+
+
+LIST_AND_STRING_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "string join": _string_join,
+    "substring before": lambda s, match: _substring_around(s, match, after=False),
+    "substring after": lambda s, match: _substring_around(s, match, after=True),
+    "append": lambda items, *more: items + list(more) if isinstance(items, list) else None,
+    "concatenate": lambda *lists: (
+        [i for part in lists for i in part] if all(isinstance(x, list) for x in lists) else None
+    ),
+    "reverse": lambda items: items[::-1] if isinstance(items, list) else None,
+    "flatten": _flatten,
+    "distinct values": _distinct,
+    "index of": lambda items, match: (
+        [Decimal(n) for n, i in enumerate(items, 1) if _compare("=", i, match) is True]
+        if isinstance(items, list)
+        else None
+    ),
+    "sublist": _sublist,
+    "mean": lambda *a: _aggregate(_mean, list(a)),
+    "product": lambda *a: _aggregate(_product, list(a)),
+    "all": lambda *a: _truth(all, list(a)),
+    "any": lambda *a: _truth(any, list(a)),
+    "modulo": _modulo,
+    "odd": lambda n: _parity(n, 1),
+    "even": lambda n: _parity(n, 0),
+}
+FUNCTIONS.update(LIST_AND_STRING_FUNCTIONS)
 
 
 def _to_number(value: Any) -> Any:
