@@ -207,3 +207,19 @@ def test_input_and_output_mappings_are_carried_out_or_refused_never_ignored():
         report = check(body)
         assert not report.runnable and ("serviceTask", "Status") in refused(report)
         assert any(needle in line for line in report.lines()), report.lines()
+
+
+def test_a_tools_extension_content_is_left_to_the_tool_whatever_its_namespace():
+    """W4 BPMN+ (the MIWG's C.1.1) writes its grid and rulers into extensionElements without a
+    prefix, so they inherit BPMN as their namespace: they are no BPMN elements to refuse."""
+    body = CHECK_AND_NOTIFY.replace(
+        '<bpmn:process id="P" isExecutable="true">',
+        '<bpmn:process id="P" isExecutable="true"><bpmn:extensionElements>'
+        '<w4graph:graphStyle xmlns:w4graph="http://www.w4.eu/spec/BPMN/20110930/GRAPH">'
+        '<w4graph:root gridVisible="true"><Grid xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+        ' spacing="15"/><VerticalRuler xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>'
+        "</w4graph:root></w4graph:graphStyle></bpmn:extensionElements>",
+    )
+    assert "<Grid" in body
+    report = check(body)
+    assert report.runnable, report.lines()

@@ -6,7 +6,7 @@ The check reads the document itself (lxml), so it speaks about the file as the m
 it; `bpmn.engine` parses only models without refusals.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -378,9 +378,8 @@ def support_check(
     )
     support = Support()
     for tree in trees:
-        for element in tree.getroot().iter():
-            if isinstance(element.tag, str) and etree.QName(element).namespace == BPMN_NS:
-                _element_check(element, context)
+        for element in _semantic_elements(tree.getroot()):
+            _element_check(element, context)
         _diagram_check(tree, context)
     support.executable = [
         p.get("id", "") for p in processes if p.get("isExecutable", "false") == "true"
@@ -420,6 +419,20 @@ def support_check(
         support.main_process = roots[0] if roots else None
     support.findings = context.findings
     return support
+
+
+def _semantic_elements(root: etree._Element) -> Iterator[etree._Element]:
+    """The BPMN elements of a document, without what lies inside `extensionElements`: that
+    content belongs to the tool that wrote it (a modeller's grid and rulers), even where it
+    inherits BPMN as its default namespace; the extensions the engine reads are read from
+    their carriers (`extensions.py`, `_mapping_check`)."""
+    extension = f"{{{BPMN_NS}}}extensionElements"
+    for element in root.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        if any(ancestor.tag == extension for ancestor in element.iterancestors()):
+            continue
+        yield element
 
 
 # Names SpiffWorkflow gives its own task specs: an element with such an id would be taken for
