@@ -223,3 +223,23 @@ def test_a_tools_extension_content_is_left_to_the_tool_whatever_its_namespace():
     assert "<Grid" in body
     report = check(body)
     assert report.runnable, report.lines()
+
+
+def test_a_condition_in_the_xpath_the_model_declares_is_refused_as_xpath():
+    from tests.workflow.engine_models import HEAD
+
+    xpath = 'expressionLanguage="http://www.w3.org/1999/XPath" '
+    assert "<bpmn:definitions " in HEAD
+    body = CHECK_AND_NOTIFY.replace("${amount &gt; 100}", "bpmn:getDataObject('amount') &gt; 100")
+    files = [
+        ModelFile(
+            "m.bpmn",
+            with_diagram(body).replace(
+                b"<bpmn:definitions ", b"<bpmn:definitions " + xpath.encode(), 1
+            ),
+        )
+    ]
+    report = model_check(bpmn=files, dmn=[])
+    lines = "\n".join(report.lines())
+    assert not report.runnable
+    assert "is XPath (the model's expression language)" in lines, lines

@@ -262,6 +262,7 @@ ALL_EVENT_DEFINITIONS = frozenset(
         "eventDefinitionRef",
     }
 )
+XPATH = "http://www.w3.org/1999/XPath"
 FEEL_LANGUAGES = frozenset(
     {
         "",
@@ -275,7 +276,7 @@ FEEL_LANGUAGES = frozenset(
         "https://www.omg.org/spec/DMN/20230324/FEEL/",
         # BPMN's default; Camunda Modeler writes no language at all, and a model that names
         # XPath with an expression that is valid FEEL is read as FEEL.
-        "http://www.w3.org/1999/XPath",
+        XPATH,
     }
 )
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -645,7 +646,17 @@ def _condition_check(flow: etree._Element, context: _Context) -> None:
         )
         return
     problem = context.expression_problem(condition.text or "")
-    if problem:
+    if problem and language == XPATH:
+        # BPMN's default language, declared by the model: an XPath expression is no FEEL.
+        context.refuse(
+            flow,
+            _(
+                "the condition %(condition)s is XPath (the model's expression language); the "
+                "engine evaluates FEEL only: write it in FEEL, e.g. approved = true"
+            )
+            % {"condition": repr((condition.text or "").strip())},
+        )
+    elif problem:
         context.refuse(flow, problem)
 
 
