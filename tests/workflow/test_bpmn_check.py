@@ -243,3 +243,25 @@ def test_a_condition_in_the_xpath_the_model_declares_is_refused_as_xpath():
     lines = "\n".join(report.lines())
     assert not report.runnable
     assert "is XPath (the model's expression language)" in lines, lines
+
+
+@pytest.mark.parametrize(
+    ("attribute", "reason"),
+    [
+        ("", "names no process to call (calledElement)"),
+        (' calledElement="Elsewhere"', "calls 'Elsewhere', which is no process of this model"),
+    ],
+)
+def test_a_call_activity_must_call_a_process_of_the_upload(attribute, reason):
+    body = f"""
+<bpmn:process id="P" isExecutable="true">
+  <bpmn:startEvent id="Begin"/>
+  {flow("f1", "Begin", "Call")}
+  <bpmn:callActivity id="Call"{attribute}/>
+  {flow("f2", "Call", "Done")}
+  <bpmn:endEvent id="Done"/>
+</bpmn:process>
+"""
+    report = check(body)
+    assert refused(report) == {("callActivity", "Call")}
+    assert reason in "\n".join(report.lines())

@@ -474,14 +474,19 @@ def _element_check(element: etree._Element, context: _Context) -> None:
         context.refuse(element, _("event subprocesses are not supported"))
     elif tag == "callActivity":
         called = element.get("calledElement", "")
-        if called not in context.process_ids:
+        if not called:
+            context.refuse(
+                element,
+                _("the call activity names no process to call (calledElement)"),
+            )
+        elif called not in context.process_ids:
             context.refuse(
                 element,
                 _(
                     "the call activity calls %(called)s, which is no process of this model: "
                     "upload the called process's file with it"
                 )
-                % {"called": repr(called) if called else _("nothing")},
+                % {"called": repr(called)},
             )
     elif tag == "sequenceFlow":
         _condition_check(element, context)
