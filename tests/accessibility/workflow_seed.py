@@ -39,15 +39,20 @@ def seed() -> None:
     offer = LocalService.objects.select_related("municipality", "responsible_office").get(
         service__slug=SERVICE, municipality__slug=STAFF_MUNICIPALITY
     )
-    version = services.version_upload(
-        actor=system,
-        service=offer.service,
-        municipality=offer.municipality,
-        files=[services.ModelFile("hund-anmelden.bpmn", with_diagram(CHECK_AND_NOTIFY))],
-        note=NOTE,
-    )
-    assert version.runnable, version.check_report
-    services.version_publish(actor=system, version_id=version.pk)
+
+    def publish(files: list, note: str) -> None:
+        version = services.version_upload(
+            actor=system,
+            service=offer.service,
+            municipality=offer.municipality,
+            files=files,
+            note=note,
+        )
+        assert version.runnable, version.check_report
+        services.version_publish(actor=system, version_id=version.pk)
+
+    first = [services.ModelFile("hund-anmelden.bpmn", with_diagram(CHECK_AND_NOTIFY))]
+    publish(first, NOTE)
     broken = services.version_upload(
         actor=system,
         service=offer.service,
@@ -86,18 +91,13 @@ def seed() -> None:
     services.work_item_claim(actor=Actor.person(staff), item_id=item.pk)
 
     # A version whose task has a form of its own, and a case that runs it.
-    with_form = services.version_upload(
-        actor=system,
-        service=offer.service,
-        municipality=offer.municipality,
-        files=[
+    publish(
+        [
             services.ModelFile("hund-anmelden.bpmn", with_diagram(assessment())),
             services.ModelFile("bewertung.form.json", form_file()),
         ],
-        note=FORM_NOTE,
+        FORM_NOTE,
     )
-    assert with_form.runnable, with_form.check_report
-    services.version_publish(actor=system, version_id=with_form.pk)
     now = timezone.now()
     form_case = Case.objects.create(
         reference=f"A11Y-WF-FORM-{now:%H%M%S%f}",
@@ -129,11 +129,4 @@ def seed() -> None:
 
     # A third version like the first, published: on its page of running cases the first
     # case can move (it stands at "Check"), the case with the task form cannot.
-    again = services.version_upload(
-        actor=system,
-        service=offer.service,
-        municipality=offer.municipality,
-        files=[services.ModelFile("hund-anmelden.bpmn", with_diagram(CHECK_AND_NOTIFY))],
-        note=MIGRATE_NOTE,
-    )
-    services.version_publish(actor=system, version_id=again.pk)
+    publish(first, MIGRATE_NOTE)
