@@ -70,6 +70,7 @@ def start_worker(tmp_path: Path, broker_dir: Path) -> Iterator[Callable[[str], s
         "RATHAUS_CELERY_DATA_DIR": str(broker_dir),
         "RATHAUS_CELERY_EAGER": "false",
         "RATHAUS_OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
+        "RATHAUS_TEST_BLOCKING_ACTION": "1",  # tests/workflow/worker_actions.py
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
     }
     workers: list[subprocess.Popen] = []
@@ -83,7 +84,7 @@ def start_worker(tmp_path: Path, broker_dir: Path) -> Iterator[Callable[[str], s
                 "rathaus",
                 "worker",
                 "--include",
-                "tests.core.outbox_worker_handlers",
+                "tests.core.outbox_worker_handlers,tests.workflow.worker_actions",
                 "--concurrency",
                 "1",
                 "--loglevel",
