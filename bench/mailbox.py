@@ -33,11 +33,21 @@ per record like the services do, inserted in batches). Then it measures:
    BENCH_DRAIN_BATCH, no Celery) issues the receipts and e-mails at the same time; how many
    messages per second end with all their receipts issued (sent messages / time from the first
    POST until the last receipt), and the backlog when sending stops.
+5. **Batches of a specialist system**: BENCH_BATCH_CLIENTS clients post batches of
+   BENCH_BATCH messages through the API (`POST /api/v1/mailbox/batches/`, multipart, a bearer
+   token with `mailbox:write`), each message to another of BENCH_BATCH_CASES submissions (a
+   mass mailing: copies of the demo application, filed into the year's file as it was) with
+   one PDF of BENCH_ATTACHMENT_KB, for BENCH_SECONDS, while a drain of everything but the
+   E-Akte's topics issues the receipts, e-mails and webhooks: messages per second sent and
+   ending with all their receipts; then a drain of all topics files the messages into their
+   cases' files (the E-Akte's own worker): messages per second filed.
 
 Knobs: BENCH_THREADS (10000), BENCH_SECONDS (10), BENCH_CONCURRENCY ("1,16"), BENCH_CLIENTS (6),
 BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_THREADS (4), BENCH_PORT (8631), BENCH_RECEIPTS (200),
-BENCH_RECEIPT_BATCH (50), BENCH_DRAIN_BATCH (50), BENCH_ATTACHMENT_KB (200), BENCH_PROFILE=1
-(instead of the run: cProfile of the send request and of the drain, in process).
+BENCH_RECEIPT_BATCH (50), BENCH_DRAIN_BATCH (50), BENCH_ATTACHMENT_KB (200), BENCH_BATCH (50; 0:
+no step 5), BENCH_BATCH_CLIENTS (2), BENCH_BATCH_CASES (4000), BENCH_PROFILE=1 (instead of the
+run: cProfile of the send request and of the drain, in process, and of batches and their
+drain by topic).
 """
 
 import concurrent.futures
@@ -66,6 +76,10 @@ RECEIPT_BATCH = int(os.environ.get("BENCH_RECEIPT_BATCH", "50"))
 DRAIN_BATCH = int(os.environ.get("BENCH_DRAIN_BATCH", "50"))
 ATTACHMENT_KB = int(os.environ.get("BENCH_ATTACHMENT_KB", "200"))
 PROFILE = os.environ.get("BENCH_PROFILE", "0") == "1"
+BATCH = int(os.environ.get("BENCH_BATCH", "50"))
+BATCH_CLIENTS = int(os.environ.get("BENCH_BATCH_CLIENTS", "2"))
+BATCH_CASES = int(os.environ.get("BENCH_BATCH_CASES", "4000"))
+BODY = "Sehr geehrte Damen und Herren,\n\nanbei Ihr Bescheid.\n\n" + "x" * 500
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
@@ -237,6 +251,129 @@ def _send_load(thread_ids: list[Any], cookies: list[str]) -> tuple[int, float, l
     return len(latencies), wall, latencies
 
 
+def _batch_cases(count: int) -> list[str]:
+    """`count` submissions (with their cases) to Düren's Steueramt for the batches of step 5:
+    copies of the demo citizen's Hund-anmelden application (`make run`'s demo data), written
+    with bulk inserts (no receipts, no process: only the batches' messages are measured)."""
+    import copy
+    import uuid
+
+    from django.db.models.base import ModelState
+
+    from rathaus.applications.models import Draft, Submission
+    from rathaus.cases.models import Case
+    from rathaus.demo.records import demo_records_load
+    from rathaus.records.models import CaseFiling
+
+    demo_records_load()  # what `make run` loads: the demo citizen's application, filed
+    base = Submission.objects.select_related("case", "draft").get(
+        municipality__slug="dueren", service__slug="hund-anmelden"
+    )
+
+    def clone(obj: Any, **changes: Any) -> Any:
+        made = copy.copy(obj)
+        made._state = ModelState()
+        made.pk = uuid.uuid4()
+        for name, value in changes.items():
+            setattr(made, name, value)
+        return made
+
+    cases = [clone(base.case, reference=f"{base.case.reference}-B{n}") for n in range(count)]
+    drafts = [clone(base.draft, payment_id=None) for _ in range(count)]
+    # Without the receipt: an application's documents are filed when it comes in, so only
+    # the case's file and the application's data are filed with the first message.
+    submissions = [
+        clone(
+            base,
+            case_id=case.pk,
+            draft_id=draft.pk,
+            reference=case.reference,
+            payment_id=None,
+            receipt="",
+        )
+        for case, draft in zip(cases, drafts, strict=True)
+    ]
+    Case.objects.bulk_create(cases)
+    Draft.objects.bulk_create(drafts)
+    Submission.objects.bulk_create(submissions)
+    # Filed into the year's file as the demo case was when it opened (`case.opened`).
+    filing = CaseFiling.objects.get(case=base.case)
+    CaseFiling.objects.bulk_create(CaseFiling(case=case, file_id=filing.file_id) for case in cases)
+    return [str(s.pk) for s in submissions]
+
+
+def _token(office: Any) -> str:
+    """A bearer token of a specialist system of the office's municipality that writes to the
+    Postfach."""
+    from rathaus.apitokens.services import client_create, token_issue
+    from rathaus.core.actors import Actor
+
+    system = Actor.system("bench")
+    client = client_create(
+        actor=system,
+        name="Bench Fachverfahren",
+        municipality=office.municipality,
+        scopes=["mailbox:read", "mailbox:write"],
+    )
+    return token_issue(actor=system, client=client).plaintext
+
+
+def _batch_load(submission_ids: list[str], token: str) -> tuple[int, float, list[float]]:
+    """Step 5: BATCH_CLIENTS clients each post batches of BATCH messages, each message to
+    another submission (a mass mailing: a notice to every applicant, each case's first
+    message, which starts its thread) with one PDF of ATTACHMENT_KB, as multipart/form-data
+    to `/api/v1/mailbox/batches/` for SECONDS; returns messages sent, seconds, latencies
+    (ms) of the batches."""
+    import json
+
+    import requests
+
+    pdf = harness.pdf_of_size(ATTACHMENT_KB * 1024) if ATTACHMENT_KB else None
+    latencies: list[float] = []
+    counts: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(BATCH_CLIENTS)
+    url = f"http://127.0.0.1:{PORT}/api/v1/mailbox/batches/"
+
+    def client(index: int) -> tuple[float, float]:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        mine = submission_ids[index::BATCH_CLIENTS]  # every batch to submissions of its own
+        files = (
+            [(f"attachments.{n}", ("bescheid.pdf", pdf, "application/pdf")) for n in range(BATCH)]
+            if pdf
+            else None
+        )
+        barrier.wait()
+        began = time.perf_counter()
+        times, sent = [], 0
+        while True:
+            chosen = mine[sent : sent + BATCH]
+            if len(chosen) < BATCH:
+                raise RuntimeError("BENCH_BATCH_CASES: too few submissions for the run")
+            messages = json.dumps(
+                [{"submission": s, "subject": "Grundsteuer 2027", "body": BODY} for s in chosen]
+            )
+            start = time.perf_counter()
+            response = session.post(url, data={"messages": messages}, files=files)
+            if response.status_code != 201:
+                raise RuntimeError(f"batch: {response.status_code} {response.text[:300]}")
+            end = time.perf_counter()
+            times.append((end - start) * 1000)
+            sent += len(chosen)
+            if end - began >= SECONDS:
+                break
+        with lock:
+            latencies.extend(times)
+            counts.append(sent)
+        return began, end
+
+    with concurrent.futures.ThreadPoolExecutor(BATCH_CLIENTS) as pool:
+        spans = list(pool.map(client, range(BATCH_CLIENTS)))
+    wall = max(e for _, e in spans) - min(b for b, _ in spans)
+    return sum(counts), wall, latencies
+
+
 def _rate(count: int, seconds: float) -> str:
     return f"{count / seconds:.1f}/s"
 
@@ -340,15 +477,18 @@ def _backlog(topic: str | None = None) -> int:
 
 
 def _pipeline(
-    thread_ids: list[Any],
-    cookies: list[str],
+    load: Any,
+    how: str,
     env: dict[str, str],
     log: Path,
     groups: dict[str, list[int]],
+    *,
+    filing_apart: bool = False,
 ) -> None:
-    """Step 4: messages sent over HTTP while an outbox drain (a process of its own, no
-    Celery: `outbox_drain` in a loop) works off the outbox at the same time; how many
-    messages per second end with all their receipts issued."""
+    """Steps 4 and 5: messages sent over HTTP by `load` (returns messages sent, seconds,
+    latencies of its requests) while an outbox drain (a process of its own, no Celery:
+    `outbox_drain` in a loop) works off the outbox at the same time; how many messages per
+    second end with all their receipts issued."""
     import signal
 
     from django.db import connection
@@ -358,9 +498,8 @@ def _pipeline(
     from rathaus.mailbox.models import Message, MessageReceipt
 
     topic = "mailbox.message_sent/mailbox.receipts"
-    drain = harness.start(
-        [str(REPO / ".venv/bin/python"), str(REPO / "bench/mailbox.py"), "drain"], env, log
-    )
+    command = [str(REPO / ".venv/bin/python"), str(REPO / "bench/mailbox.py"), "drain"]
+    drain = harness.start(command + (["postfach"] if filing_apart else []), env, log)
     # The drain first works off the backlog of step 2 (receipts and e-mails).
     harness.wait_for(lambda: _backlog() == 0, "the drain of the earlier backlog", timeout=600)
     from django.utils import timezone
@@ -371,7 +510,7 @@ def _pipeline(
     groups_before = {name: _cpu_of(pids) for name, pids in groups.items()}
     script_before = time.process_time()
     began = time.perf_counter()
-    n, wall, latencies = _send_load(thread_ids, cookies)
+    n, wall, latencies = load()
     sent_done = time.perf_counter()
     issued_while_sending = MessageReceipt.objects.filter(message__sent_at__gte=since).count()
     backlog_at_end = _backlog(topic)
@@ -383,13 +522,31 @@ def _pipeline(
     cpu["this script (the clients)"] = time.process_time() - script_before
     os.killpg(drain.pid, signal.SIGTERM)
     drain.wait(timeout=60)
+    if filing_apart:  # then the E-Akte's worker files what the messages left
+        before = {name: _cpu_of(pids) for name, pids in groups.items()}
+        filer = harness.start(command, env, log.with_suffix(".filing.log"))
+        started = time.perf_counter()
+        harness.wait_for(lambda: _backlog() == 0, "the filing of step 5", timeout=1800)
+        filing_seconds = time.perf_counter() - started
+        filing_cpu = _cpu_seconds(filer.pid)
+        os.killpg(filer.pid, signal.SIGTERM)
+        filer.wait(timeout=60)
+        count = Message.objects.filter(sent_at__gte=since).count()
+        others = {name: _cpu_of(pids) - before[name] for name, pids in groups.items()}
+        print(
+            f"\nthen the E-Akte: a drain of all topics files the {count} messages into their "
+            f"cases' files (message, attachment, receipts; indexed) in {filing_seconds:.1f} s: "
+            f"{count / filing_seconds:.1f} messages/s; CPU per message: the drain "
+            f"{1000 * filing_cpu / max(count, 1):.1f} ms, "
+            + ", ".join(f"{n} {1000 * c / max(count, 1):.1f} ms" for n, c in others.items())
+        )
     sent = Message.objects.filter(sent_at__gte=since).count()
     ours = OutboxMessage.objects.filter(pk__gt=first_outbox, topic=topic)
     failed = ours.exclude(status=OutboxMessage.Status.DONE).count()
     receipts = MessageReceipt.objects.filter(message__sent_at__gte=since).count()
     p50, p95 = _percentiles(latencies)
     print(
-        f"\npipeline: {sent} messages sent over HTTP in {wall:.1f} s ({n / wall:.1f} messages/s, "
+        f"\npipeline: {sent} messages sent {how} in {wall:.1f} s ({n / wall:.1f} messages/s, "
         f"POST p50 {p50:.0f} ms, p95 {p95:.0f} ms) with the outbox drain running; "
         f"{issued_while_sending} receipts issued while sending, {backlog_at_end} messages "
         f"waiting for receipts when sending stopped, all {receipts} receipts issued "
@@ -427,6 +584,59 @@ def _statements(label: str) -> Any:
     print(f"\n=== statements of {label}: {len(statements)}")
     for ms, sql in statements:
         print(f"  {ms:6.2f} ms  {sql[:160]}")
+
+
+def _profile_batches(submission_ids: list[str], token: str) -> None:
+    """BENCH_PROFILE=1: cProfile, in process, of batches of BATCH messages through the API
+    (`/api/v1/mailbox/batches/`, multipart) and of the drain of what they leave in the
+    outbox, by topic: what a message of a batch costs."""
+    import cProfile
+    import json
+    import pstats
+    from collections import Counter
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from rathaus.core.models import OutboxMessage
+    from rathaus.core.outbox_runner import outbox_drain
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    pdf = harness.pdf_of_size(ATTACHMENT_KB * 1024) if ATTACHMENT_KB else b""
+
+    def send(submission_ids: list[str]) -> None:
+        data: dict[str, Any] = {
+            "messages": json.dumps(
+                [
+                    {"submission": s, "subject": "Grundsteuer", "body": "Bescheid"}
+                    for s in submission_ids
+                ]
+            )
+        }
+        for n in range(len(submission_ids)):
+            data[f"attachments.{n}"] = SimpleUploadedFile("b.pdf", pdf, "application/pdf")
+        response = client.post("/api/v1/mailbox/batches/", data)
+        assert response.status_code == 201, response.content[:300]
+
+    while outbox_drain(batch_size=DRAIN_BATCH, limit=1000):
+        pass
+    for round_ in range(3):
+        first = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        send(submission_ids[round_ * BATCH : (round_ + 1) * BATCH])
+        topics = Counter(OutboxMessage.objects.filter(pk__gt=first).values_list("topic", flat=True))
+        profile = cProfile.Profile()
+        began = time.perf_counter()
+        profile.runcall(
+            lambda: [
+                None for _ in iter(lambda: outbox_drain(batch_size=DRAIN_BATCH, limit=1000), 0)
+            ]
+        )
+        print(
+            f"\n=== drain of batch {round_ + 1} ({dict(topics)}): {time.perf_counter() - began:.2f} s under cProfile"
+        )
+        if round_ == 2:
+            stats = pstats.Stats(profile)
+            stats.sort_stats("cumulative").print_stats(70)
 
 
 def _profile(thread_id: Any, citizen: Any) -> None:
@@ -548,14 +758,19 @@ def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
 
 
 def _drain_main() -> None:
-    """`bench/mailbox.py drain`: the outbox drain of step 4 (until SIGTERM)."""
+    """`bench/mailbox.py drain [postfach]`: the outbox drain of steps 4 and 5 (until SIGTERM);
+    with `postfach` of everything but the E-Akte's topics."""
     import django
 
     django.setup()
-    from rathaus.core.outbox_runner import outbox_drain
+    import sys
 
+    from rathaus.core.outbox_runner import outbox_drain, outbox_topics
+
+    # `postfach`: everything but the E-Akte's topics (as `manage.py outbox_drain --except records`)
+    topics = outbox_topics(skip=["records"]) if sys.argv[2:] == ["postfach"] else None
     while True:
-        if not outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH):
+        if not outbox_drain(batch_size=DRAIN_BATCH, limit=DRAIN_BATCH, topics=topics):
             time.sleep(0.02)
 
 
@@ -583,6 +798,8 @@ def main() -> None:
         )
         own_threads.append(message.thread_id)
     office_box = services.mailbox_of_office(office=office)
+    batch_cases = _batch_cases(BATCH_CASES) if BATCH else []
+    token = _token(office) if BATCH else ""
     env = _environment(var_dir) | {
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "RATHAUS_CONFIG_ENCRYPTION_KEY": os.environ["RATHAUS_CONFIG_ENCRYPTION_KEY"],
@@ -600,6 +817,8 @@ def main() -> None:
         )
         harness.wait_for(lambda: (var_dir / "clamav/clamd.sock").exists(), "clamd")
         if PROFILE:
+            if BATCH:
+                _profile_batches(batch_cases, token)
             _profile(own_threads[0], citizens[1])
             return
         gunicorn = harness.start(
@@ -646,7 +865,23 @@ def main() -> None:
         )
         _receipts()
         print(f"load average after step 3: {os.getloadavg()[0]:.1f}", flush=True)
-        _pipeline(own_threads, cookies, env, var_dir / "drain.log", groups)
+        _pipeline(
+            lambda: _send_load(own_threads, cookies),
+            "over HTTP (replies, a message per request)",
+            env,
+            var_dir / "drain.log",
+            groups,
+        )
+        if BATCH:
+            print(f"load average before step 5: {os.getloadavg()[0]:.1f}", flush=True)
+            _pipeline(
+                lambda: _batch_load(batch_cases, token),
+                f"through the API in batches of {BATCH} (POST /api/v1/mailbox/batches/)",
+                env,
+                var_dir / "drain-batches.log",
+                groups,
+                filing_apart=True,
+            )
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         harness.stop_children()
@@ -656,7 +891,7 @@ def main() -> None:
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["drain"]:
+    if sys.argv[1:2] == ["drain"]:
         _drain_main()
     else:
         main()

@@ -33,6 +33,7 @@ OPERATIONS = {
     "submission_threads_list",
     "submission_message_send",
     "submission_act_provide",
+    "mailbox_batch_send",
     "mailbox_message_list",
     "mailbox_message_get",
     "mailbox_message_receipts",

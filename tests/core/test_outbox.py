@@ -402,3 +402,55 @@ def test_the_sweep_hands_a_backlog_to_the_workers_in_batches():
         outbox.outbox_dispatcher_set(before)
     assert [len(chunk) for chunk in many] == [SWEEP_BATCH, SWEEP_BATCH] and one == backlog[-1:]
     assert [pk for chunk in many for pk in chunk] + one == backlog
+
+
+def test_a_drain_of_given_topics_leaves_the_others_to_their_own_worker():
+    """`outbox_drain(topics=…)`: a worker of its own for some topics (the receipts while
+    another files into the E-Akte) runs only theirs, oldest first; the rest stays pending
+    for the next drain."""
+    from rathaus.core.outbox_runner import outbox_drain
+
+    batched.clear()
+    calls.clear()
+    others = [message(payload={"n": n}) for n in (30, 31)]
+    mine = [message(topic="test.batched", payload={"n": n}) for n in (1, 2, 3)]
+    assert outbox_drain(topics=["test.batched"]) == 3
+    assert batched == [[1, 2, 3]] and calls == []
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+    assert set(pending.values_list("pk", flat=True)) == {m.pk for m in others}
+    assert outbox_drain() == 2
+    assert [c["n"] for c in calls] == [30, 31]
+    assert (
+        not OutboxMessage.objects.filter(pk__in=[m.pk for m in mine + others])
+        .exclude(status=OutboxMessage.Status.DONE)
+        .exists()
+    )
+
+
+def test_the_drain_command_runs_the_topics_of_some_apps_apart():
+    """`manage.py outbox_drain --except APP` / `--only APP`: a worker of its own for the apps'
+    topics (the receipts and e-mails of a mass mailing beside the E-Akte's filing); a topic
+    belongs to the app after the slash ("…/records.message_filing": records)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from rathaus.core.outbox_runner import outbox_topics
+
+    topics = outbox_topics(skip=["records"])
+    assert "mailbox.message_sent/mailbox.receipts" in topics
+    assert "mailbox.message_sent/records.message_filing" not in topics
+    assert outbox_topics(only=["records"]) == [t for t in outbox_handlers if "/records." in t]
+    assert outbox_topics() is None
+
+    calls.clear()
+    batched.clear()
+    message(payload={"n": 40})  # topic "test.record": the app "test"
+    message(topic="test.batched", payload={"n": 41})
+    out = StringIO()
+    call_command("outbox_drain", "--except", "test", stdout=out)
+    assert "ran 0" in out.getvalue() and calls == [] and batched == []
+    call_command("outbox_drain", "--only", "test", stdout=out)
+    assert [c["n"] for c in calls] == [40] and batched == [[41]]
+    with pytest.raises(CommandError, match="no outbox topic"):
+        call_command("outbox_drain", "--only", "nosuchapp")

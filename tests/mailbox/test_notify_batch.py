@@ -80,12 +80,16 @@ def test_a_backlog_is_announced_in_one_smtp_session_each_message_once(smtp, offi
     # The mail sender's configuration and the acts provided read once for the batch.
     assert len([q for q in queries if "configurationprofile" in q["sql"]]) == 1
     assert len([q for q in queries if 'FROM "mailbox_provision"' in q["sql"]]) == 1
+    # The deliveries locked and read at once, marked in one UPDATE, audited in one INSERT.
+    assert len([q for q in queries if 'FROM "mailbox_delivery"' in q["sql"]]) == 1
+    assert len([q for q in queries if q["sql"].startswith('UPDATE "mailbox_delivery"')]) == 1
+    assert len([q for q in queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]) == 1
     assert sorted(to for _, (to,) in smtp.mails) == sorted(c.email for c in citizens[:4])
     assert len({peer for peer, _ in smtp.mails}) == 1  # one session for the batch
     states = dict(OutboxMessage.objects.filter(pk__in=ids).values_list("pk", "status"))
     assert [states[i] for i in ids] == ["done"] * 4 + ["pending"]  # the refused one: retried
     refused = Delivery.objects.get(mailbox__user=citizens[-1])
-    assert refused.notified_at is None  # its transaction rolled back with the error
+    assert refused.notified_at is None  # left to be retried with its message
     assert AuditEvent.objects.filter(action="mailbox.notification_sent").count() == 4
 
     # Run again: nothing is announced twice.

@@ -187,3 +187,44 @@ def test_a_case_filed_by_hand_brings_its_documents():
     clerk = make_staff("clerk-hand", (office, Role.CASE_WORKER))
     services.case_file(actor=Actor.person(clerk), case=submission.case, record=record)
     assert set(filed(submission.case)) == {"applications.submission", "applications.receipt"}
+
+
+def test_a_backlog_of_messages_files_each_case_once_and_indexes_in_one_call(office, monkeypatch):
+    """The outbox drain hands a backlog (a specialist system's batch) to the batch handlers:
+    a case with several new messages is filed once for all of them, and the new documents
+    are indexed in one call; every message and its document end up filed and findable."""
+    from rathaus.records import subscribers
+    from rathaus.records.search import document_search
+
+    submissions = [make_submission(office=office) for _ in range(2)]
+    outbox_drain()
+    for submission, bodies in zip(submissions, (["Erste", "Zweite"], ["Dritte"]), strict=True):
+        for body in bodies:
+            mailbox.case_message_post(
+                case=submission.case,
+                subject="Hundesteuer",
+                body=f"{body} Nachricht zum Zwingerbau",
+                origin=f"test:{submission.pk}:{body}",
+            )
+    pending = OutboxMessage.objects.filter(status="pending")
+    assert pending.filter(topic="mailbox.message_sent/records.message_filing").count() == 3
+    filings, indexings = [], []
+    real_file, real_index = subscribers.case_documents_file, subscribers.document_index
+    monkeypatch.setattr(
+        subscribers, "case_documents_file", lambda **kw: filings.append(kw) or real_file(**kw)
+    )
+    monkeypatch.setattr(
+        subscribers, "document_index", lambda **kw: indexings.append(kw) or real_index(**kw)
+    )
+    outbox_drain()
+    assert sorted(str(f["case_id"]) for f in filings) == sorted(
+        str(s.case_id) for s in submissions
+    )  # each case once, not once per message
+    assert not OutboxMessage.objects.exclude(status="done").exists()
+    messages = Document.objects.filter(source__startswith="mailbox.message:")
+    assert messages.count() == 3
+    # One call for the documents of both cases (the messages and the receipts issued so far).
+    assert len(indexings) == 1
+    assert set(messages.values_list("pk", flat=True)) <= set(indexings[0]["document_ids"])
+    hits = document_search(query="Zwingerbau", office_ids=[office.pk])
+    assert {d.pk for d in hits.documents} == set(messages.values_list("pk", flat=True))

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from rathaus.api import mailbox, me, records, submissions, views
+from rathaus.api import mailbox, mailbox_batches, me, records, submissions, views
 
 app_name = "api"
 
@@ -9,6 +9,7 @@ v1_patterns = [
     *me.urlpatterns,
     *submissions.urlpatterns,
     *mailbox.urlpatterns,
+    *mailbox_batches.urlpatterns,
     *records.urlpatterns,
     path("", views.IndexView.as_view(), name="index"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),

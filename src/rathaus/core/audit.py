@@ -6,9 +6,10 @@ the system's job name; a person's level of assurance), what they did (a register
 which IP address and user agent, and details.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -74,6 +75,28 @@ def audit_record(
     `transaction.atomic()` block as the change it records, so that both are committed
     together or not at all.
     """
+    return audit_record_many(
+        actor=actor,
+        action=action,
+        entries=[AuditEntry(obj=obj, details=details, municipality=municipality)],
+    )[0]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of `audit_record_many`: its object, details and municipality (as for
+    `audit_record`)."""
+
+    obj: models.Model | None = None
+    details: dict[str, Any] | None = None
+    municipality: models.Model | UUID | None = None
+
+
+def audit_record_many(
+    *, actor: Actor | Any, action: str, entries: Sequence[AuditEntry]
+) -> list[AuditEvent]:
+    """`audit_record` of one actor's `action` on many objects (a batch of sends, of
+    notifications): one event per entry, inserted at once, in the caller's transaction."""
     get_action(action)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record() must run inside the transaction of the change")
@@ -82,25 +105,33 @@ def audit_record(
             "audit_record() needs an actor: Actor.system('<job>') for work nobody asked for"
         )
     who = actor_of(actor)
-    if isinstance(municipality, models.Model):
-        municipality_id: UUID | None = municipality.pk
-    elif municipality is not None:
-        municipality_id = municipality
-    else:
-        municipality_id = _municipality_of(obj, who)
     ctx = current_request_context()
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
-        actor_type=_ACTOR_TYPES[who.kind],
-        actor_id=who.id[:64],  # user pk, client pk or the system's job name
-        actor_label=who.label[:255] if not who.is_system else SYSTEM_ACTOR_LABEL,
-        level_of_assurance=who.level_of_assurance[:32] if who.is_person else "",
-        municipality_id=municipality_id,
-        action=action,
-        ip_address=ctx.ip_address,
-        user_agent=ctx.user_agent[:500],
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        details={**(_via.get() or {}), **(details or {})},
-    )
+    now = timezone.now()
+    via = _via.get() or {}
+    events = []
+    for entry in entries:
+        obj, municipality = entry.obj, entry.municipality
+        if isinstance(municipality, models.Model):
+            municipality_id: UUID | None = municipality.pk
+        elif municipality is not None:
+            municipality_id = municipality
+        else:
+            municipality_id = _municipality_of(obj, who)
+        events.append(
+            AuditEvent(
+                occurred_at=now,
+                actor_type=_ACTOR_TYPES[who.kind],
+                actor_id=who.id[:64],  # user pk, client pk or the system's job name
+                actor_label=who.label[:255] if not who.is_system else SYSTEM_ACTOR_LABEL,
+                level_of_assurance=who.level_of_assurance[:32] if who.is_person else "",
+                municipality_id=municipality_id,
+                action=action,
+                ip_address=ctx.ip_address,
+                user_agent=ctx.user_agent[:500],
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                object_repr=str(obj)[:255] if obj is not None else "",
+                details={**via, **(entry.details or {})},
+            )
+        )
+    return AuditEvent.objects.bulk_create(events)

@@ -50,7 +50,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
@@ -246,16 +246,24 @@ def event_publish(event: DomainEvent) -> list[OutboxMessage]:
     """Record `event` in the current transaction: one outbox message per subscriber, each
     dispatched after commit. An event without subscribers writes nothing. Publishing an
     event class that is not registered is a programming error (EventError)."""
+    return event_publish_many([event])
+
+
+def event_publish_many(events: Sequence[DomainEvent]) -> list[OutboxMessage]:
+    """`event_publish` of several events (a batch of messages sent): their outbox messages
+    in one INSERT."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_publish must run inside the transaction of the change")
-    if event_types.get(event.name) is not type(event):
-        raise EventError(f"{type(event).__qualname__} is not registered with @domain_event")
-    payload = event.to_payload()
-    messages = [
-        (s.topic, payload)
-        for s in subscriptions.get(event.name, [])
-        if s.when is None or s.when(event)
-    ]
+    messages = []
+    for event in events:
+        if event_types.get(event.name) is not type(event):
+            raise EventError(f"{type(event).__qualname__} is not registered with @domain_event")
+        payload = event.to_payload()
+        messages += [
+            (s.topic, payload)
+            for s in subscriptions.get(event.name, [])
+            if s.when is None or s.when(event)
+        ]
     if not messages:
         return []
     return outbox_enqueue_many(messages=messages)

@@ -11,6 +11,7 @@ worker that overran its lease cannot overwrite the outcome of the worker that to
 
 import logging
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -250,14 +251,18 @@ def _record_success_many(claims: list[Claim]) -> int:
     return done
 
 
-def outbox_drain(*, batch_size: int = 50, limit: int = 1000) -> int:
+def outbox_drain(
+    *, batch_size: int = 50, limit: int = 1000, topics: Collection[str] | None = None
+) -> int:
     """Run due messages in this process, `batch_size` at a time (oldest first), until none
     is due or `limit` ran; returns how many were run. For a worker (or the one-box install
     without a broker) that works off a backlog: batch handlers then see many messages of a
-    topic at once. Claims are taken per batch, so leases stay short."""
+    topic at once. Claims are taken per batch, so leases stay short. With `topics`, only
+    messages of those topics (a worker of their own, e.g. for the receipts while another
+    files into the E-Akte)."""
     ran = 0
     while ran < limit:
-        ids = outbox_due_ids(limit=min(batch_size, limit - ran))
+        ids = outbox_due_ids(limit=min(batch_size, limit - ran), topics=topics)
         if not ids:
             break
         outbox_process_many(message_ids=ids)
@@ -265,14 +270,34 @@ def outbox_drain(*, batch_size: int = 50, limit: int = 1000) -> int:
     return ran
 
 
-def outbox_due_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
-    """Ids of pending messages that are due and not leased (oldest first)."""
+def outbox_topics(*, only: Collection[str] = (), skip: Collection[str] = ()) -> list[str] | None:
+    """The registered topics of the subscribing apps `only` (all when empty) without those of
+    `skip`, for a drain of its own (`outbox_drain(topics=…)`); None: every topic. A topic
+    belongs to the app that handles it: `records` for "mailbox.message_sent/records.…", the
+    first part of a topic without an event ("mailbox.attachment.scan")."""
+    if not only and not skip:
+        return None
+
+    def app(topic: str) -> str:
+        return topic.rpartition("/")[2].split(".")[0]
+
+    return [
+        topic
+        for topic in outbox_handlers
+        if (not only or app(topic) in only) and app(topic) not in skip
+    ]
+
+
+def outbox_due_ids(
+    *, now: datetime | None = None, limit: int = 1000, topics: Collection[str] | None = None
+) -> list[int]:
+    """Ids of pending messages that are due and not leased (oldest first; of `topics` only
+    when given)."""
     now = now or timezone.now()
-    return list(
-        OutboxMessage.objects.filter(_due(now))
-        .order_by("available_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = OutboxMessage.objects.filter(_due(now))
+    if topics is not None:
+        due = due.filter(topic__in=list(topics))
+    return list(due.order_by("available_at", "id").values_list("pk", flat=True)[:limit])
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:

@@ -127,34 +127,41 @@ def _scan(data: bytes) -> tuple[ScanResult | None, str]:
         return None, str(exc)[:200]
 
 
-def attachments_store(
-    *, message: Message, key: DataKey, files: Sequence[PreparedFile], stored: list[str]
-) -> list[MessageAttachment]:
-    """Store `files` encrypted under the message's data key, inside the message's transaction
-    (names of written files go to `stored`, so the caller can delete them should the
-    transaction fail); a pending scan is queued."""
+def attachments_store_many(
+    *,
+    items: Sequence[tuple[Message, DataKey, Sequence[PreparedFile]]],
+    stored: list[str],
+) -> list[list[MessageAttachment]]:
+    """Store the files of each (message, its data key, files) encrypted under the message's
+    key, inside the messages' transaction (one INSERT for all; names of written files go to
+    `stored`, so the caller can delete them should the transaction fail); a pending scan is
+    queued. The attachments per message, in the order of `items`."""
     now = timezone.now()
-    made = []
-    for position, prepared in enumerate(files, start=1):
-        attachment = MessageAttachment(
-            id=uuid.uuid4(),
-            message=message,
-            position=position,
-            content_type=prepared.content_type,
-            size=len(prepared.data),
-            sha256=sha256_hex(prepared.data),
-        )
-        encrypted = attachment_seal(attachment, key, name=prepared.name, data=prepared.data)
-        attachment.file.save("content", ContentFile(encrypted), save=False)
-        stored.append(attachment.file.name or "")
-        if prepared.verdict is not None:
-            attachment.scan_status = MessageAttachment.ScanStatus.CLEAN
-            attachment.scanned_at = now
-            attachment.scan_attempts = 1
-        else:
-            attachment.scan_attempts = 1
-        attachment.save()
-        made.append(attachment)
+    made: list[list[MessageAttachment]] = []
+    for message, key, files in items:
+        of_message = []
+        for position, prepared in enumerate(files, start=1):
+            attachment = MessageAttachment(
+                id=uuid.uuid4(),
+                message=message,
+                position=position,
+                content_type=prepared.content_type,
+                size=len(prepared.data),
+                sha256=sha256_hex(prepared.data),
+                scan_attempts=1,
+            )
+            encrypted = attachment_seal(attachment, key, name=prepared.name, data=prepared.data)
+            attachment.file.save("content", ContentFile(encrypted), save=False)
+            stored.append(attachment.file.name or "")
+            if prepared.verdict is not None:
+                attachment.scan_status = MessageAttachment.ScanStatus.CLEAN
+                attachment.scanned_at = now
+            of_message.append(attachment)
+        made.append(of_message)
+    created = MessageAttachment.objects.bulk_create([a for files in made for a in files])
+    for attachment, prepared in zip(
+        created, [p for _m, _k, files in items for p in files], strict=True
+    ):
         if prepared.verdict is None:
             outbox_enqueue(
                 topic=SCAN_TOPIC,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rathaus.core.actors import Actor
-from rathaus.core.audit import audit_record
+from rathaus.core.audit import AuditEntry, audit_record, audit_record_many
 from rathaus.core.public_urls import public_url
 from rathaus.municipalities.configuration import mail_sender_for
 from rathaus.organisations.selectors import organisation_members
@@ -89,43 +89,73 @@ def new_mail_notify(*, message_id: UUID) -> int:
 
 def new_mail_notify_many(*, message_ids: list[UUID]) -> dict[UUID, int | Exception]:
     """`new_mail_notify` for several messages (an outbox worker draining a backlog): their
-    deliveries read in one query, the mail server's connection opened once for all e-mails.
-    Each delivery is announced in a transaction of its own (locked, marked, mailed, audited),
-    so a refused e-mail leaves only its message to be retried: per message how many
-    deliveries were announced now, or the error."""
+    deliveries not yet announced read in one query, the mail server's connection opened once
+    for all e-mails, then the announced ones marked in one UPDATE and audited in one INSERT
+    (one transaction, no row held while mailing: a citizen opening the thread meanwhile
+    does not wait for the mail server). A refused e-mail leaves its message to be retried
+    (its deliveries announced before stay announced): per message how many deliveries were
+    announced now, or the error. The outbox runs a message on one worker at a time; a run
+    again after a lost lease may mail twice, never not at all."""
     told: dict[UUID, int] = dict.fromkeys(message_ids, 0)
     failed: dict[UUID, Exception] = {}
     position = {message_id: n for n, message_id in enumerate(message_ids)}
-    delivery_ids = sorted(  # in the order of the messages (the outbox's: oldest first)
-        Delivery.objects.filter(message_id__in=message_ids, notified_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "message_id"),
-        key=lambda row: position[row[1]],
+    deliveries = sorted(  # in the order of the messages (the outbox's: oldest first)
+        Delivery.objects.select_related(
+            "mailbox__user", "mailbox__office", "mailbox__organisation", "message__thread"
+        )
+        .filter(message_id__in=message_ids, notified_at__isnull=True)
+        .order_by("pk"),
+        key=lambda delivery: position[delivery.message_id],
     )
-    # Read once for the batch: the acts provided (a provision is made with its delivery and
-    # never changes) and each municipality's mail sender.
+    # The acts provided (a provision is made with its delivery and never changes).
     provisions = {
         p.delivery_id: p
-        for p in Provision.objects.filter(delivery_id__in=[pk for pk, _ in delivery_ids])
+        for p in Provision.objects.filter(delivery_id__in=[d.pk for d in deliveries])
     }
     senders: dict[Any, Any] = {}
     connection = get_connection()  # opened by the first e-mail, kept open for the others
+    marked: list[Delivery] = []
+    mailed: list[Delivery] = []
     try:
-        for delivery_id, message_id in delivery_ids:
-            if message_id in failed:
+        for delivery in deliveries:
+            if delivery.message_id in failed:
                 continue  # an earlier delivery of the message failed: retried as a whole
             try:
-                told[message_id] += _delivery_notify(
-                    delivery_id,
-                    provision=provisions.get(delivery_id),
+                due, mail = _delivery_notify(
+                    delivery,
+                    provision=provisions.get(delivery.pk),
                     connection=connection,
                     senders=senders,
                 )
             except Exception as error:
-                failed[message_id] = error
+                failed[delivery.message_id] = error
                 _close(connection)  # a broken session: the next e-mail opens a new one
+                continue
+            if due:
+                marked.append(delivery)
+            if mail:
+                mailed.append(delivery)
     finally:
         _close(connection)
+    now = timezone.now()
+    with transaction.atomic():
+        Delivery.objects.filter(pk__in=[d.pk for d in marked], notified_at__isnull=True).update(
+            notified_at=now, updated_at=now
+        )
+        audit_record_many(
+            actor=NOTIFY_ACTOR,
+            action="mailbox.notification_sent",
+            entries=[
+                AuditEntry(
+                    obj=d.message,
+                    municipality=d.message.thread.municipality_id,
+                    details={"delivery": str(d.pk), "mailbox": str(d.mailbox_id)},
+                )
+                for d in mailed
+            ],
+        )
+    for delivery in mailed:
+        told[delivery.message_id] += 1
     return {m: failed.get(m, told[m]) for m in message_ids}
 
 
@@ -137,67 +167,49 @@ def _close(connection: Any) -> None:
 
 
 def _delivery_notify(
-    delivery_id: UUID, *, provision: Provision | None, connection: Any, senders: dict[Any, Any]
-) -> int:
-    """Announce one delivery (its act provided for retrieval: `provision`) if it is due now
-    (1), else 0; in its own transaction."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related(
-                "mailbox__user", "mailbox__office", "mailbox__organisation", "message__thread"
-            )
-            .get(pk=delivery_id)
-        )
-        if delivery.notified_at is not None:
-            return 0
-        notify = delivery.mailbox.notify
-        if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
-            return 0  # the morning's digest tells of it
-        delivery.notified_at = timezone.now()
-        delivery.save(update_fields=["notified_at", "updated_at"])
-        # Written by the platform about an event that mails its own notice (a document
-        # request names its deadline): one e-mail, not two.
-        if delivery.message.origin or (provision is None and notify == Mailbox.Notify.OFF):
-            return 0
-        addresses, language, link = _addresses(delivery.mailbox)
-        if not addresses:
-            return 0
-        with translation.override(language):
-            if provision is not None:
-                subject = _("An administrative act is provided for you to retrieve")
-                body = _(
-                    "An authority has provided an administrative act for you in your "
-                    "mailbox on the service portal (section 41 (2a) VwVfG).\n\n"
-                    "You can retrieve it until the end of %(last_day)s:\n%(link)s\n\n"
-                    "It counts as notified on the day after you retrieve it. If you do "
-                    "not retrieve it by then, the authority will notify it another way.\n\n"
-                    "For your protection this e-mail does not contain the act itself."
-                ) % {"link": link, "last_day": provision.last_day.strftime("%d.%m.%Y")}
-            else:
-                subject = _("New message in your mailbox")
-                body = _(
-                    "A new message has arrived in your mailbox on the service portal.\n\n"
-                    "Please log in to read it:\n%(link)s\n\n"
-                    "For your protection this e-mail does not contain the message itself."
-                ) % {"link": link}
-        connection.open()  # no-op when open (and for back-ends without connections)
-        _send(
-            municipality_id=delivery.message.thread.municipality_id,
-            to=addresses,
-            subject=subject,
-            body=body,
-            connection=connection,
-            senders=senders,
-        )
-        audit_record(
-            actor=NOTIFY_ACTOR,
-            action="mailbox.notification_sent",
-            obj=delivery.message,
-            municipality=delivery.message.thread.municipality_id,
-            details={"delivery": str(delivery.pk), "mailbox": str(delivery.mailbox_id)},
-        )
-    return 1
+    delivery: Delivery, *, provision: Provision | None, connection: Any, senders: dict[Any, Any]
+) -> tuple[bool, bool]:
+    """Announce one delivery not yet announced (its act provided for retrieval: `provision`)
+    if it is due now: (whether it counts as announced now, whether an e-mail
+    went out)."""
+    notify = delivery.mailbox.notify
+    if provision is None and notify == Mailbox.Notify.DAILY and not delivery.message.origin:
+        return False, False  # the morning's digest tells of it
+    # Written by the platform about an event that mails its own notice (a document request
+    # names its deadline): one e-mail, not two.
+    if delivery.message.origin or (provision is None and notify == Mailbox.Notify.OFF):
+        return True, False
+    addresses, language, link = _addresses(delivery.mailbox)
+    if not addresses:
+        return True, False
+    with translation.override(language):
+        if provision is not None:
+            subject = _("An administrative act is provided for you to retrieve")
+            body = _(
+                "An authority has provided an administrative act for you in your "
+                "mailbox on the service portal (section 41 (2a) VwVfG).\n\n"
+                "You can retrieve it until the end of %(last_day)s:\n%(link)s\n\n"
+                "It counts as notified on the day after you retrieve it. If you do "
+                "not retrieve it by then, the authority will notify it another way.\n\n"
+                "For your protection this e-mail does not contain the act itself."
+            ) % {"link": link, "last_day": provision.last_day.strftime("%d.%m.%Y")}
+        else:
+            subject = _("New message in your mailbox")
+            body = _(
+                "A new message has arrived in your mailbox on the service portal.\n\n"
+                "Please log in to read it:\n%(link)s\n\n"
+                "For your protection this e-mail does not contain the message itself."
+            ) % {"link": link}
+    connection.open()  # no-op when open (and for back-ends without connections)
+    _send(
+        municipality_id=delivery.message.thread.municipality_id,
+        to=addresses,
+        subject=subject,
+        body=body,
+        connection=connection,
+        senders=senders,
+    )
+    return True, True
 
 
 def digests_send() -> int:

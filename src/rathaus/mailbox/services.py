@@ -7,12 +7,11 @@ with its audit event and its domain event, and stores subject and body only encr
 (`rathaus.mailbox.content`)."""
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import IO, Any, TypeVar
+from collections.abc import Sequence
+from typing import IO, Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,32 +27,43 @@ from .attachments import (
     PreparedFile,
     attachment_content,
     attachments_prepare,
-    attachments_store,
     attachments_zip,
-    storage_delete,
 )
+from .batches import BATCH_MAX, BatchRefused, CaseMessage, case_messages_send
 from .content import KekCache, body_seal, subject_seal
-from .events import MessageRetrieved, MessageSent
+from .events import MessageRetrieved
 from .models import Delivery, Mailbox, Message, MessageAttachment, Participant, Thread
 from .permissions import ensure_mailbox_usable, mailboxes_usable
 from .provisions import ConsentMissing
-
-SUBJECT_MAX = 200
-BODY_MAX = 20_000
+from .writing import (
+    BODY_MAX,
+    SUBJECT_MAX,
+    Outgoing,
+    ThreadStart,
+    messages_write,
+    text_clean,
+    text_clean_with_subject,
+    threads_create,
+    with_files,
+)
 
 # Messages the platform writes for an office about its cases (document requests).
 CASE_ACTOR = Actor.system("case_messages")
 
 __all__ = [
+    "BATCH_MAX",
     "BODY_MAX",
     "SUBJECT_MAX",
     "AttachmentNotReady",
+    "BatchRefused",
+    "CaseMessage",
     "ConsentMissing",
     "act_provide",
     "act_reply",
     "attachment_download",
     "case_message_post",
     "case_message_start",
+    "case_messages_send",
     "draft_discard",
     "draft_recipient_id",
     "draft_save",
@@ -73,18 +83,6 @@ __all__ = [
 Uploads = Sequence[IO[bytes]]
 # A draft of a new thread keeps in its `origin` the mailbox it goes to.
 DRAFT_ORIGIN = "draft-to:"
-T = TypeVar("T")
-
-
-def _with_files(write: Callable[[list[str]], T]) -> T:
-    """Run `write` in a transaction; the files it stored are deleted again when it fails."""
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            return write(stored)
-    except BaseException:
-        storage_delete(stored)
-        raise
 
 
 def mailbox_of_user(*, user: Any) -> Mailbox:
@@ -133,24 +131,6 @@ def office_mailboxes_of(*, user: Any) -> list[Mailbox]:
     )
 
 
-def _clean(subject: str | None, body: str) -> tuple[str, str]:
-    body = body.replace("\r\n", "\n").strip()
-    if not body:
-        raise DomainError(_("Please write a message."), field="body")
-    if len(body) > BODY_MAX:
-        raise DomainError(
-            _("The message is too long (at most %(max)d characters).") % {"max": BODY_MAX},
-            field="body",
-        )
-    subject = " ".join((subject or "").split())
-    if subject is not None and len(subject) > SUBJECT_MAX:
-        raise DomainError(
-            _("The subject is too long (at most %(max)d characters).") % {"max": SUBJECT_MAX},
-            field="subject",
-        )
-    return subject, body
-
-
 def thread_start(
     *,
     actor: Actor,
@@ -167,7 +147,7 @@ def thread_start(
     files `uploads` attached (checked and scanned first: `attachments`); the draft
     `draft_id` it was written from goes in the same transaction."""
     ensure_mailbox_usable(actor=actor, mailbox=sender)
-    subject, body = _clean_with_subject(subject, body)
+    subject, body = text_clean_with_subject(subject, body)
     files = attachments_prepare(uploads)
 
     def write(stored: list[str]) -> Message:
@@ -184,14 +164,7 @@ def thread_start(
             stored=stored,
         )
 
-    return _with_files(write)
-
-
-def _clean_with_subject(subject: str, body: str) -> tuple[str, str]:
-    subject, body = _clean(subject, body)
-    if not subject:
-        raise DomainError(_("Please enter a subject."), field="subject")
-    return subject, body
+    return with_files(write)
 
 
 def _thread_start(
@@ -205,50 +178,19 @@ def _thread_start(
     files: Sequence[PreparedFile],
     stored: list[str],
 ) -> Message:
-    thread, keks, now = _thread_create(
-        actor=actor, sender=sender, recipient=recipient, subject=subject, case=case
-    )
-    return _send(
+    keks = KekCache()
+    (thread,) = threads_create(
         actor=actor,
-        thread=thread,
-        sender=sender,
-        body=body,
+        starts=[ThreadStart(sender=sender, recipient=recipient, subject=subject, case=case)],
         keks=keks,
-        now=now,
-        files=files,
+    )
+    (message,) = messages_write(
+        actor=actor,
+        sends=[Outgoing(thread=thread, sender=sender, body=body, files=files)],
+        keks=keks,
         stored=stored,
     )
-
-
-def _thread_create(
-    *, actor: Actor, sender: Mailbox, recipient: Mailbox, subject: str, case: Any
-) -> tuple[Thread, KekCache, Any]:
-    kinds = {sender.kind, recipient.kind}
-    if Mailbox.Kind.OFFICE not in kinds or len(kinds) != 2:
-        raise DomainError(_("A thread is between an office and a citizen or organisation."))
-    office_box = sender if sender.kind == Mailbox.Kind.OFFICE else recipient
-    assert office_box.office_id is not None  # an office mailbox (the check constraint)
-    office = Office.objects.select_related("municipality").get(pk=office_box.office_id)
-    if case is not None and case.office_id != office.pk:
-        raise DomainError(_("The case belongs to another office."))
-    keks = KekCache()
-    thread = Thread(id=uuid.uuid4(), municipality=office.municipality, office=office, case=case)
-    subject_seal(thread, subject, keks=keks)
-    thread.save()
-    now = timezone.now()
-    Participant.objects.bulk_create(
-        [
-            Participant(thread=thread, mailbox=sender, last_activity_at=now),
-            Participant(thread=thread, mailbox=recipient, last_activity_at=now),
-        ]
-    )
-    audit_record(
-        actor=actor,
-        action="mailbox.thread_start",
-        obj=thread,
-        details={"office": str(office.pk), "case": str(case.pk) if case else ""},
-    )
-    return thread, keks, now
+    return message
 
 
 def message_send(
@@ -269,24 +211,22 @@ def message_send(
     ).exists():  # one query for both checks; which of them failed is asked only then
         ensure_mailbox_usable(actor=actor, mailbox=sender)
         raise NotFound(_("No such thread."))
-    _subject, body = _clean(None, body)
+    _subject, body = text_clean(None, body)
     files = attachments_prepare(uploads)
 
     def write(stored: list[str]) -> Message:
         locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
         if draft_id:
             draft_discard(actor=actor, sender=sender, draft_id=draft_id)
-        return _send(
+        (message,) = messages_write(
             actor=actor,
-            thread=locked,
-            sender=sender,
-            body=body,
+            sends=[Outgoing(thread=locked, sender=sender, body=body, files=files)],
             keks=KekCache(),
-            files=files,
             stored=stored,
         )
+        return message
 
-    return _with_files(write)
+    return with_files(write)
 
 
 def case_message_start(
@@ -335,7 +275,7 @@ def act_provide(
     # the decisions its model makes (rathaus.decisions) from the office's mailbox.
     if not (actor.is_system and actor.id == PROCESS_JOB):
         ensure_mailbox_usable(actor=actor, mailbox=office_box)
-    subject, body = _clean_with_subject(subject, body)
+    subject, body = text_clean_with_subject(subject, body)
     files = _act_document_prepare(document)
 
     def write(stored: list[str]) -> Message:
@@ -352,7 +292,7 @@ def act_provide(
         provisions.provision_create(actor=actor, message=message, required_level=required_level)
         return message
 
-    return _with_files(write)
+    return with_files(write)
 
 
 def act_reply(
@@ -382,24 +322,21 @@ def act_reply(
     ):
         raise NotFound(_("No such thread."))
     provisions.consent_check(user=counterpart.user)
-    _subject, body = _clean(None, body)
+    _subject, body = text_clean(None, body)
     files = _act_document_prepare(document)
 
     def write(stored: list[str]) -> Message:
         locked = Thread.objects.select_for_update().select_related("municipality").get(pk=thread.pk)
-        message = _send(
+        (message,) = messages_write(
             actor=actor,
-            thread=locked,
-            sender=sender,
-            body=body,
+            sends=[Outgoing(thread=locked, sender=sender, body=body, files=files)],
             keks=KekCache(),
-            files=files,
             stored=stored,
         )
         provisions.provision_create(actor=actor, message=message, required_level=required_level)
         return message
 
-    return _with_files(write)
+    return with_files(write)
 
 
 @transaction.atomic
@@ -416,97 +353,26 @@ def case_message_post(
     thread = Thread.objects.filter(case=case).order_by("created_at").first()
     keks = KekCache()
     if thread is None:
-        thread, keks, _now = _thread_create(
-            actor=CASE_ACTOR, sender=office_box, recipient=applicant_box, subject=subject, case=case
-        )
-    return _send(
-        actor=CASE_ACTOR,
-        thread=thread,
-        sender=office_box,
-        body=body,
-        keks=keks,
-        origin=origin,
-        author_label=author_label,
-    )
-
-
-def _written_form(*, actor: Actor, thread: Thread, sender: Mailbox) -> bool:
-    """§3a (2) VwVfG: a message of a citizen or organisation, sent after login at level
-    "substantial" or higher, to an office that accepts this as replacing the written form."""
-    if sender.kind == Mailbox.Kind.OFFICE or not actor.is_person:
-        return False
-    if not provisions.level_sufficient(actual=actor.level_of_assurance, required="substantial"):
-        return False
-    return Mailbox.objects.filter(office_id=thread.office_id, written_form_accepted=True).exists()
-
-
-def _send(
-    *,
-    actor: Actor,
-    thread: Thread,
-    sender: Mailbox,
-    body: str,
-    keks: KekCache,
-    now: Any = None,
-    origin: str = "",
-    author_label: str = "",
-    files: Sequence[PreparedFile] = (),
-    stored: list[str] | None = None,
-) -> Message:
-    now = now or timezone.now()
-    message = Message(
-        id=uuid.uuid4(),
-        thread=thread,
-        sender=sender,
-        author=actor.user,
-        author_label=author_label or actor.label,
-        level_of_assurance=actor.level_of_assurance,
-        written_form=_written_form(actor=actor, thread=thread, sender=sender),
-        sent_at=now,
-        origin=origin,
-    )
-    key = body_seal(message, body, keks=keks)
-    message.save()
-    attachments = attachments_store(
-        message=message, key=key, files=files, stored=stored if stored is not None else []
-    )
-    recipients = list(
-        thread.participants.exclude(mailbox=sender).values_list("mailbox_id", flat=True)
-    )
-    Delivery.objects.bulk_create(
-        Delivery(message=message, mailbox_id=mailbox_id, delivered_at=now)
-        for mailbox_id in recipients
-    )
-    thread.participants.filter(mailbox_id__in=recipients).update(
-        unread=F("unread") + 1, last_activity_at=now, archived=False
-    )
-    thread.participants.filter(mailbox=sender).update(last_activity_at=now)
-    Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
-    audit_record(
-        actor=actor,
-        action="mailbox.message_send",
-        obj=message,
-        municipality=thread.municipality_id,
-        details={
-            "thread": str(thread.pk),
-            "sender": str(sender.pk),
-            "recipients": [str(r) for r in recipients],
-            "body_sha256": message.body_sha256,
-            "attachments": [
-                {"sha256": a.sha256, "size": a.size, "content_type": a.content_type}
-                for a in attachments
+        (thread,) = threads_create(
+            actor=CASE_ACTOR,
+            starts=[
+                ThreadStart(sender=office_box, recipient=applicant_box, subject=subject, case=case)
             ],
-        },
-    )
-    event_publish(
-        MessageSent(
-            message_id=message.pk,
-            thread_id=thread.pk,
-            municipality_id=thread.municipality_id,
-            sender_mailbox_id=sender.pk,
-            recipient_mailbox_ids=tuple(recipients),
-            case_id=thread.case_id,
+            keks=keks,
         )
+    (message,) = messages_write(
+        actor=CASE_ACTOR,
+        sends=[
+            Outgoing(
+                thread=thread,
+                sender=office_box,
+                body=body,
+                origin=origin,
+                author_label=author_label,
+            )
+        ],
+        keks=keks,
+        stored=[],
     )
     return message
 

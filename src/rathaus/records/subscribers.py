@@ -3,6 +3,9 @@ after the change's commit): an opened case files itself by its office's rule (`f
 brings what the apps hold about it; a submission's data, proofs and receipt and the messages
 about a case follow it into its file (`case_documents`)."""
 
+from typing import Any
+from uuid import UUID
+
 from rathaus.applications.events import (
     AttachmentScanned,
     SubmissionCreated,
@@ -11,6 +14,7 @@ from rathaus.applications.events import (
 from rathaus.applications.filing_sources import submission_case_id
 from rathaus.cases.events import CaseOpened
 from rathaus.core.events import event_subscriber
+from rathaus.core.outbox import outbox_batch_handlers
 from rathaus.decisions.events import DecisionCreated
 from rathaus.mailbox.events import MessageSent
 
@@ -83,3 +87,51 @@ def process_scans(event: ScanReceived) -> None:
     from .scanning import scan_batch_process
 
     scan_batch_process(batch_id=event.batch_id)
+
+
+# --- Batch forms for an outbox worker draining a backlog (`outbox_batch_handlers`) ---
+
+
+@outbox_batch_handlers.register(f"{MessageSent.name}/records.message_filing")
+def file_messages_batch(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    """Batch form of `file_message` (a specialist system's batch of messages, a busy thread):
+    each case filed once for all its messages of the batch; each message succeeds or fails
+    with its case."""
+    cases: list[UUID | Exception | None] = []
+    for payload in payloads:
+        try:
+            cases.append(MessageSent.from_payload(payload).case_id)
+        except Exception as error:  # a payload that does not parse fails alone
+            cases.append(error)
+    outcome: dict[UUID, Exception | None] = {}
+    for case_id in cases:
+        if isinstance(case_id, UUID) and case_id not in outcome:
+            try:
+                case_documents_file(case_id=case_id)
+                outcome[case_id] = None
+            except Exception as error:
+                outcome[case_id] = error
+    return [
+        c if isinstance(c, Exception) else (outcome[c] if c is not None else None) for c in cases
+    ]
+
+
+@outbox_batch_handlers.register(f"{DocumentsChanged.name}/records.search_index")
+def index_documents_batch(payloads: list[dict[str, Any]]) -> list[Exception | None]:
+    """Batch form of `index_documents` (a case filed many documents, a batch of messages):
+    all their documents indexed in one call and one transaction; should that fail, each
+    event is indexed on its own, so that only the one at fault fails."""
+    try:
+        ids = [i for p in payloads for i in DocumentsChanged.from_payload(p).document_ids]
+        document_index(document_ids=ids)
+    except Exception:
+        return [_index_one(payload) for payload in payloads]
+    return [None] * len(payloads)
+
+
+def _index_one(payload: dict[str, Any]) -> Exception | None:
+    try:
+        document_index(document_ids=DocumentsChanged.from_payload(payload).document_ids)
+    except Exception as error:
+        return error
+    return None
